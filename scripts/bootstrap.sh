@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything Noren needs to build, run and test on Debian/Ubuntu.
+# Idempotent: skips what is already there. Uses sudo when not root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PKGS=(libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev
+      libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth dbus-x11 dunst
+      webkit2gtk-driver age imagemagick xdotool fonts-noto-cjk keepassxc hugo)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> apt: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: cargo not found; install Rust from https://rustup.rs first" >&2
+  exit 1
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "==> apt: installing nodejs and npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+
+echo "==> npm: ui dependencies"
+if [ -f ui/package-lock.json ]; then npm --prefix ui ci --no-audit --no-fund --loglevel=error; else npm --prefix ui install --no-audit --no-fund --loglevel=error; fi

@@ -1,0 +1,582 @@
+//! Command definitions and handlers. Each handler is a few lines over `noren_core`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+use noren_core::credential::{
+    self, Category, CredentialDetail, CredentialInput, CredentialSummary, SearchIndex,
+};
+use noren_core::generator::{self, GeneratorSpec};
+use noren_core::reminders::{self, Inputs, Settings};
+use noren_core::{paths, Error, SecretString, Store};
+use serde_json::json;
+
+use crate::io::{self, CliError, CliResult};
+
+#[derive(Parser)]
+#[command(
+    name = "noren-cli",
+    version,
+    about = "Noren: logins, customers, posting rhythm and renewals of a small shop, from the command line."
+)]
+pub struct Cli {
+    /// Store directory (default: $NOREN_STORE, else ~/.local/share/noren).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Print one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Create a new store (passphrase from $NOREN_PASSPHRASE_FILE, $NOREN_PASSPHRASE or a prompt).
+    Init,
+    /// Change the passphrase (new one from $NOREN_NEW_PASSPHRASE_FILE, $NOREN_NEW_PASSPHRASE or a prompt).
+    Passwd,
+    /// Logins: website/CMS, SNS, portals, email, domain, server.
+    #[command(subcommand)]
+    Cred(Box<CredCmd>),
+    /// Evaluate reminders; exit 10 when anything is due.
+    Check {
+        /// Evaluate as of this instant (RFC 3339, e.g. 2026-12-01T09:00:00+09:00).
+        #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+        now: Option<DateTime<Utc>>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CredCmd {
+    /// Add a login. Password from stdin with --password-stdin, or --generate.
+    Add {
+        #[command(flatten)]
+        fields: CredFields,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Generate a strong password (printed only with `cred show --reveal`).
+        #[arg(long, conflicts_with = "password_stdin")]
+        generate: bool,
+        /// Read a TOTP secret or otpauth:// URI from stdin (after the password line if both).
+        #[arg(long)]
+        totp_stdin: bool,
+    },
+    /// List logins grouped by category.
+    List {
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Show one login; the password only with --reveal.
+    Show {
+        /// Id or exact name.
+        key: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Search names, URLs, logins, notes, tags and fields (never passwords).
+    Search { query: Vec<String> },
+    /// Change fields of a login (an empty value clears a field).
+    Edit {
+        key: String,
+        #[command(flatten)]
+        fields: CredFields,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        totp_stdin: bool,
+    },
+    /// Set a new password; the old one is kept in the history.
+    Rotate {
+        key: String,
+        #[arg(long, required_unless_present = "generate")]
+        password_stdin: bool,
+        #[arg(long, conflicts_with = "password_stdin")]
+        generate: bool,
+    },
+    /// Previous passwords of a login.
+    History {
+        key: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Make a previous password current again.
+    Restore {
+        key: String,
+        /// History index as shown by `cred history` (0 = oldest).
+        #[arg(long)]
+        version: usize,
+    },
+    /// Delete a login (asks for confirmation unless --yes).
+    Remove {
+        key: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print a generated password.
+    Generate {
+        #[arg(long, default_value_t = 20)]
+        length: usize,
+        #[arg(long)]
+        no_symbols: bool,
+        #[arg(long)]
+        no_digits: bool,
+        #[arg(long)]
+        no_upper: bool,
+        /// Pronounceable words instead of characters (number of words).
+        #[arg(long, value_name = "N")]
+        words: Option<usize>,
+        #[arg(long, default_value = "-")]
+        separator: String,
+    },
+    /// Current one-time code of a login with a TOTP secret.
+    Totp {
+        key: String,
+        #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+        now: Option<DateTime<Utc>>,
+    },
+}
+
+#[derive(Args, Default)]
+pub struct CredFields {
+    /// website | sns | portal | email | domain | server | other
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub url: Option<String>,
+    #[arg(long)]
+    pub login: Option<String>,
+    #[arg(long = "note", alias = "notes")]
+    pub note: Option<String>,
+    /// The email address registered with the service (recovery address).
+    #[arg(long)]
+    pub registered_email: Option<String>,
+    #[arg(long)]
+    pub recovery_phone: Option<String>,
+    /// Who holds the 2FA device.
+    #[arg(long = "two-factor-holder")]
+    pub two_factor_holder: Option<String>,
+    /// The card that pays for it.
+    #[arg(long)]
+    pub card: Option<String>,
+    #[arg(long)]
+    pub contract_holder: Option<String>,
+    /// Renewal date, YYYY-MM-DD.
+    #[arg(long)]
+    pub renewal: Option<String>,
+    /// Tag (repeatable). On edit, replaces all tags.
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Extra field key=value (repeatable), e.g. imap_host=imap.example.jp.
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+}
+
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| format!("{s:?} is not an RFC 3339 time (e.g. 2026-12-01T09:00:00+09:00)"))
+}
+
+impl CredFields {
+    fn to_input(&self) -> CliResult<CredentialInput> {
+        let mut fields = BTreeMap::new();
+        for kv in &self.fields {
+            let (k, v) = kv
+                .split_once('=')
+                .ok_or_else(|| CliError::Usage(format!("--field expects KEY=VALUE, got {kv:?}")))?;
+            fields.insert(k.trim().to_string(), v.to_string());
+        }
+        Ok(CredentialInput {
+            category: self
+                .category
+                .as_deref()
+                .map(str::parse::<Category>)
+                .transpose()?,
+            name: self.name.clone(),
+            url: self.url.clone(),
+            login: self.login.clone(),
+            notes: self.note.clone(),
+            registered_email: self.registered_email.clone(),
+            recovery_phone: self.recovery_phone.clone(),
+            two_factor_holder: self.two_factor_holder.clone(),
+            payment_card: self.card.clone(),
+            contract_holder: self.contract_holder.clone(),
+            renewal_date: self.renewal.clone(),
+            tags: if self.tags.is_empty() {
+                None
+            } else {
+                Some(self.tags.clone())
+            },
+            fields,
+            ..Default::default()
+        })
+    }
+}
+
+fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
+    let dir = paths::resolve_store_dir(cli_store.clone())?;
+    // Fail fast (exit 4 / not found) before asking for a passphrase.
+    let locked = Store::open_locked(&dir)?;
+    let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
+    Ok(locked.unlock(&pass)?)
+}
+
+fn read_secrets(
+    input: &mut CredentialInput,
+    password_stdin: bool,
+    totp_stdin: bool,
+) -> CliResult<()> {
+    let n = usize::from(password_stdin) + usize::from(totp_stdin);
+    if n == 0 {
+        return Ok(());
+    }
+    let mut lines = io::stdin_lines(n)?.into_iter();
+    if password_stdin {
+        input.password = lines.next();
+    }
+    if totp_stdin {
+        input.totp = lines.next();
+    }
+    Ok(())
+}
+
+fn generated() -> CliResult<SecretString> {
+    Ok(generator::generate(&GeneratorSpec::default())?.0)
+}
+
+fn detail_json(c: &credential::Credential, reveal: bool) -> serde_json::Value {
+    json!({ "credential": CredentialDetail::new(c, reveal) })
+}
+
+fn print_summaries(json_out: bool, items: &[&credential::Credential]) -> CliResult<()> {
+    if json_out {
+        let list: Vec<CredentialSummary> =
+            items.iter().map(|c| CredentialSummary::from(*c)).collect();
+        return io::print_json(&json!({ "credentials": list }));
+    }
+    let mut last = None;
+    for c in items {
+        if last != Some(c.category) {
+            println!("[{}] {}", c.category, c.category.label_ja());
+            last = Some(c.category);
+        }
+        println!(
+            "  {}  {}  {}  {}",
+            c.id,
+            c.name,
+            c.login.as_deref().unwrap_or("-"),
+            c.url.as_deref().unwrap_or("-")
+        );
+    }
+    if items.is_empty() {
+        println!("(no credentials)");
+    }
+    Ok(())
+}
+
+fn print_detail(c: &credential::Credential, reveal: bool) {
+    let d = CredentialDetail::new(c, reveal);
+    println!("id:        {}", d.id);
+    println!("name:      {}", d.name);
+    println!("category:  {} ({})", d.category, d.category.label_ja());
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    println!("url:       {}", opt(&d.url));
+    println!("login:     {}", opt(&d.login));
+    let pw = match (&d.password, d.has_password) {
+        (Some(p), _) => p.clone(),
+        (None, true) => "******** (use --reveal)".into(),
+        (None, false) => "-".into(),
+    };
+    println!("password:  {pw}");
+    println!("email:     {}", opt(&d.registered_email));
+    println!("phone:     {}", opt(&d.recovery_phone));
+    println!("2FA with:  {}", opt(&d.two_factor_holder));
+    println!(
+        "TOTP:      {}",
+        if d.has_totp {
+            "yes (noren-cli cred totp)"
+        } else {
+            "-"
+        }
+    );
+    println!("card:      {}", opt(&d.payment_card));
+    println!("contract:  {}", opt(&d.contract_holder));
+    println!(
+        "renewal:   {}",
+        d.renewal_date
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| "-".into())
+    );
+    println!(
+        "tags:      {}",
+        if d.tags.is_empty() {
+            "-".into()
+        } else {
+            d.tags.join(", ")
+        }
+    );
+    for (k, v) in &d.fields {
+        println!("{k}: {v}");
+    }
+    println!("rotated:   {}", d.last_rotated.format("%Y-%m-%d %H:%M UTC"));
+    println!("history:   {} previous password(s)", d.history_len);
+    if !d.notes.is_empty() {
+        println!("notes:\n{}", d.notes);
+    }
+}
+
+pub fn run(cli: Cli) -> CliResult<u8> {
+    let now = Utc::now();
+    let json_out = cli.json;
+    match cli.cmd {
+        Cmd::Init => {
+            let dir = paths::resolve_store_dir(cli.store.clone())?;
+            if Store::exists(&dir) {
+                return Err(Error::StoreExists(dir).into());
+            }
+            let pass = io::passphrase("NOREN_PASSPHRASE", "New Noren passphrase: ", true)?;
+            let store = Store::init(&dir, &pass)?;
+            if json_out {
+                io::print_json(&json!({ "store": store.dir(), "created": true }))?;
+            } else {
+                println!("created store at {}", store.dir().display());
+                println!("Keep the passphrase safe: it cannot be recovered.");
+            }
+        }
+        Cmd::Passwd => {
+            let mut store = open_store(&cli.store)?;
+            let new = io::passphrase("NOREN_NEW_PASSPHRASE", "New passphrase: ", true)?;
+            store.change_passphrase(&new)?;
+            if json_out {
+                io::print_json(&json!({ "changed": true }))?;
+            } else {
+                println!("passphrase changed");
+            }
+        }
+        Cmd::Check { now: at } => {
+            let store = open_store(&cli.store)?;
+            let at = at.unwrap_or(now);
+            let creds = store.all::<credential::Credential>()?;
+            let items = reminders::due_items(
+                &Inputs {
+                    credentials: &creds,
+                },
+                at,
+                &Settings::default(),
+            );
+            if json_out {
+                io::print_json(&json!({ "now": at, "items": items }))?;
+            } else if items.is_empty() {
+                println!("nothing due");
+            } else {
+                for i in &items {
+                    println!(
+                        "{:?}\t{}\t{}",
+                        i.severity,
+                        i.due_at.format("%Y-%m-%d"),
+                        i.title_ja
+                    );
+                }
+            }
+            return Ok(if items.is_empty() { 0 } else { 10 });
+        }
+        Cmd::Cred(c) => return cred(cli.store, json_out, *c, now),
+    }
+    Ok(0)
+}
+
+fn cred(
+    store_dir: Option<PathBuf>,
+    json_out: bool,
+    cmd: CredCmd,
+    now: DateTime<Utc>,
+) -> CliResult<u8> {
+    // Commands that need no store.
+    if let CredCmd::Generate {
+        length,
+        no_symbols,
+        no_digits,
+        no_upper,
+        words,
+        separator,
+    } = &cmd
+    {
+        let spec = match words {
+            Some(count) => GeneratorSpec::Words {
+                count: *count,
+                separator: separator.clone(),
+            },
+            None => GeneratorSpec::Chars {
+                length: *length,
+                lower: true,
+                upper: !no_upper,
+                digits: !no_digits,
+                symbols: !no_symbols,
+                avoid_ambiguous: true,
+            },
+        };
+        let (pw, bits) = generator::generate(&spec)?;
+        if json_out {
+            io::print_json(
+                &json!({ "password": pw.expose(), "entropy_bits": (bits * 10.0).round() / 10.0 }),
+            )?;
+        } else {
+            println!("{}", pw.expose());
+        }
+        return Ok(0);
+    }
+    // Read secrets from stdin before the (slow) unlock, so a bad pipe fails fast.
+    let store = open_store(&store_dir)?;
+    match cmd {
+        CredCmd::Add {
+            fields,
+            password_stdin,
+            generate,
+            totp_stdin,
+        } => {
+            let mut input = fields.to_input()?;
+            read_secrets(&mut input, password_stdin, totp_stdin)?;
+            if generate {
+                input.password = Some(generated()?);
+            }
+            let c = credential::add(&store, &input, now)?;
+            if json_out {
+                io::print_json(&detail_json(&c, false))?;
+            } else {
+                println!("added {} ({})", c.name, c.id);
+            }
+        }
+        CredCmd::List { category } => {
+            let cat = category
+                .as_deref()
+                .map(str::parse::<Category>)
+                .transpose()?;
+            let all = credential::list(&store)?;
+            let items: Vec<_> = all
+                .iter()
+                .filter(|c| cat.is_none_or(|k| c.category == k))
+                .collect();
+            print_summaries(json_out, &items)?;
+        }
+        CredCmd::Show { key, reveal } => {
+            let c = credential::resolve(&store, &key)?;
+            if json_out {
+                io::print_json(&detail_json(&c, reveal))?;
+            } else {
+                print_detail(&c, reveal);
+            }
+        }
+        CredCmd::Search { query } => {
+            let q = query.join(" ");
+            if q.chars().count() > 1000 {
+                return Err(Error::invalid("query", "too long (at most 1000 characters)").into());
+            }
+            let index = SearchIndex::new(store.all()?);
+            let hits = index.search(&q);
+            print_summaries(json_out, &hits)?;
+        }
+        CredCmd::Edit {
+            key,
+            fields,
+            password_stdin,
+            totp_stdin,
+        } => {
+            let mut input = fields.to_input()?;
+            read_secrets(&mut input, password_stdin, totp_stdin)?;
+            let c = credential::edit(&store, &key, &input, now)?;
+            if json_out {
+                io::print_json(&detail_json(&c, false))?;
+            } else {
+                println!("updated {} ({})", c.name, c.id);
+            }
+        }
+        CredCmd::Rotate {
+            key,
+            password_stdin,
+            generate,
+        } => {
+            let pw = if generate {
+                generated()?
+            } else if password_stdin {
+                io::stdin_lines(1)?.remove(0)
+            } else {
+                return Err(CliError::Usage(
+                    "give --password-stdin or --generate".into(),
+                ));
+            };
+            let c = credential::rotate(&store, &key, pw, now)?;
+            if json_out {
+                io::print_json(&detail_json(&c, false))?;
+            } else {
+                println!(
+                    "rotated {} ({}); {} previous password(s) kept",
+                    c.name,
+                    c.id,
+                    c.history.len()
+                );
+            }
+        }
+        CredCmd::History { key, reveal } => {
+            let c = credential::resolve(&store, &key)?;
+            let h = credential::history(&c, reveal);
+            if json_out {
+                io::print_json(&json!({ "id": c.id, "name": c.name, "history": h }))?;
+            } else {
+                for e in &h {
+                    println!(
+                        "{}  set {}  replaced {}  {}",
+                        e.index,
+                        e.set_at.format("%Y-%m-%d %H:%M"),
+                        e.replaced_at.format("%Y-%m-%d %H:%M"),
+                        e.password.as_deref().unwrap_or("********")
+                    );
+                }
+                if h.is_empty() {
+                    println!("(no previous passwords)");
+                }
+            }
+        }
+        CredCmd::Restore { key, version } => {
+            let c = credential::restore_version(&store, &key, version, now)?;
+            if json_out {
+                io::print_json(&detail_json(&c, false))?;
+            } else {
+                println!("restored password version {version} of {}", c.name);
+            }
+        }
+        CredCmd::Remove { key, yes } => {
+            let c = credential::resolve(&store, &key)?;
+            if !yes && !io::confirm(&format!("Delete {} ({})?", c.name, c.id))? {
+                println!("kept");
+                return Ok(0);
+            }
+            let c = credential::remove(&store, &c.id)?;
+            if json_out {
+                io::print_json(&json!({ "removed": CredentialSummary::from(&c) }))?;
+            } else {
+                println!("removed {} ({})", c.name, c.id);
+            }
+        }
+        CredCmd::Totp { key, now: at } => {
+            let c = credential::resolve(&store, &key)?;
+            let secret = c
+                .totp
+                .as_ref()
+                .ok_or_else(|| Error::invalid("totp", format!("{} has no TOTP secret", c.name)))?;
+            let (code, left) = noren_core::totp::code_at(secret.expose(), at.unwrap_or(now))?;
+            if json_out {
+                io::print_json(&json!({ "code": code, "seconds_left": left }))?;
+            } else {
+                println!("{code}  ({left} s left)");
+            }
+        }
+        CredCmd::Generate { .. } => {}
+    }
+    Ok(0)
+}

@@ -1,0 +1,49 @@
+//! `noren-cli`: the command-line front end over `noren_core`.
+//!
+//! Contract (stable): `noren-cli [--store DIR] <command> [--json]`; errors are
+//! one `error:` line on stderr; exit 1 error, 2 usage, 3 wrong passphrase,
+//! 4 store in use, 10 when `check` finds something due.
+
+mod cmd;
+mod io;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cmd::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            let text = e.render().to_string();
+            let first = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid usage");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("error: {first} (see noren-cli --help)");
+            return ExitCode::from(2);
+        }
+    };
+    match cmd::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {}", io::one_line(&e.to_string()));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Typed errors. Every error has a stable machine `code()`: the CLI maps codes
+//! to exit statuses, the UI maps them to Japanese/English text.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("the store at {0} is open in another Noren window or process")]
+    StoreInUse(PathBuf),
+    #[error("no Noren store at {0} (create one with `noren-cli init`)")]
+    StoreNotFound(PathBuf),
+    #[error("a Noren store already exists at {0}")]
+    StoreExists(PathBuf),
+    #[error("the store was written by a newer Noren (format {found}, this version reads up to {supported})")]
+    UnsupportedFormat { found: u32, supported: u32 },
+    #[error("the vault is locked")]
+    Locked,
+    #[error("{what} not found: {key}")]
+    NotFound { what: &'static str, key: String },
+    #[error("{key:?} matches several {what}: {}", candidates.join(", "))]
+    Ambiguous {
+        what: &'static str,
+        key: String,
+        candidates: Vec<String>,
+    },
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("stored data failed authentication (tampered or corrupt): {0}")]
+    Tampered(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("storage error: {0}")]
+    Storage(String),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Stable identifier, part of the public contract (IPC `{code, message}`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::StoreInUse(_) => "store_in_use",
+            Error::StoreNotFound(_) => "store_not_found",
+            Error::StoreExists(_) => "store_exists",
+            Error::UnsupportedFormat { .. } => "unsupported_format",
+            Error::Locked => "locked",
+            Error::NotFound { .. } => "not_found",
+            Error::Ambiguous { .. } => "ambiguous",
+            Error::Invalid { .. } => "invalid_input",
+            Error::Tampered(_) => "tampered",
+            Error::Corrupt(_) => "corrupt",
+            Error::Storage(_) => "storage",
+            Error::Io { .. } => "io",
+        }
+    }
+
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl From<sled::Error> for Error {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Io(io) => Error::io("store", io),
+            sled::Error::Corruption { .. } => Error::Corrupt(e.to_string()),
+            other => Error::Storage(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! Noren's core: domain model, encrypted store, reminder engine.
+//! No Tauri dependency; the desktop app and `noren-cli` are thin front ends.
+
+pub mod credential;
+pub mod crypto;
+pub mod error;
+pub mod generator;
+pub mod normalize;
+pub mod paths;
+pub mod reminders;
+pub mod secret;
+pub mod store;
+pub mod totp;
+
+pub use error::{Error, Result};
+pub use secret::SecretString;
+pub use store::Store;

@@ -1,0 +1,494 @@
+//! The encrypted store: sled underneath, every value sealed.
+//!
+//! Layout of a store directory:
+//! - `noren.lock`: advisory lock held while a process has the store open;
+//! - `noren.header`: plaintext JSON (format, KDF parameters, salt, wrapped data
+//!   keys: no user data), replaced atomically (write, fsync, rename);
+//! - `db/`: the sled database, opened only after the passphrase is verified.
+//!   Each tree maps an opaque random record id to a sealed value whose
+//!   associated data binds the tree and the id.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use data_encoding::{BASE32_NOPAD, BASE64};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::crypto::{self, KdfParams};
+use crate::error::{Error, Result};
+use crate::secret::{with_secrets_exposed, Key, SecretString};
+
+/// The store format this version writes and the newest it reads.
+pub const STORE_FORMAT: u32 = 1;
+const HEADER_FILE: &str = "noren.header";
+const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Which data key seals a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compartment {
+    /// Credentials, customers, inquiries, incidents, vendor contracts.
+    Vault,
+    /// Channels, posts, renewals, reminder state: readable while the vault is locked.
+    Calendar,
+}
+
+/// A collection stored in its own sled tree.
+pub trait Record: Serialize + DeserializeOwned {
+    const TREE: &'static str;
+    const COMPARTMENT: Compartment;
+    /// What the user calls one of these, for messages ("credential").
+    const WHAT: &'static str;
+    fn id(&self) -> &str;
+}
+
+/// A fresh opaque record id (80 random bits, lowercase base32).
+pub fn new_id() -> Result<String> {
+    Ok(BASE32_NOPAD
+        .encode(&crypto::random_bytes::<10>()?)
+        .to_ascii_lowercase())
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    created_at: DateTime<Utc>,
+    kdf: KdfParams,
+    salt: String,
+    vault_key: String,
+    calendar_key: String,
+}
+
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    header: Header,
+    vault: Option<Key>,
+    calendar: Option<Key>,
+    // Dropped last: the advisory lock outlives the database handle.
+    _lock: File,
+}
+
+/// A store that is locked against other processes but not yet unlocked:
+/// only the header has been read; the database is untouched.
+pub struct LockedStore {
+    dir: PathBuf,
+    header: Header,
+    lock: File,
+}
+
+impl std::fmt::Debug for LockedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LockedStore")
+            .field("dir", &self.dir)
+            .finish()
+    }
+}
+
+impl LockedStore {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Verifies the passphrase, then opens the database.
+    pub fn unlock(self, pass: &SecretString) -> Result<Store> {
+        let kek = derive_header_kek(&self.header, pass)?;
+        let (vault, calendar) = unwrap_both(&self.header, &kek)?;
+        let db = open_sled(&self.dir)?;
+        Ok(Store {
+            dir: self.dir,
+            db,
+            header: self.header,
+            vault: Some(vault),
+            calendar: Some(calendar),
+            _lock: self.lock,
+        })
+    }
+}
+
+fn derive_header_kek(header: &Header, pass: &SecretString) -> Result<Key> {
+    let salt = unb64(&header.salt, "salt")?;
+    crypto::derive_kek(pass, &salt, header.kdf)
+}
+
+fn unwrap_both(header: &Header, kek: &Key) -> Result<(Key, Key)> {
+    let v = crypto::unwrap_key(
+        kek,
+        wrap_label(Compartment::Vault),
+        &unb64(&header.vault_key, "vault_key")?,
+    )?;
+    let c = crypto::unwrap_key(
+        kek,
+        wrap_label(Compartment::Calendar),
+        &unb64(&header.calendar_key, "calendar_key")?,
+    )?;
+    Ok((v, c))
+}
+
+fn read_header(dir: &Path) -> Result<Header> {
+    let path = dir.join(HEADER_FILE);
+    let raw =
+        fs::read(&path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    let header: Header = serde_json::from_slice(&raw)
+        .map_err(|e| Error::Corrupt(format!("store header unreadable: {e}")))?;
+    if header.format > STORE_FORMAT {
+        return Err(Error::UnsupportedFormat {
+            found: header.format,
+            supported: STORE_FORMAT,
+        });
+    }
+    Ok(header)
+}
+
+/// Replaces the header atomically: a crash leaves the old or the new one.
+fn write_header_file(dir: &Path, header: &Header) -> Result<()> {
+    let json = serde_json::to_vec_pretty(header).map_err(|e| Error::Storage(e.to_string()))?;
+    let tmp = dir.join(format!("{HEADER_FILE}.tmp"));
+    let io = |what: &str, e| Error::io(format!("cannot {what} {}", tmp.display()), e);
+    {
+        use std::io::Write;
+        let mut f = File::create(&tmp).map_err(|e| io("create", e))?;
+        f.write_all(&json).map_err(|e| io("write", e))?;
+        f.sync_all().map_err(|e| io("sync", e))?;
+    }
+    fs::rename(&tmp, dir.join(HEADER_FILE)).map_err(|e| io("rename", e))?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("vault_unlocked", &self.vault.is_some())
+            .finish()
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    BASE64.encode(bytes)
+}
+
+fn unb64(s: &str, what: &str) -> Result<Vec<u8>> {
+    BASE64
+        .decode(s.as_bytes())
+        .map_err(|_| Error::Corrupt(format!("header field {what} is not base64")))
+}
+
+pub fn check_new_passphrase(pass: &SecretString) -> Result<()> {
+    if pass.expose().chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::invalid(
+            "passphrase",
+            format!("must be at least {MIN_PASSPHRASE_CHARS} characters"),
+        ));
+    }
+    if pass.expose().trim().is_empty() {
+        return Err(Error::invalid("passphrase", "must not be blank"));
+    }
+    Ok(())
+}
+
+fn take_lock(dir: &Path) -> Result<File> {
+    use fs2::FileExt;
+    let path = dir.join("noren.lock");
+    let f = File::create(&path)
+        .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+    match f.try_lock_exclusive() {
+        Ok(()) => Ok(f),
+        Err(e)
+            if e.kind() == std::io::ErrorKind::WouldBlock
+                || e.raw_os_error() == fs2::lock_contended_error().raw_os_error() =>
+        {
+            Err(Error::StoreInUse(dir.to_path_buf()))
+        }
+        Err(e) => Err(Error::io(format!("cannot lock {}", path.display()), e)),
+    }
+}
+
+fn open_sled(dir: &Path) -> Result<sled::Db> {
+    sled::Config::new()
+        .path(dir.join("db"))
+        .cache_capacity(64 * 1024 * 1024)
+        .open()
+        .map_err(|e| match e {
+            sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
+                Error::StoreInUse(dir.to_path_buf())
+            }
+            other => Error::from(other),
+        })
+}
+
+fn wrap_label(compartment: Compartment) -> &'static str {
+    match compartment {
+        Compartment::Vault => "noren/1/key/vault",
+        Compartment::Calendar => "noren/1/key/calendar",
+    }
+}
+
+fn aad(tree: &str, id: &str) -> Vec<u8> {
+    format!("noren/1/{tree}/{id}").into_bytes()
+}
+
+impl Store {
+    /// True when `dir` holds a store (whether or not it opens).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(HEADER_FILE).exists()
+    }
+
+    /// Creates a new store. Fails if one exists; on failure nothing is left behind.
+    pub fn init(dir: &Path, pass: &SecretString) -> Result<Store> {
+        Self::init_with(dir, pass, KdfParams::DEFAULT)
+    }
+
+    /// `init` with explicit KDF parameters (tests and benchmarks only use weaker ones).
+    pub fn init_with(dir: &Path, pass: &SecretString, kdf: KdfParams) -> Result<Store> {
+        check_new_passphrase(pass)?;
+        if Self::exists(dir) {
+            return Err(Error::StoreExists(dir.to_path_buf()));
+        }
+        let created_dir = !dir.exists();
+        fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+        }
+        let result = (|| {
+            let lock = take_lock(dir)?;
+            let salt = crypto::random_bytes::<16>()?;
+            let kek = crypto::derive_kek(pass, &salt, kdf)?;
+            let vault = crypto::random_key()?;
+            let calendar = crypto::random_key()?;
+            let header = Header {
+                format: STORE_FORMAT,
+                created_at: Utc::now(),
+                kdf,
+                salt: b64(&salt),
+                vault_key: b64(&crypto::wrap_key(
+                    &kek,
+                    wrap_label(Compartment::Vault),
+                    &vault,
+                )?),
+                calendar_key: b64(&crypto::wrap_key(
+                    &kek,
+                    wrap_label(Compartment::Calendar),
+                    &calendar,
+                )?),
+            };
+            // A directory left by an init that crashed before its header was
+            // written holds nothing readable: start it afresh.
+            let _ = fs::remove_dir_all(dir.join("db"));
+            let db = open_sled(dir)?;
+            db.flush()?;
+            // The header goes last: until it exists, there is no store.
+            write_header_file(dir, &header)?;
+            Ok(Store {
+                dir: dir.to_path_buf(),
+                db,
+                header,
+                vault: Some(vault),
+                calendar: Some(calendar),
+                _lock: lock,
+            })
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(dir.join(HEADER_FILE));
+            let _ = fs::remove_dir_all(dir.join("db"));
+            if created_dir {
+                let _ = fs::remove_dir_all(dir);
+            } else {
+                let _ = fs::remove_file(dir.join("noren.lock"));
+            }
+        }
+        result
+    }
+
+    /// Opens and unlocks both compartments.
+    pub fn open(dir: &Path, pass: &SecretString) -> Result<Store> {
+        Self::open_locked(dir)?.unlock(pass)
+    }
+
+    /// Takes the process lock and reads the header; touches nothing else.
+    pub fn open_locked(dir: &Path) -> Result<LockedStore> {
+        if !Self::exists(dir) {
+            return Err(Error::StoreNotFound(dir.to_path_buf()));
+        }
+        let lock = take_lock(dir)?;
+        let header = read_header(dir)?;
+        Ok(LockedStore {
+            dir: dir.to_path_buf(),
+            header,
+            lock,
+        })
+    }
+
+    /// Unlocks the vault again after `lock_vault` (the passphrase is checked).
+    pub fn unlock_vault(&mut self, pass: &SecretString) -> Result<()> {
+        let kek = derive_header_kek(&self.header, pass)?;
+        let (vault, calendar) = unwrap_both(&self.header, &kek)?;
+        self.vault = Some(vault);
+        self.calendar = Some(calendar);
+        Ok(())
+    }
+
+    /// Drops the vault key (auto-lock). Calendar data stays readable.
+    pub fn lock_vault(&mut self) {
+        self.vault = None;
+    }
+
+    pub fn is_vault_unlocked(&self) -> bool {
+        self.vault.is_some()
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn kdf_params(&self) -> KdfParams {
+        self.header.kdf
+    }
+
+    /// Changes the passphrase: a new salt and key-encryption key rewrap the
+    /// same data keys; no record is re-encrypted.
+    pub fn change_passphrase(&mut self, new: &SecretString) -> Result<()> {
+        check_new_passphrase(new)?;
+        let vault = self.vault.as_ref().ok_or(Error::Locked)?;
+        let calendar = self.calendar.as_ref().ok_or(Error::Locked)?;
+        let salt = crypto::random_bytes::<16>()?;
+        let kdf = KdfParams::DEFAULT.max(self.header.kdf);
+        let kek = crypto::derive_kek(new, &salt, kdf)?;
+        let mut header = self.header.clone();
+        header.kdf = kdf;
+        header.salt = b64(&salt);
+        header.vault_key = b64(&crypto::wrap_key(
+            &kek,
+            wrap_label(Compartment::Vault),
+            vault,
+        )?);
+        header.calendar_key = b64(&crypto::wrap_key(
+            &kek,
+            wrap_label(Compartment::Calendar),
+            calendar,
+        )?);
+        let old = std::mem::replace(&mut self.header, header);
+        if let Err(e) = self.write_header() {
+            self.header = old;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn write_header(&self) -> Result<()> {
+        write_header_file(&self.dir, &self.header)
+    }
+
+    /// Makes every earlier write durable (fsync).
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn key_for(&self, c: Compartment) -> Result<&Key> {
+        match c {
+            Compartment::Vault => self.vault.as_ref().ok_or(Error::Locked),
+            Compartment::Calendar => self.calendar.as_ref().ok_or(Error::Locked),
+        }
+    }
+
+    fn tree<T: Record>(&self) -> Result<sled::Tree> {
+        Ok(self.db.open_tree(T::TREE)?)
+    }
+
+    fn seal_record<T: Record>(&self, rec: &T) -> Result<Vec<u8>> {
+        let key = self.key_for(T::COMPARTMENT)?;
+        let mut buf = Zeroizing::new(Vec::with_capacity(4096));
+        with_secrets_exposed(|| serde_json::to_writer(&mut *buf, rec))
+            .map_err(|e| Error::Storage(format!("cannot encode {}: {e}", T::WHAT)))?;
+        crypto::seal(key, &aad(T::TREE, rec.id()), &buf)
+    }
+
+    fn open_record<T: Record>(&self, id: &[u8], sealed: &[u8]) -> Result<T> {
+        let key = self.key_for(T::COMPARTMENT)?;
+        let id = std::str::from_utf8(id)
+            .map_err(|_| Error::Corrupt(format!("non-text record id in {}", T::TREE)))?;
+        let plain = crypto::open(key, &aad(T::TREE, id), sealed)?;
+        let rec: T = serde_json::from_slice(&plain)
+            .map_err(|e| Error::Corrupt(format!("{} {id}: {e}", T::WHAT)))?;
+        if rec.id() != id {
+            return Err(Error::Tampered(format!(
+                "{} {id} carries id {}",
+                T::WHAT,
+                rec.id()
+            )));
+        }
+        Ok(rec)
+    }
+
+    /// Writes one record and flushes before returning.
+    pub fn put<T: Record>(&self, rec: &T) -> Result<()> {
+        self.put_many(std::slice::from_ref(rec))
+    }
+
+    /// Writes several records atomically (one sled batch) and flushes once.
+    pub fn put_many<T: Record>(&self, recs: &[T]) -> Result<()> {
+        let tree = self.tree::<T>()?;
+        let mut batch = sled::Batch::default();
+        for rec in recs {
+            batch.insert(rec.id().as_bytes(), self.seal_record(rec)?);
+        }
+        tree.apply_batch(batch)?;
+        self.flush()
+    }
+
+    pub fn get<T: Record>(&self, id: &str) -> Result<Option<T>> {
+        let tree = self.tree::<T>()?;
+        match tree.get(id.as_bytes())? {
+            Some(v) => Ok(Some(self.open_record(id.as_bytes(), &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every record of the collection, decrypted.
+    pub fn all<T: Record>(&self) -> Result<Vec<T>> {
+        let tree = self.tree::<T>()?;
+        let mut out = Vec::with_capacity(tree.len());
+        for kv in tree.iter() {
+            let (k, v) = kv?;
+            out.push(self.open_record(&k, &v)?);
+        }
+        Ok(out)
+    }
+
+    pub fn count<T: Record>(&self) -> Result<usize> {
+        Ok(self.tree::<T>()?.len())
+    }
+
+    /// Removes a record; returns whether it existed. Flushes before returning.
+    pub fn remove<T: Record>(&self, id: &str) -> Result<bool> {
+        let existed = self.tree::<T>()?.remove(id.as_bytes())?.is_some();
+        self.flush()?;
+        Ok(existed)
+    }
+
+    /// Raw access for tests of the on-disk format (tamper tests).
+    #[doc(hidden)]
+    pub fn raw_tree(&self, name: &str) -> Result<sled::Tree> {
+        Ok(self.db.open_tree(name)?)
+    }
+}
+
+impl KdfParams {
+    /// The stronger of two parameter sets, field by field.
+    fn max(self, other: KdfParams) -> KdfParams {
+        KdfParams {
+            m_kib: self.m_kib.max(other.m_kib),
+            t: self.t.max(other.t),
+            p: self.p.max(other.p),
+        }
+    }
+}
