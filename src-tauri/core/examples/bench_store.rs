@@ -98,21 +98,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Passphrase accepted → first query answered, minus the KDF.
     let mut opens = Vec::new();
+    let mut parts = Vec::new();
     let mut idx = None;
     for _ in 0..5 {
         let t = Instant::now();
         let s = Store::open(&tmp, &pass)?;
-        let index = SearchIndex::new(s.all::<Credential>()?);
+        let t_open = t.elapsed();
+        let all = s.all::<Credential>()?;
+        let t_all = t.elapsed();
+        let index = SearchIndex::new(all);
+        let t_index = t.elapsed();
         let hits = index.search("ｴｷﾃﾝ 受付").len();
         let total = t.elapsed();
         opens.push(total.saturating_sub(kdf));
+        parts.push((t_open.saturating_sub(kdf), t_all - t_open, t_index - t_all, total - t_index));
         assert!(hits > 0 || n < 10);
         idx = Some(index);
     }
     opens.sort();
+    parts.sort();
+    let p2 = parts[2];
+    println!("open + decrypt all + index + first search, excluding KDF: median {:.1} ms (5 runs)", ms(opens[2]));
     println!(
-        "open + decrypt all + index + first search, excluding KDF: median {:.1} ms (5 runs)",
-        ms(opens[2])
+        "  parts: sled open + key unwrap {:.1} ms, read+decrypt+parse {:.1} ms, index {:.1} ms, first search {:.2} ms",
+        ms(p2.0),
+        ms(p2.1),
+        ms(p2.2),
+        ms(p2.3)
     );
 
     let index = idx.ok_or("no index")?;

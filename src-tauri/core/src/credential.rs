@@ -702,15 +702,16 @@ pub fn sort(all: &mut [Credential]) {
 
 /// Decrypted credentials with their folded search text, for search as you type.
 pub struct SearchIndex {
-    entries: Vec<(String, Credential)>,
+    /// (folded name, folded search text, credential), in list order.
+    entries: Vec<(String, String, Credential)>,
 }
 
 impl SearchIndex {
-    pub fn new(mut creds: Vec<Credential>) -> Self {
-        sort(&mut creds);
-        SearchIndex {
-            entries: creds.into_iter().map(|c| (c.search_text(), c)).collect(),
-        }
+    pub fn new(creds: Vec<Credential>) -> Self {
+        let mut entries: Vec<(String, String, Credential)> =
+            creds.into_iter().map(|c| (normalize::fold(&c.name), c.search_text(), c)).collect();
+        entries.sort_by(|a, b| (a.2.category, &a.0, &a.2.id).cmp(&(b.2.category, &b.0, &b.2.id)));
+        SearchIndex { entries }
     }
 
     pub fn len(&self) -> usize {
@@ -724,18 +725,22 @@ impl SearchIndex {
     /// Credentials matching every term of `query`; names that start with the
     /// query come first. An empty query matches everything.
     pub fn search(&self, query: &str) -> Vec<&Credential> {
-        if query.trim().is_empty() {
-            return self.entries.iter().map(|(_, c)| c).collect();
+        let q = normalize::Query::new(query);
+        if q.is_empty() {
+            return self.entries.iter().map(|(_, _, c)| c).collect();
         }
-        let q = normalize::fold(query);
-        let mut hits: Vec<(bool, &Credential)> = self
-            .entries
-            .iter()
-            .filter(|(h, _)| normalize::matches_all(h, query))
-            .map(|(_, c)| (!normalize::fold(&c.name).starts_with(&q), c))
-            .collect();
-        hits.sort_by_key(|(rank, _)| *rank);
-        hits.into_iter().map(|(_, c)| c).collect()
+        let (mut first, mut rest) = (Vec::new(), Vec::new());
+        for (name, hay, c) in &self.entries {
+            if q.matches(hay) {
+                if name.starts_with(q.folded()) {
+                    first.push(c);
+                } else {
+                    rest.push(c);
+                }
+            }
+        }
+        first.extend(rest);
+        first
     }
 }
 

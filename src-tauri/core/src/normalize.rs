@@ -5,11 +5,27 @@
 //! hiragana (`エキテン` and `えきてん` match), and whitespace is dropped so that
 //! `さくら 整骨院` finds `さくら整骨院`.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfkc() {
+    // Most text is already NFKC; the quick check spares the decomposition.
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold_chars(text.chars(), &mut out);
+    } else {
+        fold_chars(text.nfkc(), &mut out);
+    }
+    out
+}
+
+fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
+    for c in chars {
+        if c.is_ascii() {
+            if !c.is_ascii_whitespace() {
+                out.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
         if c.is_whitespace() {
             continue;
         }
@@ -19,20 +35,39 @@ pub fn fold(text: &str) -> String {
             _ => out.extend(c.to_lowercase()),
         }
     }
-    out
+}
+
+/// A query split into folded terms, prepared once and matched against many
+/// folded haystacks.
+pub struct Query {
+    terms: Vec<String>,
+    folded: String,
+}
+
+impl Query {
+    pub fn new(query: &str) -> Query {
+        Query { terms: query.split_whitespace().map(fold).filter(|t| !t.is_empty()).collect(), folded: fold(query) }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The whole query folded (whitespace removed).
+    pub fn folded(&self) -> &str {
+        &self.folded
+    }
+
+    /// True when every term occurs in `folded_haystack` (already folded).
+    pub fn matches(&self, folded_haystack: &str) -> bool {
+        !self.terms.is_empty() && self.terms.iter().all(|t| folded_haystack.contains(t.as_str()))
+    }
 }
 
 /// True when every whitespace-separated term of `query` occurs in `haystack`
 /// (which must already be folded).
 pub fn matches_all(folded_haystack: &str, query: &str) -> bool {
-    let mut any = false;
-    for term in query.split_whitespace() {
-        any = true;
-        if !folded_haystack.contains(&fold(term)) {
-            return false;
-        }
-    }
-    any
+    Query::new(query).matches(folded_haystack)
 }
 
 #[cfg(test)]

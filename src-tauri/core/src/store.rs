@@ -456,7 +456,8 @@ impl Store {
     /// Every record of the collection, decrypted.
     pub fn all<T: Record>(&self) -> Result<Vec<T>> {
         let tree = self.tree::<T>()?;
-        let mut out = Vec::with_capacity(tree.len());
+        // Not `tree.len()` for the capacity: in sled it walks the whole tree.
+        let mut out = Vec::new();
         for kv in tree.iter() {
             let (k, v) = kv?;
             out.push(self.open_record(&k, &v)?);
