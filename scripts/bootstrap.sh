@@ -9,7 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PKGS=(libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev
       libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth dbus-x11 dunst
-      webkit2gtk-driver age imagemagick xdotool fonts-noto-cjk keepassxc hugo)
+      webkit2gtk-driver age imagemagick xdotool xclip fonts-noto-cjk keepassxc hugo)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -30,5 +30,13 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> cargo: installing tauri-driver (WebDriver bridge for the real-window tests)"
+  cargo install tauri-driver --locked --version 2.1.0 --quiet
+fi
+
 echo "==> npm: ui dependencies"
-if [ -f ui/package-lock.json ]; then npm --prefix ui ci --no-audit --no-fund --loglevel=error; else npm --prefix ui install --no-audit --no-fund --loglevel=error; fi
+# `npm install`, not `npm ci`: npm 11 writes lock files without the optional
+# per-platform rollup packages and `npm ci` then refuses them. The lock file's
+# versions are still used.
+npm --prefix ui install --no-audit --no-fund --loglevel=error

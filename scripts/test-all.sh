@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: format, lints, Rust tests
-# (core, CLI, app), front-end build. This is what CI runs (.ci/run).
+# (core, CLI, app), front-end checks and unit tests, real-window E2E. This is what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/bootstrap.sh
 
-echo "==> ui build"
+echo "==> ui: type check, unit tests, build"
+npm --prefix ui run check
+npm --prefix ui test
 npm --prefix ui run build
 
 echo "==> cargo fmt --check"
@@ -15,7 +17,18 @@ cargo fmt --all -- --check
 echo "==> cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-echo "==> cargo test"
+echo "==> cargo test (also regenerates ui/src/bindings)"
 cargo test --workspace --all-targets
+
+echo "==> generated TypeScript bindings are up to date"
+if [ -n "$(git status --porcelain -- ui/src/bindings 2>/dev/null)" ]; then
+  git status --short -- ui/src/bindings
+  echo "error: ui/src/bindings is stale: run cargo test and commit the result" >&2
+  exit 1
+fi
+
+echo "==> end-to-end tests in the real window (Xvfb + tauri-driver)"
+cargo build --bin noren
+bash scripts/e2e.sh
 
 echo "==> all tests passed in $(( $(date +%s) - start )) s"

@@ -111,14 +111,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let hits = index.search("ｴｷﾃﾝ 受付").len();
         let total = t.elapsed();
         opens.push(total.saturating_sub(kdf));
-        parts.push((t_open.saturating_sub(kdf), t_all - t_open, t_index - t_all, total - t_index));
+        parts.push((
+            t_open.saturating_sub(kdf),
+            t_all - t_open,
+            t_index - t_all,
+            total - t_index,
+        ));
         assert!(hits > 0 || n < 10);
         idx = Some(index);
     }
     opens.sort();
     parts.sort();
     let p2 = parts[2];
-    println!("open + decrypt all + index + first search, excluding KDF: median {:.1} ms (5 runs)", ms(opens[2]));
+    println!(
+        "open + decrypt all + index + first search, excluding KDF: median {:.1} ms (5 runs)",
+        ms(opens[2])
+    );
     println!(
         "  parts: sled open + key unwrap {:.1} ms, read+decrypt+parse {:.1} ms, index {:.1} ms, first search {:.2} ms",
         ms(p2.0),

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::normalize;
@@ -13,8 +14,9 @@ use crate::secret::SecretString;
 use crate::store::{new_id, Compartment, Record, Store};
 use crate::totp;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Category {
     Website,
     Sns,
@@ -216,11 +218,16 @@ impl FromStr for Category {
     }
 }
 
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+#[ts(export)]
 pub struct TemplateField {
+    #[ts(type = "string")]
     pub key: &'static str,
+    #[ts(type = "string")]
     pub label_ja: &'static str,
+    #[ts(type = "string")]
     pub label_en: &'static str,
+    #[ts(type = "string")]
     pub hint: &'static str,
 }
 
@@ -282,19 +289,20 @@ impl Record for Credential {
 
 /// Everything the user may set on a credential. For `edit`, `None` keeps the
 /// current value and `Some("")` clears it.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(default)]
+#[ts(export, optional_fields)]
 pub struct CredentialInput {
     pub category: Option<Category>,
     pub name: Option<String>,
     pub url: Option<String>,
     pub login: Option<String>,
-    #[serde(skip)]
+    #[ts(optional, type = "string")]
     pub password: Option<SecretString>,
     pub registered_email: Option<String>,
     pub recovery_phone: Option<String>,
     pub two_factor_holder: Option<String>,
-    #[serde(skip)]
+    #[ts(optional, type = "string")]
     pub totp: Option<SecretString>,
     pub payment_card: Option<String>,
     pub contract_holder: Option<String>,
@@ -302,6 +310,7 @@ pub struct CredentialInput {
     pub notes: Option<String>,
     pub tags: Option<Vec<String>>,
     /// Field values; an empty value removes the field.
+    #[ts(optional = false)]
     pub fields: BTreeMap<String, String>,
 }
 
@@ -708,8 +717,10 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn new(creds: Vec<Credential>) -> Self {
-        let mut entries: Vec<(String, String, Credential)> =
-            creds.into_iter().map(|c| (normalize::fold(&c.name), c.search_text(), c)).collect();
+        let mut entries: Vec<(String, String, Credential)> = creds
+            .into_iter()
+            .map(|c| (normalize::fold(&c.name), c.search_text(), c))
+            .collect();
         entries.sort_by(|a, b| (a.2.category, &a.0, &a.2.id).cmp(&(b.2.category, &b.0, &b.2.id)));
         SearchIndex { entries }
     }
@@ -720,6 +731,27 @@ impl SearchIndex {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Credential> {
+        self.entries.iter().find(|e| e.2.id == id).map(|e| &e.2)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Credential> {
+        self.entries.iter().map(|e| &e.2)
+    }
+
+    /// Inserts or replaces one credential, keeping list order.
+    pub fn upsert(&mut self, c: Credential) {
+        self.remove(&c.id);
+        let entry = (normalize::fold(&c.name), c.search_text(), c);
+        let key = |e: &(String, String, Credential)| (e.2.category, e.0.clone(), e.2.id.clone());
+        let pos = self.entries.partition_point(|e| key(e) < key(&entry));
+        self.entries.insert(pos, entry);
+    }
+
+    pub fn remove(&mut self, id: &str) {
+        self.entries.retain(|e| e.2.id != id);
     }
 
     /// Credentials matching every term of `query`; names that start with the
@@ -745,7 +777,8 @@ impl SearchIndex {
 }
 
 /// What lists and search results show: no secrets.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
 pub struct CredentialSummary {
     pub id: String,
     pub category: Category,
@@ -777,7 +810,8 @@ impl From<&Credential> for CredentialSummary {
 }
 
 /// The detail view. `password` is present only when the caller asked to reveal it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
 pub struct CredentialDetail {
     pub id: String,
     pub category: Category,
@@ -831,7 +865,8 @@ impl CredentialDetail {
 }
 
 /// One history entry as shown to the user.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
 pub struct HistoryEntry {
     pub index: usize,
     pub set_at: DateTime<Utc>,

@@ -2,13 +2,15 @@
 //! romaji words that are easy to read out over the phone.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::crypto::random_bytes;
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "mode", rename_all = "snake_case")]
+#[ts(export)]
 pub enum GeneratorSpec {
     Chars {
         length: usize,
@@ -164,6 +166,17 @@ mod tests {
     }
 
     #[test]
+    fn strength_orders_passwords() {
+        let weak = strength(&SecretString::new("password1"), &[]);
+        let shop = strength(&SecretString::new("sakura2026"), &["sakura"]);
+        let strong = strength(&SecretString::new("tuba-miso-keri-hodo-nase"), &[]);
+        assert!(weak.score <= 1, "{weak:?}");
+        assert!(shop.score <= 2, "{shop:?}");
+        assert!(strong.score >= 3, "{strong:?}");
+        assert_eq!(strength(&SecretString::default(), &[]).score, 0);
+    }
+
+    #[test]
     fn words_mode_and_bad_specs() {
         let (pw, bits) = generate(&GeneratorSpec::Words {
             count: 5,
@@ -195,5 +208,33 @@ mod tests {
             separator: "-".into()
         })
         .is_err());
+    }
+}
+
+/// How hard a password is to guess (zxcvbn estimate), for the strength meter.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Strength {
+    /// 0 (guessed at once) … 4 (very strong).
+    pub score: u8,
+    pub guesses_log10: f64,
+}
+
+/// Estimates strength; `context` holds words that make a guess easier (shop name…).
+pub fn strength(password: &SecretString, context: &[&str]) -> Strength {
+    if password.is_empty() {
+        return Strength {
+            score: 0,
+            guesses_log10: 0.0,
+        };
+    }
+    // zxcvbn is quadratic in the length; past 256 characters the score is maximal anyway.
+    let text: String = password.expose().chars().take(256).collect();
+    let z = zxcvbn::zxcvbn(&text, context);
+    let text = SecretString::new(text);
+    drop(text);
+    Strength {
+        score: u8::from(z.score()),
+        guesses_log10: (z.guesses_log10() * 10.0).round() / 10.0,
     }
 }

@@ -3,12 +3,14 @@
 
 pub mod credential;
 pub mod crypto;
+pub mod demo;
 pub mod error;
 pub mod generator;
 pub mod normalize;
 pub mod paths;
 pub mod reminders;
 pub mod secret;
+pub mod session;
 pub mod store;
 pub mod totp;
 

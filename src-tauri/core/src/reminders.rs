@@ -6,11 +6,13 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::credential::Credential;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Kind {
     PostingLapse,
     PlannedPostMissed,
@@ -22,8 +24,9 @@ pub enum Kind {
     BackupOverdue,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Severity {
     Info,
     Warning,
@@ -31,13 +34,16 @@ pub enum Severity {
 }
 
 /// The record a due item points to (collection and id), for "open the item".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 pub struct RecordRef {
+    #[ts(type = "string")]
     pub collection: &'static str,
     pub id: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
 pub struct DueItem {
     /// Stable per item and stage: notifications are deduplicated on it.
     pub key: String,

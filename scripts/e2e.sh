@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Real-window end-to-end tests: Xvfb + tauri-driver + WebKitWebDriver, with a
+# private HOME so the developer's real store is never touched.
+# Screenshots go to $NOREN_SCREENSHOTS (default: inside the private HOME).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v tauri-driver >/dev/null || { echo "tauri-driver missing: run scripts/bootstrap.sh" >&2; exit 1; }
+[ -x target/debug/noren ] || { echo "build first: npm --prefix ui run build && cargo build --bin noren" >&2; exit 1; }
+
+export NOREN_APP="$PWD/target/debug/noren"
+if [ -n "${NOREN_SCREENSHOTS:-}" ]; then export NOREN_SCREENSHOTS="$(realpath -m "$NOREN_SCREENSHOTS")"; fi
+home=$(mktemp -d)
+trap 'rm -rf "$home"' EXIT
+export HOME="$home"
+unset XDG_DATA_HOME XDG_CONFIG_HOME NOREN_STORE
+
+xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+  tauri-driver --port 4444 >"$HOME/tauri-driver.log" 2>&1 &
+  driver=$!
+  for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.2; done
+  status=0
+  node --test --test-concurrency=1 tests/e2e/ || status=$?
+  kill $driver 2>/dev/null || true
+  if [ $status -ne 0 ]; then echo "--- tauri-driver log"; tail -n 40 "$HOME/tauri-driver.log"; fi
+  exit $status
+'

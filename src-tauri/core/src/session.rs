@@ -1,0 +1,132 @@
+//! A session over an open store, as the desktop app holds it: the decrypted
+//! credentials live in a search index while the vault is unlocked and are
+//! dropped (zeroized) when it locks. The CLI and the app use the same calls.
+
+use chrono::{DateTime, Utc};
+
+use crate::credential::{self, Credential, CredentialInput, CredentialSummary, SearchIndex};
+use crate::error::{Error, Result};
+use crate::reminders::{self, DueItem, Inputs, Settings};
+use crate::secret::SecretString;
+use crate::store::Store;
+
+pub struct Session {
+    store: Store,
+    index: Option<SearchIndex>,
+}
+
+impl Session {
+    pub fn new(store: Store) -> Session {
+        Session { store, index: None }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.store.is_vault_unlocked()
+    }
+
+    /// Drops the vault key and every decrypted credential.
+    pub fn lock(&mut self) {
+        self.index = None;
+        self.store.lock_vault();
+    }
+
+    pub fn unlock(&mut self, pass: &SecretString) -> Result<()> {
+        self.store.unlock_vault(pass)
+    }
+
+    fn index(&mut self) -> Result<&mut SearchIndex> {
+        if !self.store.is_vault_unlocked() {
+            self.index = None;
+            return Err(Error::Locked);
+        }
+        if self.index.is_none() {
+            self.index = Some(SearchIndex::new(self.store.all::<Credential>()?));
+        }
+        self.index.as_mut().ok_or(Error::Locked)
+    }
+
+    pub fn search(&mut self, query: &str) -> Result<Vec<CredentialSummary>> {
+        if query.chars().count() > 1000 {
+            return Err(Error::invalid(
+                "query",
+                "too long (at most 1000 characters)",
+            ));
+        }
+        Ok(self
+            .index()?
+            .search(query)
+            .into_iter()
+            .map(CredentialSummary::from)
+            .collect())
+    }
+
+    pub fn credential(&mut self, id: &str) -> Result<Credential> {
+        self.index()?
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::NotFound {
+                what: "credential",
+                key: id.to_string(),
+            })
+    }
+
+    fn stored(&mut self, c: Credential) -> Result<Credential> {
+        self.index()?.upsert(c.clone());
+        Ok(c)
+    }
+
+    pub fn add(&mut self, input: &CredentialInput, now: DateTime<Utc>) -> Result<Credential> {
+        self.index()?;
+        let c = credential::add(&self.store, input, now)?;
+        self.stored(c)
+    }
+
+    pub fn edit(
+        &mut self,
+        id: &str,
+        input: &CredentialInput,
+        now: DateTime<Utc>,
+    ) -> Result<Credential> {
+        self.index()?;
+        let c = credential::edit(&self.store, id, input, now)?;
+        self.stored(c)
+    }
+
+    pub fn restore_version(
+        &mut self,
+        id: &str,
+        index: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Credential> {
+        self.index()?;
+        let c = credential::restore_version(&self.store, id, index, now)?;
+        self.stored(c)
+    }
+
+    pub fn remove(&mut self, id: &str) -> Result<Credential> {
+        self.index()?;
+        let c = credential::remove(&self.store, id)?;
+        self.index()?.remove(&c.id);
+        Ok(c)
+    }
+
+    /// Due items; vault-based kinds are left out while the vault is locked.
+    pub fn due_items(&mut self, now: DateTime<Utc>, settings: &Settings) -> Result<Vec<DueItem>> {
+        let creds: Vec<Credential> = match self.index() {
+            Ok(idx) => idx.all().cloned().collect(),
+            Err(Error::Locked) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(reminders::due_items(
+            &Inputs {
+                credentials: &creds,
+            },
+            now,
+            settings,
+        ))
+    }
+}

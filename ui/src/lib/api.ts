@@ -1,0 +1,52 @@
+// The one typed door to the Rust side. Components never call `invoke` directly.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AppSettings } from "../bindings/AppSettings";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { CategoryInfo } from "../bindings/CategoryInfo";
+import type { CredentialDetail } from "../bindings/CredentialDetail";
+import type { CredentialInput } from "../bindings/CredentialInput";
+import type { CredentialSummary } from "../bindings/CredentialSummary";
+import type { DueItem } from "../bindings/DueItem";
+import type { Generated } from "../bindings/Generated";
+import type { GeneratorSpec } from "../bindings/GeneratorSpec";
+import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { IpcError } from "../bindings/IpcError";
+import type { Strength } from "../bindings/Strength";
+
+export type { AppSettings, AppStatus, CategoryInfo, CredentialDetail, CredentialInput, CredentialSummary, DueItem, Generated, GeneratorSpec, HistoryEntry, IpcError, Strength };
+
+/** Rejections always carry `{code, message, field}`. */
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    if (e && typeof e === "object" && "code" in e) throw e as IpcError;
+    throw { code: "internal", message: String(e), field: null } satisfies IpcError;
+  }
+}
+
+export const api = {
+  status: () => call<AppStatus>("status"),
+  setupStore: (passphrase: string) => call<AppStatus>("setup_store", { passphrase }),
+  unlock: (passphrase: string) => call<AppStatus>("unlock", { passphrase }),
+  lock: () => call<AppStatus>("lock"),
+  openDemo: () => call<AppStatus>("open_demo"),
+  leaveDemo: () => call<AppStatus>("leave_demo"),
+  activity: () => call<void>("activity"),
+  saveSettings: (settings: AppSettings) => call<AppSettings>("save_settings", { settings }),
+  passwordStrength: (passphrase: string) => call<Strength>("password_strength", { passphrase }),
+  generatePassword: (spec: GeneratorSpec) => call<Generated>("generate_password", { spec }),
+  categories: () => call<CategoryInfo[]>("categories"),
+  search: (query: string) => call<CredentialSummary[]>("cred_search", { query }),
+  get: (id: string) => call<CredentialDetail>("cred_get", { id }),
+  reveal: (id: string) => call<string>("cred_reveal", { id }),
+  add: (input: CredentialInput) => call<CredentialDetail>("cred_add", { input }),
+  update: (id: string, input: CredentialInput) => call<CredentialDetail>("cred_update", { id, input }),
+  remove: (id: string) => call<CredentialSummary>("cred_delete", { id }),
+  history: (id: string, reveal: boolean) => call<HistoryEntry[]>("cred_history", { id, reveal }),
+  restore: (id: string, index: number) => call<CredentialDetail>("cred_restore", { id, index }),
+  copy: (id: string, what: "login" | "password" | "totp") => call<number>("cred_copy", { id, what }),
+  dueItems: () => call<DueItem[]>("due_items"),
+  onLocked: (f: () => void): Promise<UnlistenFn> => listen("noren://locked", f),
+};

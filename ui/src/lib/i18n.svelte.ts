@@ -1,0 +1,44 @@
+import { messages, type Lang, type MessageKey } from "./messages";
+
+/** The current language; components re-render when it changes. */
+export const locale = $state<{ lang: Lang }>({ lang: "ja" });
+
+export function setLang(lang: string) {
+  locale.lang = lang === "en" ? "en" : "ja";
+  document.documentElement.lang = locale.lang;
+}
+
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = messages[locale.lang][key] ?? messages.ja[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/** Localized text for an IPC error. */
+export function errorText(err: unknown): string {
+  const e = err as { code?: string; message?: string; field?: string | null };
+  const code = e?.code ?? "unknown";
+  if (code === "invalid_input") {
+    const fieldKey = `field.${e.field ?? ""}` as MessageKey;
+    const field = fieldKey in messages.ja ? t(fieldKey) : (e.field ?? "");
+    const detail = (e.message ?? "").replace(/^[a-z_]+: /, "");
+    return t("error.invalid_input", { field, message: detail });
+  }
+  const key = `error.${code}` as MessageKey;
+  return key in messages.ja ? t(key) : t("error.unknown");
+}
+
+const tokyo = (lang: Lang, opts: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat(lang === "ja" ? "ja-JP" : "en-GB", { timeZone: "Asia/Tokyo", ...opts });
+
+/** An instant (RFC 3339, UTC) shown in shop time. */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return tokyo(locale.lang, { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
+export function formatDate(isoOrDate: string): string {
+  const d = new Date(isoOrDate.length === 10 ? `${isoOrDate}T00:00:00+09:00` : isoOrDate);
+  if (Number.isNaN(d.getTime())) return isoOrDate;
+  return tokyo(locale.lang, { dateStyle: "medium" }).format(d);
+}
