@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v tauri-driver >/dev/null || { echo "tauri-driver missing: run scripts/bootstrap.sh" >&2; exit 1; }
-[ -x target/debug/noren ] || { echo "build first: npm --prefix ui run build && cargo build --bin noren" >&2; exit 1; }
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+[ -x "$target_dir/debug/noren" ] || { echo "build first: npm --prefix ui run build && cargo build --bin noren" >&2; exit 1; }
 
-export NOREN_APP="$PWD/target/debug/noren"
+export NOREN_APP="$target_dir/debug/noren"
 if [ -n "${NOREN_SCREENSHOTS:-}" ]; then export NOREN_SCREENSHOTS="$(realpath -m "$NOREN_SCREENSHOTS")"; fi
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
