@@ -160,6 +160,16 @@ fn cred_copy(app: State<'_, App>, id: String, what: String) -> IpcResult<u64> {
     })
 }
 
+/// Startup probe for benchmarks: with `NOREN_STARTUP_PROBE` set, prints the
+/// wall-clock time at which the UI reports its first screen painted.
+#[tauri::command]
+fn ui_ready() {
+    if std::env::var_os("NOREN_STARTUP_PROBE").is_some() {
+        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+        eprintln!("noren: ui ready at {ms}");
+    }
+}
+
 #[tauri::command]
 fn due_items(app: State<'_, App>) -> IpcResult<Vec<DueItem>> {
     with(&app, |c| c.due())
@@ -274,7 +284,8 @@ pub fn run() -> i32 {
             cred_history,
             cred_restore,
             cred_copy,
-            due_items
+            due_items,
+            ui_ready
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -48,5 +48,6 @@ export const api = {
   restore: (id: string, index: number) => call<CredentialDetail>("cred_restore", { id, index }),
   copy: (id: string, what: "login" | "password" | "totp") => call<number>("cred_copy", { id, what }),
   dueItems: () => call<DueItem[]>("due_items"),
+  uiReady: () => call<void>("ui_ready"),
   onLocked: (f: () => void): Promise<UnlistenFn> => listen("noren://locked", f),
 };
