@@ -165,7 +165,10 @@ fn cred_copy(app: State<'_, App>, id: String, what: String) -> IpcResult<u64> {
 #[tauri::command]
 fn ui_ready() {
     if std::env::var_os("NOREN_STARTUP_PROBE").is_some() {
-        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
         eprintln!("noren: ui ready at {ms}");
     }
 }
