@@ -5,11 +5,13 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
+use noren_core::backup::{self, Protection, Unlock};
 use noren_core::credential::{
     self, Category, CredentialDetail, CredentialInput, CredentialSummary, SearchIndex,
 };
 use noren_core::generator::{self, GeneratorSpec};
-use noren_core::reminders::{self, Inputs, Settings};
+use noren_core::reminders::Settings;
+use noren_core::session::Session;
 use noren_core::{paths, Error, SecretString, Store};
 use serde_json::json;
 
@@ -41,11 +43,54 @@ pub enum Cmd {
     /// Logins: website/CMS, SNS, portals, email, domain, server.
     #[command(subcommand)]
     Cred(Box<CredCmd>),
+    /// Encrypted backups (standard age files).
+    #[command(subcommand)]
+    Backup(BackupCmd),
     /// Evaluate reminders; exit 10 when anything is due.
     Check {
         /// Evaluate as of this instant (RFC 3339, e.g. 2026-12-01T09:00:00+09:00).
         #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
         now: Option<DateTime<Utc>>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BackupCmd {
+    /// Write an age-encrypted backup of everything. Without --recipient it is
+    /// passphrase-encrypted with the store passphrase or $NOREN_BACKUP_PASSPHRASE_FILE.
+    Export {
+        file: PathBuf,
+        /// age public key (age1…) or ssh public key; repeatable.
+        #[arg(long = "recipient", value_name = "KEY")]
+        recipients: Vec<String>,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Decrypt and check a backup without touching any store.
+    Verify {
+        file: PathBuf,
+        /// age identity file or ssh private key, for key-encrypted backups.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+    },
+    /// Build a new store in DIR from a backup (never overwrites a store).
+    Restore {
+        file: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+    },
+    /// Snapshot into DIR at most daily and keep the newest N (for cron/timers).
+    Auto {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        keep: Option<u32>,
+        /// Write a snapshot even if the newest is less than a day old.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -220,11 +265,154 @@ impl CredFields {
 }
 
 fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
+    Ok(open_store_with_pass(cli_store)?.0)
+}
+
+fn open_store_with_pass(cli_store: &Option<PathBuf>) -> CliResult<(Store, SecretString)> {
     let dir = paths::resolve_store_dir(cli_store.clone())?;
     // Fail fast (exit 4 / not found) before asking for a passphrase.
     let locked = Store::open_locked(&dir)?;
     let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
-    Ok(locked.unlock(&pass)?)
+    Ok((locked.unlock(&pass)?, pass))
+}
+
+/// The passphrase that protects a backup: $NOREN_BACKUP_PASSPHRASE_FILE, else
+/// the given fallback (the store passphrase), else the usual sources.
+fn backup_passphrase(fallback: Option<SecretString>) -> CliResult<SecretString> {
+    if std::env::var_os("NOREN_BACKUP_PASSPHRASE_FILE").is_some_and(|v| !v.is_empty()) {
+        return io::passphrase("NOREN_BACKUP_PASSPHRASE", "Backup passphrase: ", false);
+    }
+    match fallback {
+        Some(p) => Ok(p),
+        None => io::passphrase("NOREN_PASSPHRASE", "Backup passphrase: ", false),
+    }
+}
+
+fn print_report(
+    json_out: bool,
+    what: &str,
+    r: &backup::Report,
+    extra: serde_json::Value,
+) -> CliResult<()> {
+    if json_out {
+        let mut v = json!({ "version": r.version, "exported_at": r.exported_at, "counts": r.counts, "bytes": r.bytes });
+        if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
+        return io::print_json(&v);
+    }
+    println!(
+        "{what}: format v{}, exported {}, {} bytes",
+        r.version,
+        r.exported_at.format("%Y-%m-%d %H:%M UTC"),
+        r.bytes
+    );
+    for (k, n) in &r.counts {
+        println!("  {k}: {n}");
+    }
+    Ok(())
+}
+
+fn backup(
+    store_dir: Option<PathBuf>,
+    json_out: bool,
+    cmd: BackupCmd,
+    now: DateTime<Utc>,
+) -> CliResult<u8> {
+    match cmd {
+        BackupCmd::Export {
+            file,
+            recipients,
+            force,
+        } => {
+            if file.exists() && !force {
+                return Err(Error::invalid(
+                    "file",
+                    format!("{} exists (use --force to replace it)", file.display()),
+                )
+                .into());
+            }
+            let (store, pass) = open_store_with_pass(&store_dir)?;
+            let protection = if recipients.is_empty() {
+                Protection::Passphrase(backup_passphrase(Some(pass))?)
+            } else {
+                Protection::Recipients(recipients)
+            };
+            let r = backup::export(&store, &file, &protection, now)?;
+            print_report(json_out, "exported", &r, json!({ "file": file }))?;
+        }
+        BackupCmd::Verify { file, identity } => {
+            let unlock = match identity {
+                Some(p) => Unlock::IdentityFile(p),
+                None => Unlock::Passphrase(backup_passphrase(None)?),
+            };
+            let r = backup::verify(&file, &unlock)?;
+            print_report(
+                json_out,
+                "verified",
+                &r,
+                json!({ "file": file, "ok": true }),
+            )?;
+        }
+        BackupCmd::Restore {
+            file,
+            into,
+            identity,
+        } => {
+            let (unlock, backup_pass) = match identity {
+                Some(p) => (Unlock::IdentityFile(p), None),
+                None => {
+                    let p = backup_passphrase(None)?;
+                    (Unlock::Passphrase(p.clone()), Some(p))
+                }
+            };
+            // The new store's passphrase: the usual sources, else the backup's.
+            let new_pass = match io::passphrase(
+                "NOREN_PASSPHRASE",
+                "Passphrase for the restored store: ",
+                true,
+            ) {
+                Ok(p) => p,
+                Err(e) => backup_pass.ok_or(e)?,
+            };
+            let r = backup::restore(&file, &unlock, &into, &new_pass)?;
+            print_report(
+                json_out,
+                &format!("restored into {}", into.display()),
+                &r,
+                json!({ "store": into }),
+            )?;
+        }
+        BackupCmd::Auto { dir, keep, force } => {
+            let (store, pass) = open_store_with_pass(&store_dir)?;
+            let settings = backup::load_settings(&store)?;
+            let dir = match dir.or_else(|| settings.auto_dir.as_ref().map(PathBuf::from)) {
+                Some(d) => d,
+                None => return Err(CliError::Usage("no backup folder: give --dir DIR".into())),
+            };
+            let keep = keep.unwrap_or(settings.keep);
+            if settings.auto_dir.as_deref() != Some(&*dir.display().to_string())
+                || settings.keep != keep
+            {
+                backup::save_settings(&store, Some(&dir), keep)?;
+            }
+            let protection = Protection::Passphrase(backup_passphrase(Some(pass))?);
+            let r = backup::auto(&store, &dir, keep, &protection, now, force)?;
+            if json_out {
+                io::print_json(&json!(r))?;
+            } else {
+                match &r.written {
+                    Some(w) => println!("wrote {w}"),
+                    None => println!("newest snapshot is less than a day old; nothing written"),
+                }
+                for f in &r.removed {
+                    println!("removed old snapshot {f}");
+                }
+                println!("{} snapshot(s) kept", r.kept);
+            }
+        }
+    }
+    Ok(0)
 }
 
 fn read_secrets(
@@ -359,17 +547,11 @@ pub fn run(cli: Cli) -> CliResult<u8> {
                 println!("passphrase changed");
             }
         }
+        Cmd::Backup(b) => return backup(cli.store, json_out, b, now),
         Cmd::Check { now: at } => {
             let store = open_store(&cli.store)?;
             let at = at.unwrap_or(now);
-            let creds = store.all::<credential::Credential>()?;
-            let items = reminders::due_items(
-                &Inputs {
-                    credentials: &creds,
-                },
-                at,
-                &Settings::default(),
-            );
+            let items = Session::new(store).due_items(at, &Settings::default())?;
             if json_out {
                 io::print_json(&json!({ "now": at, "items": items }))?;
             } else if items.is_empty() {

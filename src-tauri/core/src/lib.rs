@@ -1,6 +1,7 @@
 //! Noren's core: domain model, encrypted store, reminder engine.
 //! No Tauri dependency; the desktop app and `noren-cli` are thin front ends.
 
+pub mod backup;
 pub mod credential;
 pub mod crypto;
 pub mod demo;

@@ -79,7 +79,12 @@ impl Default for Settings {
 #[derive(Default)]
 pub struct Inputs<'a> {
     pub credentials: &'a [Credential],
+    /// Automatic snapshots, when a folder is configured.
+    pub backup: Option<&'a crate::backup::BackupState>,
 }
+
+/// A snapshot older than this is overdue.
+pub const BACKUP_MAX_AGE_DAYS: i64 = 7;
 
 fn local_midnight_utc(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
     use chrono::TimeZone;
@@ -160,6 +165,44 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
             }
         }
     }
+    if let Some(b) = inputs.backup {
+        let overdue_since = b.newest.map(|t| t + Duration::days(BACKUP_MAX_AGE_DAYS));
+        let (due, ja, en) = if !b.available {
+            (
+                now,
+                format!("バックアップ先のフォルダが見つかりません: {}", b.dir),
+                format!("Backup folder not available: {}", b.dir),
+            )
+        } else {
+            match overdue_since {
+                Some(t) if now < t => (t, String::new(), String::new()),
+                Some(t) => (
+                    t,
+                    format!("{BACKUP_MAX_AGE_DAYS}日以上バックアップがありません"),
+                    format!("No backup for more than {BACKUP_MAX_AGE_DAYS} days"),
+                ),
+                None => (
+                    now,
+                    "まだバックアップがありません".to_string(),
+                    "No backup yet".to_string(),
+                ),
+            }
+        };
+        if !ja.is_empty() {
+            out.push(DueItem {
+                key: "backup:overdue".into(),
+                kind: Kind::BackupOverdue,
+                severity: Severity::Warning,
+                due_at: due,
+                title_ja: ja,
+                title_en: en,
+                record: RecordRef {
+                    collection: "backup",
+                    id: "backup".into(),
+                },
+            });
+        }
+    }
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -175,6 +218,36 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn backup_overdue_after_seven_days_or_missing_folder() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let st = |available, newest| crate::backup::BackupState {
+            dir: "/media/usb".into(),
+            available,
+            newest,
+        };
+        let eval = |b: &crate::backup::BackupState| {
+            due_items(
+                &Inputs {
+                    credentials: &[],
+                    backup: Some(b),
+                },
+                now,
+                &Settings::default(),
+            )
+        };
+        assert!(eval(&st(true, Some(now - Duration::days(6)))).is_empty());
+        let late = eval(&st(true, Some(now - Duration::days(8))));
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].kind, Kind::BackupOverdue);
+        assert_eq!(eval(&st(true, None)).len(), 1);
+        assert!(eval(&st(false, Some(now)))[0]
+            .title_ja
+            .contains("見つかりません"));
+        assert!(due_items(&Inputs::default(), now, &Settings::default()).is_empty());
     }
 
     #[test]

@@ -121,9 +121,11 @@ impl Session {
             Err(Error::Locked) => Vec::new(),
             Err(e) => return Err(e),
         };
+        let backup = crate::backup::state(&crate::backup::load_settings(&self.store)?);
         Ok(reminders::due_items(
             &Inputs {
                 credentials: &creds,
+                backup: backup.as_ref(),
             },
             now,
             settings,

@@ -1,0 +1,631 @@
+//! Encrypted backups: a standard age file around a readable JSON document.
+//!
+//! The document (format "noren-backup", version 1) is described for humans in
+//! docs/backup-format.md. Export writes to a temporary file in the target
+//! directory, fsyncs it and renames it into place, so a failed export never
+//! leaves a partial file under the final name. Restore builds a new store in
+//! a temporary directory and renames it into place: it completes or leaves
+//! nothing.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use zeroize::Zeroizing;
+
+use crate::credential::Credential;
+use crate::error::{Error, Result};
+use crate::secret::{with_secrets_exposed, SecretString};
+use crate::store::Store;
+
+pub const FORMAT: &str = "noren-backup";
+pub const VERSION: u32 = 1;
+/// Refuse to decrypt documents larger than this (a hostile or wrong file).
+const MAX_DOCUMENT: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The plaintext inside a backup. Field order is the order people read it in.
+#[derive(Serialize, Deserialize)]
+pub struct Document {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: DateTime<Utc>,
+    pub app_version: String,
+    #[serde(default)]
+    pub readme: String,
+    /// Number of records per collection, checked on verify and restore.
+    pub counts: BTreeMap<String, usize>,
+    /// SHA-256 (hex) of each collection's compact JSON, checked on verify.
+    #[serde(default)]
+    pub checksums: BTreeMap<String, String>,
+    #[serde(default)]
+    pub credentials: Vec<Credential>,
+}
+
+const README: &str =
+    "Noren backup (format noren-backup v1). Everything is in plain text: keep this \
+decrypted file safe and delete it when done. 'credentials' lists every login with its password \
+and password history. Times are UTC (RFC 3339). See docs/backup-format.md.";
+
+/// How the backup is (or was) encrypted.
+pub enum Protection {
+    /// age scrypt passphrase.
+    Passphrase(SecretString),
+    /// age X25519 or ssh public keys, as text (`age1…`, `ssh-ed25519 …`).
+    Recipients(Vec<String>),
+}
+
+/// How to open a backup.
+pub enum Unlock {
+    Passphrase(SecretString),
+    /// An age identity file (as made by `age-keygen`) or an ssh private key.
+    IdentityFile(PathBuf),
+}
+
+/// What verify and restore report.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Report {
+    pub version: u32,
+    pub exported_at: DateTime<Utc>,
+    pub counts: BTreeMap<String, usize>,
+    pub bytes: u64,
+}
+
+fn checksum<T: Serialize>(items: &T) -> Result<String> {
+    let json = Zeroizing::new(
+        with_secrets_exposed(|| serde_json::to_vec(items))
+            .map_err(|e| Error::Storage(e.to_string()))?,
+    );
+    Ok(Sha256::digest(&*json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// Collects every collection of the store into a document.
+pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
+    let mut credentials = store.all::<Credential>()?;
+    credentials.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut counts = BTreeMap::new();
+    counts.insert("credentials".to_string(), credentials.len());
+    let mut checksums = BTreeMap::new();
+    checksums.insert("credentials".to_string(), checksum(&credentials)?);
+    Ok(Document {
+        format: FORMAT.into(),
+        version: VERSION,
+        exported_at: now,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        readme: README.into(),
+        counts,
+        checksums,
+        credentials,
+    })
+}
+
+/// The document as pretty UTF-8 JSON (the plaintext of a backup).
+pub fn to_json(doc: &Document) -> Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(Vec::with_capacity(64 * 1024));
+    with_secrets_exposed(|| serde_json::to_writer_pretty(&mut *buf, doc))
+        .map_err(|e| Error::Storage(e.to_string()))?;
+    buf.push(b'\n');
+    Ok(buf)
+}
+
+/// Parses and checks a plaintext document.
+pub fn from_json(bytes: &[u8]) -> Result<Document> {
+    let doc: Document = serde_json::from_slice(bytes)
+        .map_err(|e| Error::Corrupt(format!("backup is not a Noren backup document: {e}")))?;
+    if doc.format != FORMAT {
+        return Err(Error::Corrupt(format!(
+            "backup format is {:?}, expected {FORMAT:?}",
+            doc.format
+        )));
+    }
+    if doc.version > VERSION {
+        return Err(Error::UnsupportedFormat {
+            found: doc.version,
+            supported: VERSION,
+        });
+    }
+    let claimed = doc
+        .counts
+        .get("credentials")
+        .copied()
+        .unwrap_or(doc.credentials.len());
+    if claimed != doc.credentials.len() {
+        return Err(Error::Corrupt(format!(
+            "backup says {claimed} credentials but holds {}",
+            doc.credentials.len()
+        )));
+    }
+    if let Some(want) = doc.checksums.get("credentials") {
+        if *want != checksum(&doc.credentials)? {
+            return Err(Error::Corrupt("credentials checksum does not match".into()));
+        }
+    }
+    let mut ids = std::collections::HashSet::new();
+    for c in &doc.credentials {
+        if c.id.is_empty() || c.id.len() > 64 || !ids.insert(c.id.as_str()) {
+            return Err(Error::Corrupt(format!(
+                "credential id {:?} is empty, too long or repeated",
+                c.id
+            )));
+        }
+        if c.name.trim().is_empty() {
+            return Err(Error::Corrupt(format!("credential {} has no name", c.id)));
+        }
+    }
+    Ok(doc)
+}
+
+fn parse_recipients(list: &[String]) -> Result<Vec<Box<dyn age::Recipient + Send>>> {
+    let mut out: Vec<Box<dyn age::Recipient + Send>> = Vec::new();
+    for r in list {
+        let r = r.trim();
+        if let Ok(x) = r.parse::<age::x25519::Recipient>() {
+            out.push(Box::new(x));
+        } else if let Ok(s) = r.parse::<age::ssh::Recipient>() {
+            out.push(Box::new(s));
+        } else {
+            let shown: String = r.chars().take(24).collect();
+            return Err(Error::invalid(
+                "recipient",
+                format!("{shown:?}… is not an age public key (age1…) or an ssh public key"),
+            ));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::invalid("recipient", "no recipients given"));
+    }
+    Ok(out)
+}
+
+/// Encrypts `plaintext` into `out` as an age file.
+pub fn encrypt_to<W: Write>(plaintext: &[u8], protection: &Protection, out: W) -> Result<W> {
+    let encryptor = match protection {
+        Protection::Passphrase(p) => age::Encryptor::with_user_passphrase(
+            age::secrecy::SecretString::from(p.expose().to_string()),
+        ),
+        Protection::Recipients(list) => {
+            let recipients = parse_recipients(list)?;
+            age::Encryptor::with_recipients(
+                recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient),
+            )
+            .map_err(|e| Error::invalid("recipient", e.to_string()))?
+        }
+    };
+    let io = |e: std::io::Error| Error::io("writing the backup", e);
+    let mut w = encryptor.wrap_output(out).map_err(io)?;
+    w.write_all(plaintext).map_err(io)?;
+    w.finish().map_err(io)
+}
+
+/// Decrypts an age file to its plaintext.
+pub fn decrypt_from<R: Read>(input: R, unlock: &Unlock) -> Result<Zeroizing<Vec<u8>>> {
+    let decryptor = age::Decryptor::new(input)
+        .map_err(|e| Error::Corrupt(format!("not a readable age file: {e}")))?;
+    let map_err = |e: age::DecryptError| match e {
+        age::DecryptError::DecryptionFailed
+        | age::DecryptError::NoMatchingKeys
+        | age::DecryptError::KeyDecryptionFailed => Error::WrongPassphrase,
+        age::DecryptError::ExcessiveWork { .. } => {
+            Error::Corrupt("the file asks for excessive scrypt work".into())
+        }
+        other => Error::Corrupt(format!("cannot decrypt: {other}")),
+    };
+    let mut reader = match unlock {
+        Unlock::Passphrase(p) => {
+            if !decryptor.is_scrypt() {
+                return Err(Error::invalid(
+                    "backup",
+                    "this backup is encrypted to keys, not a passphrase: give an identity file",
+                ));
+            }
+            let id = age::scrypt::Identity::new(age::secrecy::SecretString::from(
+                p.expose().to_string(),
+            ));
+            decryptor
+                .decrypt(std::iter::once(&id as &dyn age::Identity))
+                .map_err(map_err)?
+        }
+        Unlock::IdentityFile(path) => {
+            if decryptor.is_scrypt() {
+                return Err(Error::invalid(
+                    "backup",
+                    "this backup is passphrase-protected: give the passphrase",
+                ));
+            }
+            let ids = read_identities(path)?;
+            decryptor
+                .decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity))
+                .map_err(map_err)?
+        }
+    };
+    let mut out = Zeroizing::new(Vec::new());
+    (&mut reader)
+        .take(MAX_DOCUMENT)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Corrupt(format!("backup is damaged or truncated: {e}")))?;
+    Ok(out)
+}
+
+fn read_identities(path: &Path) -> Result<Vec<Box<dyn age::Identity + Send + Sync>>> {
+    let text = Zeroizing::new(
+        fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?,
+    );
+    if text.contains("BEGIN OPENSSH PRIVATE KEY") || text.contains("BEGIN RSA PRIVATE KEY") {
+        let id = age::ssh::Identity::from_buffer(text.as_bytes(), Some(path.display().to_string()))
+            .map_err(|e| Error::invalid("identity", format!("unreadable ssh key: {e}")))?;
+        return Ok(vec![Box::new(id)]);
+    }
+    let file = age::IdentityFile::from_buffer(text.as_bytes())
+        .map_err(|e| Error::invalid("identity", format!("unreadable identity file: {e}")))?;
+    let ids = file
+        .into_identities()
+        .map_err(|e| Error::invalid("identity", e.to_string()))?;
+    if ids.is_empty() {
+        return Err(Error::invalid("identity", "no keys in the identity file"));
+    }
+    Ok(ids)
+}
+
+fn temp_sibling(path: &Path, tag: &str) -> Result<PathBuf> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::invalid("file", "no file name"))?
+        .to_string_lossy();
+    let rand = data_encoding::HEXLOWER.encode(&crate::crypto::random_bytes::<6>()?);
+    Ok(dir.join(format!(".{name}.{tag}-{rand}")))
+}
+
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+}
+
+/// Writes `plaintext` encrypted to `path` atomically; `wrap` lets tests inject
+/// a failing writer between the encryptor and the file.
+pub fn write_file_with<W: Write>(
+    path: &Path,
+    plaintext: &[u8],
+    protection: &Protection,
+    wrap: impl FnOnce(File) -> W,
+) -> Result<u64>
+where
+    W: IntoFile,
+{
+    let tmp = temp_sibling(path, "partial")?;
+    let result = (|| {
+        let file = File::create(&tmp)
+            .map_err(|e| Error::io(format!("cannot create {}", tmp.display()), e))?;
+        let w = encrypt_to(plaintext, protection, wrap(file))?;
+        let file = w
+            .into_file()
+            .map_err(|e| Error::io("writing the backup", e))?;
+        file.sync_all()
+            .map_err(|e| Error::io("syncing the backup", e))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        drop(file);
+        fs::rename(&tmp, path)
+            .map_err(|e| Error::io(format!("cannot move the backup to {}", path.display()), e))?;
+        sync_dir(path);
+        Ok(len)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A writer that ends in a file (so it can be synced after encryption).
+pub trait IntoFile: Write {
+    fn into_file(self) -> std::io::Result<File>;
+}
+
+impl IntoFile for File {
+    fn into_file(self) -> std::io::Result<File> {
+        Ok(self)
+    }
+}
+
+impl IntoFile for std::io::BufWriter<File> {
+    fn into_file(self) -> std::io::Result<File> {
+        self.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// Exports the whole store to `path`.
+pub fn export(
+    store: &Store,
+    path: &Path,
+    protection: &Protection,
+    now: DateTime<Utc>,
+) -> Result<Report> {
+    let doc = document(store, now)?;
+    let json = to_json(&doc)?;
+    let bytes = write_file_with(path, &json, protection, |f| {
+        std::io::BufWriter::with_capacity(1 << 20, f)
+    })?;
+    Ok(Report {
+        version: doc.version,
+        exported_at: doc.exported_at,
+        counts: doc.counts,
+        bytes,
+    })
+}
+
+fn open_file(path: &Path) -> Result<(File, u64)> {
+    let f =
+        File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok((f, len))
+}
+
+/// Decrypts and checks a backup without touching any store.
+pub fn verify(path: &Path, unlock: &Unlock) -> Result<Report> {
+    let (f, bytes) = open_file(path)?;
+    let plain = decrypt_from(std::io::BufReader::new(f), unlock)?;
+    let doc = from_json(&plain)?;
+    Ok(Report {
+        version: doc.version,
+        exported_at: doc.exported_at,
+        counts: doc.counts,
+        bytes,
+    })
+}
+
+/// Builds a new store at `into` from a backup. Never touches an existing store.
+pub fn restore(
+    path: &Path,
+    unlock: &Unlock,
+    into: &Path,
+    new_pass: &SecretString,
+) -> Result<Report> {
+    restore_with(
+        path,
+        unlock,
+        into,
+        new_pass,
+        crate::crypto::KdfParams::DEFAULT,
+    )
+}
+
+#[doc(hidden)]
+pub fn restore_with(
+    path: &Path,
+    unlock: &Unlock,
+    into: &Path,
+    new_pass: &SecretString,
+    kdf: crate::crypto::KdfParams,
+) -> Result<Report> {
+    crate::store::check_new_passphrase(new_pass)?;
+    if Store::exists(into) {
+        return Err(Error::StoreExists(into.to_path_buf()));
+    }
+    if into.exists()
+        && fs::read_dir(into)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Error::invalid(
+            "into",
+            format!(
+                "{} exists and is not empty; choose a new folder",
+                into.display()
+            ),
+        ));
+    }
+    let (f, bytes) = open_file(path)?;
+    let plain = decrypt_from(std::io::BufReader::new(f), unlock)?;
+    let doc = from_json(&plain)?;
+    drop(plain);
+    let tmp = temp_sibling(into, "restoring")?;
+    let result: Result<()> = (|| {
+        {
+            let store = Store::init_with(&tmp, new_pass, kdf)?;
+            store.put_many(&doc.credentials)?;
+            store.flush()?;
+        }
+        let _ = fs::remove_file(tmp.join("noren.lock"));
+        if into.exists() {
+            fs::remove_dir(into)
+                .map_err(|e| Error::io(format!("cannot replace empty {}", into.display()), e))?;
+        }
+        fs::rename(&tmp, into).map_err(|e| {
+            Error::io(
+                format!("cannot move the restored store to {}", into.display()),
+                e,
+            )
+        })?;
+        sync_dir(into);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result?;
+    Ok(Report {
+        version: doc.version,
+        exported_at: doc.exported_at,
+        counts: doc.counts,
+        bytes,
+    })
+}
+
+/// Store-wide settings kept in the calendar compartment (readable while the
+/// vault is locked): where automatic snapshots go and how many are kept.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupSettings {
+    #[ts(skip)]
+    #[serde(default = "settings_id")]
+    pub id: String,
+    pub auto_dir: Option<String>,
+    #[serde(default = "default_keep")]
+    pub keep: u32,
+}
+
+fn settings_id() -> String {
+    "backup".into()
+}
+
+fn default_keep() -> u32 {
+    14
+}
+
+impl crate::store::Record for BackupSettings {
+    const TREE: &'static str = "settings";
+    const COMPARTMENT: crate::store::Compartment = crate::store::Compartment::Calendar;
+    const WHAT: &'static str = "settings";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+pub fn load_settings(store: &Store) -> Result<BackupSettings> {
+    Ok(store
+        .get::<BackupSettings>("backup")?
+        .unwrap_or(BackupSettings {
+            id: settings_id(),
+            auto_dir: None,
+            keep: default_keep(),
+        }))
+}
+
+pub fn save_settings(store: &Store, auto_dir: Option<&Path>, keep: u32) -> Result<BackupSettings> {
+    if !(1..=365).contains(&keep) {
+        return Err(Error::invalid("keep", "must be between 1 and 365"));
+    }
+    let s = BackupSettings {
+        id: settings_id(),
+        auto_dir: auto_dir.map(|p| p.display().to_string()),
+        keep,
+    };
+    store.put(&s)?;
+    Ok(s)
+}
+
+const SNAPSHOT_PREFIX: &str = "noren-";
+const SNAPSHOT_SUFFIX: &str = ".age";
+
+/// The name of a snapshot taken at `at`: `noren-YYYYMMDD-HHMMSS.age` (UTC).
+pub fn snapshot_name(at: DateTime<Utc>) -> String {
+    format!(
+        "{SNAPSHOT_PREFIX}{}{SNAPSHOT_SUFFIX}",
+        at.format("%Y%m%d-%H%M%S")
+    )
+}
+
+/// Snapshots in `dir`, oldest first, with the time in their names.
+pub fn snapshots(dir: &Path) -> Result<Vec<(DateTime<Utc>, PathBuf)>> {
+    let rd = fs::read_dir(dir).map_err(|e| {
+        Error::io(
+            format!("backup folder {} is not available", dir.display()),
+            e,
+        )
+    })?;
+    let mut out = Vec::new();
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(stamp) = name
+            .strip_prefix(SNAPSHOT_PREFIX)
+            .and_then(|n| n.strip_suffix(SNAPSHOT_SUFFIX))
+        else {
+            continue;
+        };
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S") {
+            out.push((t.and_utc(), e.path()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// What `auto` did.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct AutoReport {
+    /// The snapshot written, or none when the newest is less than a day old.
+    pub written: Option<String>,
+    pub removed: Vec<String>,
+    pub kept: usize,
+}
+
+/// Writes a snapshot into `dir` unless the newest is younger than a day
+/// (`force` writes anyway), then keeps only the newest `keep` snapshots.
+/// Retention only ever deletes files named like Noren snapshots.
+pub fn auto(
+    store: &Store,
+    dir: &Path,
+    keep: u32,
+    protection: &Protection,
+    now: DateTime<Utc>,
+    force: bool,
+) -> Result<AutoReport> {
+    if !dir.is_dir() {
+        return Err(Error::io(
+            format!("backup folder {} is not available", dir.display()),
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
+    let existing = snapshots(dir)?;
+    let fresh = existing.last().is_some_and(|(t, _)| {
+        now.signed_duration_since(*t) < chrono::Duration::hours(24) && *t <= now
+    });
+    let mut written = None;
+    if force || !fresh {
+        let path = dir.join(snapshot_name(now));
+        export(store, &path, protection, now)?;
+        written = Some(path.display().to_string());
+    }
+    let all = snapshots(dir)?;
+    let excess = all.len().saturating_sub(keep as usize);
+    let mut removed = Vec::new();
+    for (_, p) in all.iter().take(excess) {
+        if fs::remove_file(p).is_ok() {
+            removed.push(p.display().to_string());
+        }
+    }
+    Ok(AutoReport {
+        written,
+        removed,
+        kept: all.len() - excess,
+    })
+}
+
+/// The backup state the reminder engine looks at (gathered outside the pure engine).
+#[derive(Clone, Debug)]
+pub struct BackupState {
+    pub dir: String,
+    pub available: bool,
+    pub newest: Option<DateTime<Utc>>,
+}
+
+pub fn state(settings: &BackupSettings) -> Option<BackupState> {
+    let dir = settings.auto_dir.clone()?;
+    match snapshots(Path::new(&dir)) {
+        Ok(list) => Some(BackupState {
+            dir,
+            available: true,
+            newest: list.last().map(|(t, _)| *t),
+        }),
+        Err(_) => Some(BackupState {
+            dir,
+            available: false,
+            newest: None,
+        }),
+    }
+}

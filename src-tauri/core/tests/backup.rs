@@ -1,0 +1,449 @@
+//! Backups: round trip, damage of every kind, failing writers, retention, golden file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, TimeZone, Utc};
+use noren_core::backup::{self, Protection, Unlock};
+use noren_core::credential::{self, Category, Credential, CredentialInput};
+use noren_core::crypto::KdfParams;
+use noren_core::{Error, SecretString, Store};
+
+const FAST: KdfParams = KdfParams {
+    m_kib: 256,
+    t: 1,
+    p: 1,
+};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap()
+}
+
+fn pass(s: &str) -> SecretString {
+    SecretString::new(s)
+}
+
+fn filled_store(dir: &Path, n: usize) -> Store {
+    let s = Store::init_with(dir, &pass("store passphrase"), FAST).unwrap();
+    for i in 0..n {
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("imap_host".to_string(), format!("imap{i}.example.jp"));
+        let c = credential::add(
+            &s,
+            &CredentialInput {
+                category: Some(Category::ALL[i % 7]),
+                name: Some(format!("さくら {i}")),
+                url: Some(format!("https://s{i}.example.jp")),
+                login: Some(format!("user{i}")),
+                password: Some(pass(&format!("初代-pw-{i}"))),
+                totp: Some(pass("JBSWY3DPEHPK3PXP")),
+                notes: Some("一行目\n二行目".into()),
+                tags: Some(vec!["受付".into()]),
+                renewal_date: Some("2027-03-31".into()),
+                fields,
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
+        credential::rotate(
+            &s,
+            &c.id,
+            pass(&format!("二代目-pw-{i}")),
+            now() + Duration::days(1),
+        )
+        .unwrap();
+    }
+    s
+}
+
+fn keypair() -> (age::x25519::Identity, String, PathBuf, tempfile::TempDir) {
+    let id = age::x25519::Identity::generate();
+    let recipient = id.to_public().to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let keyfile = tmp.path().join("key.txt");
+    use age::secrecy::ExposeSecret;
+    std::fs::write(&keyfile, format!("{}\n", id.to_string().expose_secret())).unwrap();
+    (id, recipient, keyfile, tmp)
+}
+
+fn strip_time(json: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    v.as_object_mut().unwrap().remove("exported_at");
+    v
+}
+
+#[test]
+fn export_restore_export_gives_the_same_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_id, recipient, keyfile, _k) = keypair();
+    let store = filled_store(&tmp.path().join("a"), 12);
+    let file = tmp.path().join("b.age");
+    let r = backup::export(
+        &store,
+        &file,
+        &Protection::Recipients(vec![recipient.clone()]),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(r.counts["credentials"], 12);
+    let unlock = Unlock::IdentityFile(keyfile.clone());
+    let first = backup::decrypt_from(std::fs::File::open(&file).unwrap(), &unlock).unwrap();
+    let text = String::from_utf8(first.to_vec()).unwrap();
+    assert!(
+        text.contains("\"二代目-pw-3\""),
+        "passwords readable after decryption"
+    );
+    assert!(
+        text.contains("\"初代-pw-3\""),
+        "history readable after decryption"
+    );
+    assert!(text.contains("\"format\": \"noren-backup\""));
+
+    let into = tmp.path().join("restored");
+    backup::restore_with(&file, &unlock, &into, &pass("new store passphrase"), FAST).unwrap();
+    let restored = Store::open(&into, &pass("new store passphrase")).unwrap();
+    let c: Vec<Credential> = restored.all().unwrap();
+    assert_eq!(c.len(), 12);
+    let again = tmp.path().join("c.age");
+    backup::export(
+        &restored,
+        &again,
+        &Protection::Recipients(vec![recipient]),
+        now() + Duration::hours(5),
+    )
+    .unwrap();
+    let second = backup::decrypt_from(std::fs::File::open(&again).unwrap(), &unlock).unwrap();
+    assert_eq!(strip_time(&first), strip_time(&second));
+}
+
+#[test]
+fn passphrase_backups_need_the_passphrase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = filled_store(&tmp.path().join("a"), 2);
+    let file = tmp.path().join("p.age");
+    backup::export(
+        &store,
+        &file,
+        &Protection::Passphrase(pass("backup pass")),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        backup::verify(&file, &Unlock::Passphrase(pass("backup pass")))
+            .unwrap()
+            .counts["credentials"],
+        2
+    );
+    assert!(matches!(
+        backup::verify(&file, &Unlock::Passphrase(pass("wrong pass"))),
+        Err(Error::WrongPassphrase)
+    ));
+    let into = tmp.path().join("r");
+    assert!(backup::restore_with(
+        &file,
+        &Unlock::Passphrase(pass("wrong pass")),
+        &into,
+        &pass("new passphrase"),
+        FAST
+    )
+    .is_err());
+    assert!(!into.exists(), "nothing restored");
+}
+
+#[test]
+fn damaged_backups_are_refused_and_restore_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_id, recipient, keyfile, _k) = keypair();
+    let (_id2, _other, wrong_key, _k2) = keypair();
+    let store = filled_store(&tmp.path().join("a"), 3);
+    let file = tmp.path().join("b.age");
+    backup::export(
+        &store,
+        &file,
+        &Protection::Recipients(vec![recipient]),
+        now(),
+    )
+    .unwrap();
+    let good = std::fs::read(&file).unwrap();
+    let unlock = Unlock::IdentityFile(keyfile);
+    let mut cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", vec![]),
+        ("not age", b"hello, this is not an age file\n".to_vec()),
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("last byte cut", good[..good.len() - 1].to_vec()),
+    ];
+    for pos in [good.len() / 3, good.len() - 10, 40] {
+        let mut flipped = good.clone();
+        flipped[pos] ^= 0x20;
+        cases.push(("bit flip", flipped));
+    }
+    for (what, bytes) in cases {
+        let bad = tmp.path().join("bad.age");
+        std::fs::write(&bad, &bytes).unwrap();
+        assert!(
+            backup::verify(&bad, &unlock).is_err(),
+            "{what}: verify must fail"
+        );
+        let into = tmp.path().join("into");
+        assert!(
+            backup::restore_with(&bad, &unlock, &into, &pass("new passphrase"), FAST).is_err(),
+            "{what}"
+        );
+        assert!(!into.exists(), "{what}: nothing restored");
+    }
+    assert!(matches!(
+        backup::verify(&file, &Unlock::IdentityFile(wrong_key)),
+        Err(Error::WrongPassphrase)
+    ));
+    assert!(
+        backup::verify(&file, &Unlock::Passphrase(pass("x"))).is_err(),
+        "key-encrypted file asks for a key"
+    );
+    assert!(backup::verify(&file, &unlock).is_ok());
+    // No leftovers from the failed restores.
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("restoring"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn tampered_plaintext_documents_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = filled_store(&tmp.path().join("a"), 2);
+    let doc = backup::document(&store, now()).unwrap();
+    let json = String::from_utf8(backup::to_json(&doc).unwrap().to_vec()).unwrap();
+    assert!(backup::from_json(json.as_bytes()).is_ok());
+    let edited = json.replacen("二代目-pw-0", "edited", 1);
+    assert!(
+        matches!(backup::from_json(edited.as_bytes()), Err(Error::Corrupt(_))),
+        "checksum catches edits"
+    );
+    let future = json.replacen("\"version\": 1", "\"version\": 99", 1);
+    assert!(matches!(
+        backup::from_json(future.as_bytes()),
+        Err(Error::UnsupportedFormat { .. })
+    ));
+    assert!(backup::from_json(b"{}").is_err());
+    assert!(backup::from_json(b"[1,2,3]").is_err());
+}
+
+/// Fails with an I/O error after `left` bytes (like KeePassXC's FailDevice).
+struct FailAfter {
+    inner: std::fs::File,
+    left: usize,
+}
+impl Write for FailAfter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other("injected failure"));
+        }
+        let n = buf.len().min(self.left);
+        self.left -= n;
+        self.inner.write(&buf[..n])
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+impl backup::IntoFile for FailAfter {
+    fn into_file(self) -> std::io::Result<std::fs::File> {
+        Ok(self.inner)
+    }
+}
+
+#[test]
+fn failed_export_keeps_the_old_backup_and_leaves_no_partial_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_id, recipient, keyfile, _k) = keypair();
+    let store = filled_store(&tmp.path().join("a"), 30);
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let file = out.join("backup.age");
+    let prot = Protection::Recipients(vec![recipient]);
+    backup::export(&store, &file, &prot, now()).unwrap();
+    let old = std::fs::read(&file).unwrap();
+    let json = backup::to_json(&backup::document(&store, now()).unwrap()).unwrap();
+    for n in [0, 10, 200, 5_000] {
+        let err = backup::write_file_with(&file, &json, &prot, |f| FailAfter { inner: f, left: n })
+            .unwrap_err();
+        assert_eq!(err.code(), "io", "{err}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            old,
+            "old backup intact after failure at {n}"
+        );
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["backup.age".to_string()],
+            "no partial file left"
+        );
+    }
+    assert!(backup::verify(&file, &Unlock::IdentityFile(keyfile)).is_ok());
+    // A full device reports the error instead of pretending.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    assert!(backup::encrypt_to(&json, &prot, full).is_err());
+}
+
+#[test]
+fn restore_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_id, recipient, keyfile, _k) = keypair();
+    let store = filled_store(&tmp.path().join("a"), 1);
+    let file = tmp.path().join("b.age");
+    backup::export(
+        &store,
+        &file,
+        &Protection::Recipients(vec![recipient]),
+        now(),
+    )
+    .unwrap();
+    let unlock = Unlock::IdentityFile(keyfile);
+    let err = backup::restore_with(
+        &file,
+        &unlock,
+        &tmp.path().join("a"),
+        &pass("new passphrase"),
+        FAST,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "store_exists");
+    let busy = tmp.path().join("busy");
+    std::fs::create_dir(&busy).unwrap();
+    std::fs::write(busy.join("photo.jpg"), b"x").unwrap();
+    assert_eq!(
+        backup::restore_with(&file, &unlock, &busy, &pass("new passphrase"), FAST)
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert!(busy.join("photo.jpg").exists());
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    backup::restore_with(&file, &unlock, &empty, &pass("new passphrase"), FAST).unwrap();
+    assert!(Store::exists(&empty));
+}
+
+#[test]
+fn automatic_snapshots_daily_with_retention() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_id, recipient, _keyfile, _k) = keypair();
+    let store = filled_store(&tmp.path().join("a"), 1);
+    let dir = tmp.path().join("usb");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), b"not ours").unwrap();
+    let prot = Protection::Recipients(vec![recipient]);
+    let t0 = now();
+    let r = backup::auto(&store, &dir, 3, &prot, t0, false).unwrap();
+    assert!(r.written.is_some());
+    let r = backup::auto(&store, &dir, 3, &prot, t0 + Duration::hours(5), false).unwrap();
+    assert!(r.written.is_none(), "at most daily");
+    for day in 1..=4 {
+        backup::auto(&store, &dir, 3, &prot, t0 + Duration::days(day), false).unwrap();
+    }
+    let snaps = backup::snapshots(&dir).unwrap();
+    assert_eq!(snaps.len(), 3, "keeps the newest 3");
+    assert_eq!(snaps.last().unwrap().0, t0 + Duration::days(4));
+    assert_eq!(snaps.first().unwrap().0, t0 + Duration::days(2));
+    assert!(
+        dir.join("notes.txt").exists(),
+        "retention never touches other files"
+    );
+    assert!(backup::auto(&store, &tmp.path().join("unplugged"), 3, &prot, t0, false).is_err());
+
+    // The reminder engine sees the folder through the stored settings.
+    backup::save_settings(&store, Some(&dir), 3).unwrap();
+    let st = backup::state(&backup::load_settings(&store).unwrap()).unwrap();
+    assert!(st.available);
+    assert_eq!(st.newest, Some(t0 + Duration::days(4)));
+    backup::save_settings(&store, Some(&tmp.path().join("unplugged")), 3).unwrap();
+    assert!(
+        !backup::state(&backup::load_settings(&store).unwrap())
+            .unwrap()
+            .available
+    );
+}
+
+fn golden() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden")
+}
+
+#[test]
+fn golden_backup_v1_still_restores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let unlock = Unlock::IdentityFile(golden().join("backup-v1.key"));
+    let into = tmp.path().join("restored");
+    let r = backup::restore_with(
+        &golden().join("backup-v1.age"),
+        &unlock,
+        &into,
+        &pass("restored passphrase"),
+        FAST,
+    )
+    .unwrap();
+    assert_eq!(r.version, 1);
+    let s = Store::open(&into, &pass("restored passphrase")).unwrap();
+    let all = credential::list(&s).unwrap();
+    assert_eq!(all.len(), 3);
+    let e = all.iter().find(|c| c.name == "エキテン").unwrap();
+    assert_eq!(e.password.expose(), "ekiten-新しい-2");
+    assert_eq!(e.history[0].password.expose(), "ekiten-古い-1");
+}
+
+/// Writes the golden backup from the golden store (run once per format version):
+/// `NOREN_WRITE_GOLDEN=1 cargo test -p noren-core --test backup -- --ignored`
+#[test]
+#[ignore]
+fn write_golden_backup() {
+    if std::env::var_os("NOREN_WRITE_GOLDEN").is_none() {
+        return;
+    }
+    let out = golden().join("backup-v1.age");
+    assert!(!out.exists(), "refusing to overwrite");
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("store");
+    copy_dir(&golden().join("store-v1"), &copy);
+    let s = Store::open(&copy, &pass("noren golden v1 パス")).unwrap();
+    let id = age::x25519::Identity::generate();
+    use age::secrecy::ExposeSecret;
+    std::fs::write(
+        golden().join("backup-v1.key"),
+        format!(
+            "# test key for the golden backup; protects nothing real\n{}\n",
+            id.to_string().expose_secret()
+        ),
+    )
+    .unwrap();
+    backup::export(
+        &s,
+        &out,
+        &Protection::Recipients(vec![id.to_public().to_string()]),
+        Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap(),
+    )
+    .unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
