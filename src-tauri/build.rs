@@ -11,8 +11,7 @@ fn main() {
              <p>UI not built. Run <code>npm --prefix ui ci &amp;&amp; npm --prefix ui run build</code>.</p>",
         );
     }
-    let attrs =
-        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*");
+    let attrs = tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*");
     if let Err(e) = tauri_build::try_build(attrs) {
         eprintln!("tauri-build failed: {e:#}");
         std::process::exit(1);

@@ -22,16 +22,12 @@ pub struct Clipboard {
 
 impl Clipboard {
     pub fn copy(&self, value: SecretString) -> Result<u64, String> {
-        let mut g = self
-            .inner
-            .lock()
-            .map_err(|_| "clipboard state poisoned".to_string())?;
+        let mut g = self.inner.lock().map_err(|_| "clipboard state poisoned".to_string())?;
         if g.board.is_none() {
             g.board = Some(arboard::Clipboard::new().map_err(|e| e.to_string())?);
         }
         if let Some(b) = g.board.as_mut() {
-            b.set_text(value.expose().to_string())
-                .map_err(|e| e.to_string())?;
+            b.set_text(value.expose().to_string()).map_err(|e| e.to_string())?;
         }
         g.copied = Some(value);
         g.generation += 1;

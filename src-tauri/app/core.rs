@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use noren_core::credential::{
-    Category, CredentialDetail, CredentialInput, CredentialSummary, HistoryEntry, TemplateField,
-};
+use noren_core::backup::{self, AutoReport, Report, Unlock};
+use noren_core::credential::{Category, CredentialDetail, CredentialInput, CredentialSummary, HistoryEntry, TemplateField};
 use noren_core::generator::{self, GeneratorSpec, Strength};
 use noren_core::reminders::{DueItem, Settings};
 use noren_core::session::Session;
@@ -38,6 +37,20 @@ pub struct AppStatus {
     pub store_dir: String,
     pub settings: AppSettings,
     pub version: String,
+}
+
+/// The backup screen's view of things.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct BackupInfo {
+    pub auto_dir: Option<String>,
+    pub keep: u32,
+    pub recipients: Vec<String>,
+    /// Newest automatic snapshot (UTC), if any.
+    pub newest: Option<chrono::DateTime<Utc>>,
+    pub folder_available: bool,
+    /// A sensible file name for a manual export.
+    pub suggested_file: String,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -71,11 +84,7 @@ impl From<Error> for IpcError {
             Error::Invalid { field, .. } => Some(field.to_string()),
             _ => None,
         };
-        IpcError {
-            code: e.code().to_string(),
-            message: e.to_string(),
-            field,
-        }
+        IpcError { code: e.code().to_string(), message: e.to_string(), field }
     }
 }
 
@@ -88,26 +97,18 @@ pub struct AppCore {
     settings: AppSettings,
     demo: bool,
     session: Option<Session>,
+    /// The passphrase, held only while the vault is unlocked (like the vault
+    /// key), so snapshots can be written after changes. Dropped on lock.
+    pass: Option<SecretString>,
     last_activity: Instant,
 }
 
 impl AppCore {
     pub fn new(real_dir: PathBuf, settings_path: PathBuf) -> AppCore {
-        let name = real_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "noren".into());
+        let name = real_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "noren".into());
         let demo_dir = real_dir.with_file_name(format!("{name}-demo"));
         let settings = settings::load(&settings_path);
-        AppCore {
-            real_dir,
-            demo_dir,
-            settings_path,
-            settings,
-            demo: false,
-            session: None,
-            last_activity: Instant::now(),
-        }
+        AppCore { real_dir, demo_dir, settings_path, settings, demo: false, session: None, pass: None, last_activity: Instant::now() }
     }
 
     fn dir(&self) -> &Path {
@@ -141,6 +142,7 @@ impl AppCore {
     pub fn setup(&mut self, pass: &SecretString) -> IpcResult<AppStatus> {
         let store = Store::init(self.dir(), pass)?;
         self.session = Some(Session::new(store));
+        self.pass = Some(pass.clone());
         self.touch();
         Ok(self.status())
     }
@@ -150,6 +152,7 @@ impl AppCore {
             Some(s) => s.unlock(pass)?,
             None => self.session = Some(Session::new(Store::open(self.dir(), pass)?)),
         }
+        self.pass = Some(pass.clone());
         self.touch();
         Ok(self.status())
     }
@@ -159,6 +162,7 @@ impl AppCore {
         match &mut self.session {
             Some(s) if s.is_unlocked() => {
                 s.lock();
+                self.pass = None;
                 true
             }
             _ => false,
@@ -178,7 +182,10 @@ impl AppCore {
         self.session = None;
         self.demo = true;
         match demo::open_or_create(&self.demo_dir, Utc::now()) {
-            Ok(store) => self.session = Some(Session::new(store)),
+            Ok(store) => {
+                self.session = Some(Session::new(store));
+                self.pass = Some(SecretString::new(demo::DEMO_PASSPHRASE));
+            }
             Err(e) => {
                 self.demo = false;
                 return Err(e.into());
@@ -211,10 +218,7 @@ impl AppCore {
 
     fn session(&mut self) -> IpcResult<&mut Session> {
         self.touch();
-        self.session
-            .as_mut()
-            .filter(|s| s.is_unlocked())
-            .ok_or_else(|| Error::Locked.into())
+        self.session.as_mut().filter(|s| s.is_unlocked()).ok_or_else(|| Error::Locked.into())
     }
 
     pub fn search(&mut self, query: &str) -> IpcResult<Vec<CredentialSummary>> {
@@ -222,10 +226,7 @@ impl AppCore {
     }
 
     pub fn get(&mut self, id: &str) -> IpcResult<CredentialDetail> {
-        Ok(CredentialDetail::new(
-            &self.session()?.credential(id)?,
-            false,
-        ))
+        Ok(CredentialDetail::new(&self.session()?.credential(id)?, false))
     }
 
     /// The plaintext of one secret field of a credential, on explicit request.
@@ -235,10 +236,7 @@ impl AppCore {
             "password" => Ok(c.password.clone()),
             "login" => Ok(SecretString::new(c.login.clone().unwrap_or_default())),
             "totp" => {
-                let seed = c
-                    .totp
-                    .as_ref()
-                    .ok_or_else(|| Error::invalid("totp", "no TOTP secret"))?;
+                let seed = c.totp.as_ref().ok_or_else(|| Error::invalid("totp", "no TOTP secret"))?;
                 let (code, _) = noren_core::totp::code_at(seed.expose(), Utc::now())?;
                 Ok(SecretString::new(code))
             }
@@ -247,35 +245,159 @@ impl AppCore {
     }
 
     pub fn add(&mut self, input: &CredentialInput) -> IpcResult<CredentialDetail> {
-        Ok(CredentialDetail::new(
-            &self.session()?.add(input, Utc::now())?,
-            false,
-        ))
+        let d = CredentialDetail::new(&self.session()?.add(input, Utc::now())?, false);
+        self.after_change();
+        Ok(d)
     }
 
     pub fn update(&mut self, id: &str, input: &CredentialInput) -> IpcResult<CredentialDetail> {
-        Ok(CredentialDetail::new(
-            &self.session()?.edit(id, input, Utc::now())?,
-            false,
-        ))
+        let d = CredentialDetail::new(&self.session()?.edit(id, input, Utc::now())?, false);
+        self.after_change();
+        Ok(d)
     }
 
     pub fn delete(&mut self, id: &str) -> IpcResult<CredentialSummary> {
-        Ok(CredentialSummary::from(&self.session()?.remove(id)?))
+        let c = CredentialSummary::from(&self.session()?.remove(id)?);
+        self.after_change();
+        Ok(c)
+    }
+
+    /// After a change: an automatic snapshot if a folder is set and the newest
+    /// one is older than a day. A failure never fails the change itself; the
+    /// dashboard shows `backup_overdue` instead.
+    fn after_change(&mut self) -> Option<AutoReport> {
+        let pass = self.pass.clone();
+        let session = self.session.as_mut()?;
+        let settings = backup::load_settings(session.store()).ok()?;
+        let dir = PathBuf::from(settings.auto_dir.clone()?);
+        let protection = backup::protection_for(&settings, pass.as_ref()).ok()?;
+        match backup::auto(session.store(), &dir, settings.keep, &protection, Utc::now(), false) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("noren: automatic snapshot failed: {}", e.code());
+                None
+            }
+        }
+    }
+
+    pub fn backup_info(&mut self) -> IpcResult<BackupInfo> {
+        let store = self.session()?.store();
+        let settings = backup::load_settings(store)?;
+        let state = backup::state(&settings);
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+        let suggested = home.join(format!("noren-backup-{}.age", Utc::now().format("%Y%m%d")));
+        Ok(BackupInfo {
+            auto_dir: settings.auto_dir,
+            keep: settings.keep,
+            recipients: settings.recipients,
+            newest: state.as_ref().and_then(|s| s.newest),
+            folder_available: state.as_ref().is_some_and(|s| s.available),
+            suggested_file: suggested.display().to_string(),
+        })
+    }
+
+    pub fn backup_configure(&mut self, auto_dir: Option<String>, keep: u32, recipients: Vec<String>) -> IpcResult<BackupInfo> {
+        let dir = auto_dir.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).map(PathBuf::from);
+        if let Some(d) = &dir {
+            if !d.is_dir() {
+                return Err(Error::invalid("auto_dir", format!("{} is not an existing folder", d.display())).into());
+            }
+        }
+        backup::configure(self.session()?.store(), dir.as_deref(), keep, recipients)?;
+        self.backup_info()
+    }
+
+    /// Writes a snapshot into the configured folder now.
+    pub fn backup_now(&mut self) -> IpcResult<AutoReport> {
+        let pass = self.pass.clone();
+        let store = self.session()?.store();
+        let settings = backup::load_settings(store)?;
+        let dir = settings.auto_dir.clone().ok_or_else(|| Error::invalid("auto_dir", "choose a backup folder first"))?;
+        let protection = backup::protection_for(&settings, pass.as_ref())?;
+        Ok(backup::auto(store, Path::new(&dir), settings.keep, &protection, Utc::now(), true)?)
+    }
+
+    pub fn backup_export(&mut self, file: &str) -> IpcResult<Report> {
+        let path = PathBuf::from(file.trim());
+        if path.as_os_str().is_empty() {
+            return Err(Error::invalid("file", "choose where to save the backup").into());
+        }
+        if path.exists() {
+            return Err(Error::invalid("file", format!("{} already exists", path.display())).into());
+        }
+        let pass = self.pass.clone();
+        let store = self.session()?.store();
+        let protection = backup::protection_for(&backup::load_settings(store)?, pass.as_ref())?;
+        Ok(backup::export(store, &path, &protection, Utc::now())?)
+    }
+
+    fn unlock_for(&self, passphrase: Option<&str>, identity: Option<&str>) -> IpcResult<Unlock> {
+        if let Some(id) = identity.map(str::trim).filter(|s| !s.is_empty()) {
+            return Ok(Unlock::IdentityFile(PathBuf::from(id)));
+        }
+        match passphrase.filter(|p| !p.is_empty()) {
+            Some(p) => Ok(Unlock::Passphrase(SecretString::new(p))),
+            None => self.pass.clone().map(Unlock::Passphrase).ok_or_else(|| Error::Locked.into()),
+        }
+    }
+
+    /// Checks a backup without touching any store.
+    pub fn backup_verify(&mut self, file: &str, passphrase: Option<&str>, identity: Option<&str>) -> IpcResult<Report> {
+        self.touch();
+        let unlock = self.unlock_for(passphrase, identity)?;
+        Ok(backup::verify(Path::new(file.trim()), &unlock)?)
+    }
+
+    /// Restores into a new store at `into` (protected by `new_pass`, default:
+    /// the backup's passphrase) and switches the app to it, locked. The old
+    /// store stays where it was.
+    pub fn backup_restore(
+        &mut self,
+        file: &str,
+        passphrase: Option<&str>,
+        identity: Option<&str>,
+        into: &str,
+        new_pass: Option<&str>,
+    ) -> IpcResult<AppStatus> {
+        self.touch();
+        let unlock = self.unlock_for(passphrase, identity)?;
+        let new_pass = match (new_pass.filter(|p| !p.is_empty()), &unlock) {
+            (Some(p), _) => SecretString::new(p),
+            (None, Unlock::Passphrase(p)) => p.clone(),
+            (None, Unlock::IdentityFile(_)) => {
+                return Err(Error::invalid("passphrase", "choose a passphrase for the restored store").into())
+            }
+        };
+        let into = PathBuf::from(into.trim());
+        if into.as_os_str().is_empty() {
+            return Err(Error::invalid("into", "choose a folder for the restored store").into());
+        }
+        backup::restore(Path::new(file.trim()), &unlock, &into, &new_pass)?;
+        self.switch_store(&into)
+    }
+
+    /// Makes `dir` the store the app opens (remembered in the settings).
+    pub fn switch_store(&mut self, dir: &Path) -> IpcResult<AppStatus> {
+        if !Store::exists(dir) {
+            return Err(Error::StoreNotFound(dir.to_path_buf()).into());
+        }
+        let mut s = self.settings.clone();
+        s.store_dir = Some(dir.display().to_string());
+        settings::save(&self.settings_path, &s)?;
+        self.settings = s;
+        self.session = None;
+        self.pass = None;
+        self.demo = false;
+        self.real_dir = dir.to_path_buf();
+        Ok(self.status())
     }
 
     pub fn history(&mut self, id: &str, reveal: bool) -> IpcResult<Vec<HistoryEntry>> {
-        Ok(credential::history(
-            &self.session()?.credential(id)?,
-            reveal,
-        ))
+        Ok(credential::history(&self.session()?.credential(id)?, reveal))
     }
 
     pub fn restore(&mut self, id: &str, index: usize) -> IpcResult<CredentialDetail> {
-        Ok(CredentialDetail::new(
-            &self.session()?.restore_version(id, index, Utc::now())?,
-            false,
-        ))
+        Ok(CredentialDetail::new(&self.session()?.restore_version(id, index, Utc::now())?, false))
     }
 
     /// Due items for the dashboard (calendar kinds even while locked).
@@ -288,21 +410,12 @@ impl AppCore {
 }
 
 pub fn categories() -> Vec<CategoryInfo> {
-    Category::ALL
-        .iter()
-        .map(|c| CategoryInfo {
-            category: *c,
-            template: c.template().to_vec(),
-        })
-        .collect()
+    Category::ALL.iter().map(|c| CategoryInfo { category: *c, template: c.template().to_vec() }).collect()
 }
 
 pub fn generate(spec: &GeneratorSpec) -> IpcResult<Generated> {
     let (pw, bits) = generator::generate(spec)?;
-    Ok(Generated {
-        password: pw.expose().to_string(),
-        entropy_bits: (bits * 10.0).round() / 10.0,
-    })
+    Ok(Generated { password: pw.expose().to_string(), entropy_bits: (bits * 10.0).round() / 10.0 })
 }
 
 pub fn strength(pass: &SecretString) -> Strength {
@@ -331,33 +444,20 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let mut c = core(tmp.path());
         assert_eq!(c.status().phase, Phase::Setup);
-        assert_eq!(
-            c.setup(&SecretString::new("short")).unwrap_err().code,
-            "invalid_input"
-        );
-        assert_eq!(
-            c.setup(&SecretString::new("shop passphrase"))
-                .unwrap()
-                .phase,
-            Phase::Unlocked
-        );
+        assert_eq!(c.setup(&SecretString::new("short")).unwrap_err().code, "invalid_input");
+        assert_eq!(c.setup(&SecretString::new("shop passphrase")).unwrap().phase, Phase::Unlocked);
         let added = c.add(&input("エキテン")).unwrap();
         assert!(added.password.is_none());
         assert!(c.lock());
         assert_eq!(c.status().phase, Phase::Locked);
         assert_eq!(c.search("").unwrap_err().code, "locked");
-        let err = c
-            .unlock(&SecretString::new("wrong passphrase"))
-            .unwrap_err();
+        let err = c.unlock(&SecretString::new("wrong passphrase")).unwrap_err();
         assert_eq!(err.code, "wrong_passphrase");
         assert_eq!(c.status().phase, Phase::Locked);
         c.unlock(&SecretString::new("shop passphrase")).unwrap();
         let hits = c.search("ｴｷﾃﾝ").unwrap();
         assert_eq!(hits.len(), 1);
-        assert_eq!(
-            c.secret(&hits[0].id, "password").unwrap().expose(),
-            "pw-エキテン-1"
-        );
+        assert_eq!(c.secret(&hits[0].id, "password").unwrap().expose(), "pw-エキテン-1");
     }
 
     #[test]
@@ -366,11 +466,7 @@ mod tests {
         let mut c = core(tmp.path());
         c.setup(&SecretString::new("shop passphrase")).unwrap();
         let a = c.add(&input("Instagram")).unwrap();
-        let upd = CredentialInput {
-            password: Some(SecretString::new("second")),
-            notes: Some("メモ".into()),
-            ..Default::default()
-        };
+        let upd = CredentialInput { password: Some(SecretString::new("second")), notes: Some("メモ".into()), ..Default::default() };
         let b = c.update(&a.id, &upd).unwrap();
         assert_eq!(b.history_len, 1);
         assert_eq!(b.notes, "メモ");
@@ -378,10 +474,7 @@ mod tests {
         assert_eq!(h[0].password.as_deref(), Some("pw-エキテン-1"));
         assert!(c.history(&a.id, false).unwrap()[0].password.is_none());
         c.restore(&a.id, 0).unwrap();
-        assert_eq!(
-            c.secret(&a.id, "password").unwrap().expose(),
-            "pw-エキテン-1"
-        );
+        assert_eq!(c.secret(&a.id, "password").unwrap().expose(), "pw-エキテン-1");
         // Search sees the edit immediately (index kept in step).
         assert_eq!(c.search("メモ").unwrap().len(), 1);
         c.delete(&a.id).unwrap();
@@ -395,12 +488,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let mut c = core(tmp.path());
         c.setup(&SecretString::new("shop passphrase")).unwrap();
-        let err = c
-            .add(&CredentialInput {
-                url: Some("not a url".into()),
-                ..input("x")
-            })
-            .unwrap_err();
+        let err = c.add(&CredentialInput { url: Some("not a url".into()), ..input("x") }).unwrap_err();
         assert_eq!(err.code, "invalid_input");
         assert_eq!(err.field.as_deref(), Some("url"));
         assert!(c.search("").unwrap().is_empty());
@@ -428,10 +516,7 @@ mod tests {
         let all = c.search("").unwrap();
         assert!(all.len() >= 8);
         assert!(c.search("エキテン").unwrap().len() == 1);
-        assert!(
-            !c.due().unwrap().is_empty(),
-            "the demo shop has reminders to show"
-        );
+        assert!(!c.due().unwrap().is_empty(), "the demo shop has reminders to show");
         let st = c.leave_demo();
         assert!(!st.demo);
         assert_eq!(st.phase, Phase::Setup, "the real store was never created");
@@ -441,16 +526,46 @@ mod tests {
     }
 
     #[test]
+    fn snapshots_after_changes_and_restore_switches_store() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut c = core(tmp.path());
+        c.setup(&SecretString::new("shop passphrase")).unwrap();
+        let usb = tmp.path().join("usb");
+        std::fs::create_dir(&usb).unwrap();
+        assert_eq!(c.backup_configure(Some("/nonexistent/usb".into()), 14, vec![]).unwrap_err().field.as_deref(), Some("auto_dir"));
+        assert_eq!(c.backup_configure(None, 14, vec!["not-a-key".into()]).unwrap_err().field.as_deref(), Some("recipient"));
+        let info = c.backup_configure(Some(usb.display().to_string()), 14, vec![]).unwrap();
+        assert!(info.folder_available && info.newest.is_none());
+        c.add(&input("エキテン")).unwrap();
+        let snaps = noren_core::backup::snapshots(&usb).unwrap();
+        assert_eq!(snaps.len(), 1, "a change writes the day's snapshot");
+        c.add(&input("Instagram")).unwrap();
+        assert_eq!(noren_core::backup::snapshots(&usb).unwrap().len(), 1, "at most daily");
+        let file = snaps[0].1.display().to_string();
+        let r = c.backup_verify(&file, None, None).unwrap();
+        assert_eq!(r.counts["credentials"], 1);
+        assert_eq!(c.backup_verify(&file, Some("wrong passphrase"), None).unwrap_err().code, "wrong_passphrase");
+
+        let into = tmp.path().join("restored");
+        let st = c.backup_restore(&file, None, None, &into.display().to_string(), None).unwrap();
+        assert_eq!(st.phase, Phase::Locked);
+        assert_eq!(st.store_dir, into.display().to_string());
+        c.unlock(&SecretString::new("shop passphrase")).unwrap();
+        assert_eq!(c.search("").unwrap().len(), 1);
+        assert!(Store::exists(&tmp.path().join("store")), "the old store is kept");
+        let again = core(tmp.path());
+        assert_eq!(again.settings().store_dir.as_deref(), Some(into.display().to_string().as_str()), "the switch is remembered");
+        c.lock();
+        let err = c.backup_restore(&file, Some("shop passphrase"), None, &into.display().to_string(), None).unwrap_err();
+        assert_eq!(err.code, "store_exists");
+    }
+
+    #[test]
     fn second_app_on_same_store_gets_in_use() {
         let tmp = tempfile::tempdir().unwrap();
         let mut a = core(tmp.path());
         a.setup(&SecretString::new("shop passphrase")).unwrap();
         let mut b = core(tmp.path());
-        assert_eq!(
-            b.unlock(&SecretString::new("shop passphrase"))
-                .unwrap_err()
-                .code,
-            "store_in_use"
-        );
+        assert_eq!(b.unlock(&SecretString::new("shop passphrase")).unwrap_err().code, "store_in_use");
     }
 }

@@ -16,8 +16,9 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, State, WindowEvent};
 
-use crate::core::{AppCore, AppStatus, CategoryInfo, Generated, IpcError, IpcResult};
+use crate::core::{AppCore, AppStatus, BackupInfo, CategoryInfo, Generated, IpcError, IpcResult};
 use crate::settings::AppSettings;
+use noren_core::backup::{AutoReport, Report};
 
 struct App {
     core: Mutex<AppCore>,
@@ -25,11 +26,7 @@ struct App {
 }
 
 fn with<T>(app: &State<'_, App>, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> IpcResult<T> {
-    let mut core = app.core.lock().map_err(|_| IpcError {
-        code: "internal".into(),
-        message: "state poisoned".into(),
-        field: None,
-    })?;
+    let mut core = app.core.lock().map_err(|_| IpcError { code: "internal".into(), message: "state poisoned".into(), field: None })?;
     f(&mut core)
 }
 
@@ -78,11 +75,7 @@ fn activity(app: State<'_, App>) -> IpcResult<()> {
 }
 
 #[tauri::command]
-fn save_settings(
-    app: State<'_, App>,
-    handle: AppHandle,
-    settings: AppSettings,
-) -> IpcResult<AppSettings> {
+fn save_settings(app: State<'_, App>, handle: AppHandle, settings: AppSettings) -> IpcResult<AppSettings> {
     let saved = with(&app, |c| c.save_settings(settings))?;
     rebuild_tray_menu(&handle, &saved.language);
     Ok(saved)
@@ -115,9 +108,7 @@ fn cred_get(app: State<'_, App>, id: String) -> IpcResult<CredentialDetail> {
 
 #[tauri::command]
 fn cred_reveal(app: State<'_, App>, id: String) -> IpcResult<String> {
-    with(&app, |c| {
-        Ok(c.secret(&id, "password")?.expose().to_string())
-    })
+    with(&app, |c| Ok(c.secret(&id, "password")?.expose().to_string()))
 }
 
 #[tauri::command]
@@ -126,11 +117,7 @@ fn cred_add(app: State<'_, App>, input: CredentialInput) -> IpcResult<Credential
 }
 
 #[tauri::command]
-fn cred_update(
-    app: State<'_, App>,
-    id: String,
-    input: CredentialInput,
-) -> IpcResult<CredentialDetail> {
+fn cred_update(app: State<'_, App>, id: String, input: CredentialInput) -> IpcResult<CredentialDetail> {
     with(&app, |c| c.update(&id, &input))
 }
 
@@ -153,11 +140,7 @@ fn cred_restore(app: State<'_, App>, id: String, index: usize) -> IpcResult<Cred
 #[tauri::command]
 fn cred_copy(app: State<'_, App>, id: String, what: String) -> IpcResult<u64> {
     let secret = with(&app, |c| c.secret(&id, &what))?;
-    app.clipboard.copy(secret).map_err(|e| IpcError {
-        code: "clipboard".into(),
-        message: e,
-        field: None,
-    })
+    app.clipboard.copy(secret).map_err(|e| IpcError { code: "clipboard".into(), message: e, field: None })
 }
 
 /// Startup probe for benchmarks: with `NOREN_STARTUP_PROBE` set, prints the
@@ -165,12 +148,46 @@ fn cred_copy(app: State<'_, App>, id: String, what: String) -> IpcResult<u64> {
 #[tauri::command]
 fn ui_ready() {
     if std::env::var_os("NOREN_STARTUP_PROBE").is_some() {
-        let ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0);
+        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
         eprintln!("noren: ui ready at {ms}");
     }
+}
+
+#[tauri::command]
+fn backup_info(app: State<'_, App>) -> IpcResult<BackupInfo> {
+    with(&app, |c| c.backup_info())
+}
+
+#[tauri::command]
+fn backup_configure(app: State<'_, App>, auto_dir: Option<String>, keep: u32, recipients: Vec<String>) -> IpcResult<BackupInfo> {
+    with(&app, |c| c.backup_configure(auto_dir, keep, recipients))
+}
+
+#[tauri::command]
+fn backup_now(app: State<'_, App>) -> IpcResult<AutoReport> {
+    with(&app, |c| c.backup_now())
+}
+
+#[tauri::command]
+fn backup_export(app: State<'_, App>, file: String) -> IpcResult<Report> {
+    with(&app, |c| c.backup_export(&file))
+}
+
+#[tauri::command]
+fn backup_verify(app: State<'_, App>, file: String, passphrase: Option<String>, identity: Option<String>) -> IpcResult<Report> {
+    with(&app, |c| c.backup_verify(&file, passphrase.as_deref(), identity.as_deref()))
+}
+
+#[tauri::command]
+fn backup_restore(
+    app: State<'_, App>,
+    file: String,
+    passphrase: Option<String>,
+    identity: Option<String>,
+    into: String,
+    new_passphrase: Option<String>,
+) -> IpcResult<AppStatus> {
+    with(&app, |c| c.backup_restore(&file, passphrase.as_deref(), identity.as_deref(), &into, new_passphrase.as_deref()))
 }
 
 #[tauri::command]
@@ -223,18 +240,15 @@ fn lock_and_notify(handle: &AppHandle) {
 
 fn setup_tray(handle: &AppHandle, lang: &str) -> tauri::Result<()> {
     let menu = tray_menu(handle, lang)?;
-    let mut builder = TrayIconBuilder::with_id("main")
-        .menu(&menu)
-        .tooltip("Noren")
-        .on_menu_event(|h, ev| match ev.id.as_ref() {
-            "open" => show_window(h),
-            "lock" => lock_and_notify(h),
-            "quit" => {
-                lock_and_notify(h);
-                h.exit(0);
-            }
-            _ => {}
-        });
+    let mut builder = TrayIconBuilder::with_id("main").menu(&menu).tooltip("Noren").on_menu_event(|h, ev| match ev.id.as_ref() {
+        "open" => show_window(h),
+        "lock" => lock_and_notify(h),
+        "quit" => {
+            lock_and_notify(h);
+            h.exit(0);
+        }
+        _ => {}
+    });
     if let Some(icon) = handle.default_window_icon() {
         builder = builder.icon(icon.clone());
     }
@@ -248,7 +262,11 @@ pub fn run() -> i32 {
         eprintln!("error: no graphical display (DISPLAY/WAYLAND_DISPLAY unset); use noren-cli, or run under a desktop session or xvfb-run");
         return 1;
     }
-    let store_dir = match noren_core::paths::resolve_store_dir(None) {
+    let settings_path = settings::config_dir().join("settings.json");
+    // NOREN_STORE wins, then a store the user switched to, then the default.
+    let chosen =
+        settings::load(&settings_path).store_dir.filter(|_| std::env::var_os("NOREN_STORE").is_none()).map(std::path::PathBuf::from);
+    let store_dir = match chosen.map(Ok).unwrap_or_else(|| noren_core::paths::resolve_store_dir(None)) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
@@ -256,16 +274,11 @@ pub fn run() -> i32 {
         }
     };
     let minimized = std::env::args().any(|a| a == "--minimized");
-    let core = AppCore::new(store_dir, settings::config_dir().join("settings.json"));
+    let core = AppCore::new(store_dir, settings_path);
     let lang = core.settings().language.clone();
     let result = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            show_window(app)
-        }))
-        .manage(App {
-            core: Mutex::new(core),
-            clipboard: clipboard::Clipboard::default(),
-        })
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_window(app)))
+        .manage(App { core: Mutex::new(core), clipboard: clipboard::Clipboard::default() })
         .invoke_handler(tauri::generate_handler![
             status,
             setup_store,
@@ -288,7 +301,13 @@ pub fn run() -> i32 {
             cred_restore,
             cred_copy,
             due_items,
-            ui_ready
+            ui_ready,
+            backup_info,
+            backup_configure,
+            backup_now,
+            backup_export,
+            backup_verify,
+            backup_restore
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -317,11 +336,7 @@ pub fn run() -> i32 {
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));
                 let app = handle.state::<App>();
-                let locked = app
-                    .core
-                    .lock()
-                    .map(|mut c| c.lock_if_idle(Instant::now()))
-                    .unwrap_or(false);
+                let locked = app.core.lock().map(|mut c| c.lock_if_idle(Instant::now())).unwrap_or(false);
                 if locked {
                     app.clipboard.clear_if(None);
                     let _ = handle.emit("noren://locked", ());

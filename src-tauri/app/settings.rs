@@ -15,15 +15,14 @@ pub struct AppSettings {
     /// Minutes of inactivity before the vault locks itself (1–240).
     pub auto_lock_minutes: u32,
     pub start_at_login: bool,
+    /// The store the app opens when the user switched to another one
+    /// (e.g. after a restore). `NOREN_STORE` still wins.
+    pub store_dir: Option<String>,
 }
 
 impl Default for AppSettings {
     fn default() -> Self {
-        AppSettings {
-            language: "ja".into(),
-            auto_lock_minutes: 10,
-            start_at_login: false,
-        }
+        AppSettings { language: "ja".into(), auto_lock_minutes: 10, start_at_login: false, store_dir: None }
     }
 }
 
@@ -33,10 +32,7 @@ impl AppSettings {
             return Err(noren_core::Error::invalid("language", "must be ja or en"));
         }
         if !(1..=240).contains(&self.auto_lock_minutes) {
-            return Err(noren_core::Error::invalid(
-                "auto_lock_minutes",
-                "must be between 1 and 240",
-            ));
+            return Err(noren_core::Error::invalid("auto_lock_minutes", "must be between 1 and 240"));
         }
         Ok(())
     }
@@ -67,18 +63,14 @@ pub fn save(path: &Path, s: &AppSettings) -> Result<(), noren_core::Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| noren_core::Error::io("settings", e))?;
     let tmp = path.with_extension("json.tmp");
-    let json =
-        serde_json::to_vec_pretty(s).map_err(|e| noren_core::Error::Storage(e.to_string()))?;
+    let json = serde_json::to_vec_pretty(s).map_err(|e| noren_core::Error::Storage(e.to_string()))?;
     std::fs::write(&tmp, json).map_err(|e| noren_core::Error::io("settings", e))?;
     std::fs::rename(&tmp, path).map_err(|e| noren_core::Error::io("settings", e))
 }
 
 /// Creates or removes the XDG autostart entry.
 pub fn set_autostart(enabled: bool) -> Result<(), noren_core::Error> {
-    let dir = config_dir()
-        .parent()
-        .map(|p| p.join("autostart"))
-        .unwrap_or_else(|| PathBuf::from("autostart"));
+    let dir = config_dir().parent().map(|p| p.join("autostart")).unwrap_or_else(|| PathBuf::from("autostart"));
     let file = dir.join("noren.desktop");
     if !enabled {
         return match std::fs::remove_file(&file) {
@@ -105,29 +97,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("settings.json");
         assert_eq!(load(&p), AppSettings::default());
-        let s = AppSettings {
-            language: "en".into(),
-            auto_lock_minutes: 3,
-            start_at_login: false,
-        };
+        let s = AppSettings { language: "en".into(), auto_lock_minutes: 3, start_at_login: false, store_dir: None };
         save(&p, &s).unwrap();
         assert_eq!(load(&p), s);
-        assert!(save(
-            &p,
-            &AppSettings {
-                auto_lock_minutes: 0,
-                ..s.clone()
-            }
-        )
-        .is_err());
-        assert!(save(
-            &p,
-            &AppSettings {
-                language: "fr".into(),
-                ..s.clone()
-            }
-        )
-        .is_err());
+        assert!(save(&p, &AppSettings { auto_lock_minutes: 0, ..s.clone() }).is_err());
+        assert!(save(&p, &AppSettings { language: "fr".into(), ..s.clone() }).is_err());
         std::fs::write(&p, "{ not json").unwrap();
         assert_eq!(load(&p), AppSettings::default());
     }

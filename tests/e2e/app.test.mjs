@@ -98,7 +98,7 @@ test("first run, credentials, lock, wrong passphrase, search, copy, language", a
   await d.type("[data-testid=f-name]", "壊れたURL");
   await d.type("[data-testid=f-url]", "not a url");
   await d.click("[data-testid=f-save]");
-  await d.waitText("[data-testid=form-error]", "ログインURL");
+  await d.waitText("[data-testid=form-error]", "ログインURLが正しくありません");
   await d.chord(Keys.ESCAPE);
   await d.gone("[data-testid=cred-form]");
 

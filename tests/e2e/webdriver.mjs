@@ -91,10 +91,17 @@ export class Driver {
 
   async type(css, text) {
     const id = await this.wait(css);
+    if (text === "") {
+      // WebDriver's clear fires no input event in WebKit, so the page would not
+      // notice: empty the field as a person would (select all, Backspace).
+      await this.req("POST", this.s(`/element/${id}/value`), { text: `${Keys.CTRL}a${Keys.NULL}\uE003` });
+      return;
+    }
     await this.req("POST", this.s(`/element/${id}/clear`), {});
     // WebKitWebDriver drops a literal "\n"; a line break is the Enter key.
     await this.req("POST", this.s(`/element/${id}/value`), { text: text.replaceAll("\n", Keys.ENTER) });
   }
+
 
   async text(id) {
     return this.req("GET", this.s(`/element/${id}/text`));

@@ -6,9 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use noren_core::backup::{self, Protection, Unlock};
-use noren_core::credential::{
-    self, Category, CredentialDetail, CredentialInput, CredentialSummary, SearchIndex,
-};
+use noren_core::credential::{self, Category, CredentialDetail, CredentialInput, CredentialSummary, SearchIndex};
 use noren_core::generator::{self, GeneratorSpec};
 use noren_core::reminders::Settings;
 use noren_core::session::Session;
@@ -232,17 +230,11 @@ impl CredFields {
     fn to_input(&self) -> CliResult<CredentialInput> {
         let mut fields = BTreeMap::new();
         for kv in &self.fields {
-            let (k, v) = kv
-                .split_once('=')
-                .ok_or_else(|| CliError::Usage(format!("--field expects KEY=VALUE, got {kv:?}")))?;
+            let (k, v) = kv.split_once('=').ok_or_else(|| CliError::Usage(format!("--field expects KEY=VALUE, got {kv:?}")))?;
             fields.insert(k.trim().to_string(), v.to_string());
         }
         Ok(CredentialInput {
-            category: self
-                .category
-                .as_deref()
-                .map(str::parse::<Category>)
-                .transpose()?,
+            category: self.category.as_deref().map(str::parse::<Category>).transpose()?,
             name: self.name.clone(),
             url: self.url.clone(),
             login: self.login.clone(),
@@ -253,11 +245,7 @@ impl CredFields {
             payment_card: self.card.clone(),
             contract_holder: self.contract_holder.clone(),
             renewal_date: self.renewal.clone(),
-            tags: if self.tags.is_empty() {
-                None
-            } else {
-                Some(self.tags.clone())
-            },
+            tags: if self.tags.is_empty() { None } else { Some(self.tags.clone()) },
             fields,
             ..Default::default()
         })
@@ -288,12 +276,7 @@ fn backup_passphrase(fallback: Option<SecretString>) -> CliResult<SecretString> 
     }
 }
 
-fn print_report(
-    json_out: bool,
-    what: &str,
-    r: &backup::Report,
-    extra: serde_json::Value,
-) -> CliResult<()> {
+fn print_report(json_out: bool, what: &str, r: &backup::Report, extra: serde_json::Value) -> CliResult<()> {
     if json_out {
         let mut v = json!({ "version": r.version, "exported_at": r.exported_at, "counts": r.counts, "bytes": r.bytes });
         if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
@@ -301,36 +284,18 @@ fn print_report(
         }
         return io::print_json(&v);
     }
-    println!(
-        "{what}: format v{}, exported {}, {} bytes",
-        r.version,
-        r.exported_at.format("%Y-%m-%d %H:%M UTC"),
-        r.bytes
-    );
+    println!("{what}: format v{}, exported {}, {} bytes", r.version, r.exported_at.format("%Y-%m-%d %H:%M UTC"), r.bytes);
     for (k, n) in &r.counts {
         println!("  {k}: {n}");
     }
     Ok(())
 }
 
-fn backup(
-    store_dir: Option<PathBuf>,
-    json_out: bool,
-    cmd: BackupCmd,
-    now: DateTime<Utc>,
-) -> CliResult<u8> {
+fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateTime<Utc>) -> CliResult<u8> {
     match cmd {
-        BackupCmd::Export {
-            file,
-            recipients,
-            force,
-        } => {
+        BackupCmd::Export { file, recipients, force } => {
             if file.exists() && !force {
-                return Err(Error::invalid(
-                    "file",
-                    format!("{} exists (use --force to replace it)", file.display()),
-                )
-                .into());
+                return Err(Error::invalid("file", format!("{} exists (use --force to replace it)", file.display())).into());
             }
             let (store, pass) = open_store_with_pass(&store_dir)?;
             let protection = if recipients.is_empty() {
@@ -347,18 +312,9 @@ fn backup(
                 None => Unlock::Passphrase(backup_passphrase(None)?),
             };
             let r = backup::verify(&file, &unlock)?;
-            print_report(
-                json_out,
-                "verified",
-                &r,
-                json!({ "file": file, "ok": true }),
-            )?;
+            print_report(json_out, "verified", &r, json!({ "file": file, "ok": true }))?;
         }
-        BackupCmd::Restore {
-            file,
-            into,
-            identity,
-        } => {
+        BackupCmd::Restore { file, into, identity } => {
             let (unlock, backup_pass) = match identity {
                 Some(p) => (Unlock::IdentityFile(p), None),
                 None => {
@@ -367,21 +323,12 @@ fn backup(
                 }
             };
             // The new store's passphrase: the usual sources, else the backup's.
-            let new_pass = match io::passphrase(
-                "NOREN_PASSPHRASE",
-                "Passphrase for the restored store: ",
-                true,
-            ) {
+            let new_pass = match io::passphrase("NOREN_PASSPHRASE", "Passphrase for the restored store: ", true) {
                 Ok(p) => p,
                 Err(e) => backup_pass.ok_or(e)?,
             };
             let r = backup::restore(&file, &unlock, &into, &new_pass)?;
-            print_report(
-                json_out,
-                &format!("restored into {}", into.display()),
-                &r,
-                json!({ "store": into }),
-            )?;
+            print_report(json_out, &format!("restored into {}", into.display()), &r, json!({ "store": into }))?;
         }
         BackupCmd::Auto { dir, keep, force } => {
             let (store, pass) = open_store_with_pass(&store_dir)?;
@@ -391,12 +338,10 @@ fn backup(
                 None => return Err(CliError::Usage("no backup folder: give --dir DIR".into())),
             };
             let keep = keep.unwrap_or(settings.keep);
-            if settings.auto_dir.as_deref() != Some(&*dir.display().to_string())
-                || settings.keep != keep
-            {
+            if settings.auto_dir.as_deref() != Some(&*dir.display().to_string()) || settings.keep != keep {
                 backup::save_settings(&store, Some(&dir), keep)?;
             }
-            let protection = Protection::Passphrase(backup_passphrase(Some(pass))?);
+            let protection = backup::protection_for(&settings, Some(&backup_passphrase(Some(pass))?))?;
             let r = backup::auto(&store, &dir, keep, &protection, now, force)?;
             if json_out {
                 io::print_json(&json!(r))?;
@@ -415,11 +360,7 @@ fn backup(
     Ok(0)
 }
 
-fn read_secrets(
-    input: &mut CredentialInput,
-    password_stdin: bool,
-    totp_stdin: bool,
-) -> CliResult<()> {
+fn read_secrets(input: &mut CredentialInput, password_stdin: bool, totp_stdin: bool) -> CliResult<()> {
     let n = usize::from(password_stdin) + usize::from(totp_stdin);
     if n == 0 {
         return Ok(());
@@ -444,8 +385,7 @@ fn detail_json(c: &credential::Credential, reveal: bool) -> serde_json::Value {
 
 fn print_summaries(json_out: bool, items: &[&credential::Credential]) -> CliResult<()> {
     if json_out {
-        let list: Vec<CredentialSummary> =
-            items.iter().map(|c| CredentialSummary::from(*c)).collect();
+        let list: Vec<CredentialSummary> = items.iter().map(|c| CredentialSummary::from(*c)).collect();
         return io::print_json(&json!({ "credentials": list }));
     }
     let mut last = None;
@@ -454,13 +394,7 @@ fn print_summaries(json_out: bool, items: &[&credential::Credential]) -> CliResu
             println!("[{}] {}", c.category, c.category.label_ja());
             last = Some(c.category);
         }
-        println!(
-            "  {}  {}  {}  {}",
-            c.id,
-            c.name,
-            c.login.as_deref().unwrap_or("-"),
-            c.url.as_deref().unwrap_or("-")
-        );
+        println!("  {}  {}  {}  {}", c.id, c.name, c.login.as_deref().unwrap_or("-"), c.url.as_deref().unwrap_or("-"));
     }
     if items.is_empty() {
         println!("(no credentials)");
@@ -485,30 +419,11 @@ fn print_detail(c: &credential::Credential, reveal: bool) {
     println!("email:     {}", opt(&d.registered_email));
     println!("phone:     {}", opt(&d.recovery_phone));
     println!("2FA with:  {}", opt(&d.two_factor_holder));
-    println!(
-        "TOTP:      {}",
-        if d.has_totp {
-            "yes (noren-cli cred totp)"
-        } else {
-            "-"
-        }
-    );
+    println!("TOTP:      {}", if d.has_totp { "yes (noren-cli cred totp)" } else { "-" });
     println!("card:      {}", opt(&d.payment_card));
     println!("contract:  {}", opt(&d.contract_holder));
-    println!(
-        "renewal:   {}",
-        d.renewal_date
-            .map(|x| x.to_string())
-            .unwrap_or_else(|| "-".into())
-    );
-    println!(
-        "tags:      {}",
-        if d.tags.is_empty() {
-            "-".into()
-        } else {
-            d.tags.join(", ")
-        }
-    );
+    println!("renewal:   {}", d.renewal_date.map(|x| x.to_string()).unwrap_or_else(|| "-".into()));
+    println!("tags:      {}", if d.tags.is_empty() { "-".into() } else { d.tags.join(", ") });
     for (k, v) in &d.fields {
         println!("{k}: {v}");
     }
@@ -558,12 +473,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
                 println!("nothing due");
             } else {
                 for i in &items {
-                    println!(
-                        "{:?}\t{}\t{}",
-                        i.severity,
-                        i.due_at.format("%Y-%m-%d"),
-                        i.title_ja
-                    );
+                    println!("{:?}\t{}\t{}", i.severity, i.due_at.format("%Y-%m-%d"), i.title_ja);
                 }
             }
             return Ok(if items.is_empty() { 0 } else { 10 });
@@ -573,27 +483,11 @@ pub fn run(cli: Cli) -> CliResult<u8> {
     Ok(0)
 }
 
-fn cred(
-    store_dir: Option<PathBuf>,
-    json_out: bool,
-    cmd: CredCmd,
-    now: DateTime<Utc>,
-) -> CliResult<u8> {
+fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<Utc>) -> CliResult<u8> {
     // Commands that need no store.
-    if let CredCmd::Generate {
-        length,
-        no_symbols,
-        no_digits,
-        no_upper,
-        words,
-        separator,
-    } = &cmd
-    {
+    if let CredCmd::Generate { length, no_symbols, no_digits, no_upper, words, separator } = &cmd {
         let spec = match words {
-            Some(count) => GeneratorSpec::Words {
-                count: *count,
-                separator: separator.clone(),
-            },
+            Some(count) => GeneratorSpec::Words { count: *count, separator: separator.clone() },
             None => GeneratorSpec::Chars {
                 length: *length,
                 lower: true,
@@ -605,9 +499,7 @@ fn cred(
         };
         let (pw, bits) = generator::generate(&spec)?;
         if json_out {
-            io::print_json(
-                &json!({ "password": pw.expose(), "entropy_bits": (bits * 10.0).round() / 10.0 }),
-            )?;
+            io::print_json(&json!({ "password": pw.expose(), "entropy_bits": (bits * 10.0).round() / 10.0 }))?;
         } else {
             println!("{}", pw.expose());
         }
@@ -616,12 +508,7 @@ fn cred(
     // Read secrets from stdin before the (slow) unlock, so a bad pipe fails fast.
     let store = open_store(&store_dir)?;
     match cmd {
-        CredCmd::Add {
-            fields,
-            password_stdin,
-            generate,
-            totp_stdin,
-        } => {
+        CredCmd::Add { fields, password_stdin, generate, totp_stdin } => {
             let mut input = fields.to_input()?;
             read_secrets(&mut input, password_stdin, totp_stdin)?;
             if generate {
@@ -635,15 +522,9 @@ fn cred(
             }
         }
         CredCmd::List { category } => {
-            let cat = category
-                .as_deref()
-                .map(str::parse::<Category>)
-                .transpose()?;
+            let cat = category.as_deref().map(str::parse::<Category>).transpose()?;
             let all = credential::list(&store)?;
-            let items: Vec<_> = all
-                .iter()
-                .filter(|c| cat.is_none_or(|k| c.category == k))
-                .collect();
+            let items: Vec<_> = all.iter().filter(|c| cat.is_none_or(|k| c.category == k)).collect();
             print_summaries(json_out, &items)?;
         }
         CredCmd::Show { key, reveal } => {
@@ -663,12 +544,7 @@ fn cred(
             let hits = index.search(&q);
             print_summaries(json_out, &hits)?;
         }
-        CredCmd::Edit {
-            key,
-            fields,
-            password_stdin,
-            totp_stdin,
-        } => {
+        CredCmd::Edit { key, fields, password_stdin, totp_stdin } => {
             let mut input = fields.to_input()?;
             read_secrets(&mut input, password_stdin, totp_stdin)?;
             let c = credential::edit(&store, &key, &input, now)?;
@@ -678,30 +554,19 @@ fn cred(
                 println!("updated {} ({})", c.name, c.id);
             }
         }
-        CredCmd::Rotate {
-            key,
-            password_stdin,
-            generate,
-        } => {
+        CredCmd::Rotate { key, password_stdin, generate } => {
             let pw = if generate {
                 generated()?
             } else if password_stdin {
                 io::stdin_lines(1)?.remove(0)
             } else {
-                return Err(CliError::Usage(
-                    "give --password-stdin or --generate".into(),
-                ));
+                return Err(CliError::Usage("give --password-stdin or --generate".into()));
             };
             let c = credential::rotate(&store, &key, pw, now)?;
             if json_out {
                 io::print_json(&detail_json(&c, false))?;
             } else {
-                println!(
-                    "rotated {} ({}); {} previous password(s) kept",
-                    c.name,
-                    c.id,
-                    c.history.len()
-                );
+                println!("rotated {} ({}); {} previous password(s) kept", c.name, c.id, c.history.len());
             }
         }
         CredCmd::History { key, reveal } => {
@@ -747,10 +612,7 @@ fn cred(
         }
         CredCmd::Totp { key, now: at } => {
             let c = credential::resolve(&store, &key)?;
-            let secret = c
-                .totp
-                .as_ref()
-                .ok_or_else(|| Error::invalid("totp", format!("{} has no TOTP secret", c.name)))?;
+            let secret = c.totp.as_ref().ok_or_else(|| Error::invalid("totp", format!("{} has no TOTP secret", c.name)))?;
             let (code, left) = noren_core::totp::code_at(secret.expose(), at.unwrap_or(now))?;
             if json_out {
                 io::print_json(&json!({ "code": code, "seconds_left": left }))?;

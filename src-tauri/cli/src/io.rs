@@ -40,28 +40,17 @@ impl CliError {
 pub type CliResult<T> = Result<T, CliError>;
 
 pub fn one_line(s: &str) -> String {
-    s.split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.split(['\n', '\r']).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 fn first_line_of_file(var: &str, path: &std::ffi::OsStr) -> CliResult<SecretString> {
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-        Error::io(
-            format!(
-                "cannot read ${var} ({})",
-                std::path::Path::new(path).display()
-            ),
-            e,
-        )
-    })?);
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("cannot read ${var} ({})", std::path::Path::new(path).display()), e))?,
+    );
     let line = text.lines().next().unwrap_or("");
     if line.is_empty() {
-        return Err(
-            Error::invalid("passphrase", format!("the file named by ${var} is empty")).into(),
-        );
+        return Err(Error::invalid("passphrase", format!("the file named by ${var} is empty")).into());
     }
     Ok(SecretString::new(line))
 }
@@ -78,16 +67,11 @@ pub fn passphrase(prefix: &str, prompt: &str, confirm: bool) -> CliResult<Secret
             return Ok(SecretString::new(p));
         }
     }
-    let first = rpassword::prompt_password(prompt).map_err(|_| {
-        CliError::Usage(format!(
-            "no passphrase: set ${file_var} or ${prefix}, or run in a terminal"
-        ))
-    })?;
+    let first = rpassword::prompt_password(prompt)
+        .map_err(|_| CliError::Usage(format!("no passphrase: set ${file_var} or ${prefix}, or run in a terminal")))?;
     let first = SecretString::new(first);
     if confirm {
-        let again = SecretString::new(
-            rpassword::prompt_password("Repeat: ").map_err(|e| Error::io("terminal", e))?,
-        );
+        let again = SecretString::new(rpassword::prompt_password("Repeat: ").map_err(|e| Error::io("terminal", e))?);
         if again != first {
             return Err(Error::invalid("passphrase", "the two entries differ").into());
         }
@@ -103,13 +87,9 @@ pub fn stdin_lines(n: usize) -> CliResult<Vec<SecretString>> {
     let mut lock = stdin.lock();
     for i in 0..n {
         let mut line = zeroize::Zeroizing::new(String::new());
-        let read = lock
-            .read_line(&mut line)
-            .map_err(|e| Error::io("stdin", e))?;
+        let read = lock.read_line(&mut line).map_err(|e| Error::io("stdin", e))?;
         if read == 0 {
-            return Err(CliError::Usage(format!(
-                "expected {n} line(s) on stdin, got {i}"
-            )));
+            return Err(CliError::Usage(format!("expected {n} line(s) on stdin, got {i}")));
         }
         out.push(SecretString::new(line.trim_end_matches(['\n', '\r'])));
     }
@@ -118,16 +98,12 @@ pub fn stdin_lines(n: usize) -> CliResult<Vec<SecretString>> {
 
 pub fn confirm(question: &str) -> CliResult<bool> {
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(
-            "refusing to delete without --yes when not run in a terminal".into(),
-        ));
+        return Err(CliError::Usage("refusing to delete without --yes when not run in a terminal".into()));
     }
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| Error::io("stdin", e))?;
+    std::io::stdin().read_line(&mut answer).map_err(|e| Error::io("stdin", e))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "はい"))
 }
 

@@ -15,12 +15,8 @@ struct Env {
 }
 
 fn run(mut c: Command, stdin: Option<&str>) -> Output {
-    c.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {c:?}: {e}"));
+    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap_or_else(|e| panic!("cannot run {c:?}: {e}"));
     {
         let mut i = child.stdin.take().unwrap();
         if let Some(s) = stdin {
@@ -31,12 +27,7 @@ fn run(mut c: Command, stdin: Option<&str>) -> Output {
 }
 
 fn ok(o: &Output) -> &Output {
-    assert!(
-        o.status.success(),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "stdout: {}\nstderr: {}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     o
 }
 
@@ -46,42 +37,15 @@ impl Env {
         let store = tmp.path().join("store");
         let passfile = tmp.path().join("pass");
         std::fs::write(&passfile, "shop passphrase 桜\n").unwrap();
-        let e = Env {
-            tmp,
-            store,
-            passfile,
-        };
+        let e = Env { tmp, store, passfile };
         ok(&e.run(&["init"], None));
         ok(&e.run(
-            &[
-                "cred",
-                "add",
-                "--category",
-                "portal",
-                "--name",
-                "エキテン",
-                "--login",
-                "sakura@example.jp",
-                "--password-stdin",
-            ],
+            &["cred", "add", "--category", "portal", "--name", "エキテン", "--login", "sakura@example.jp", "--password-stdin"],
             Some("ekiten-パス-1\n"),
         ));
+        ok(&e.run(&["cred", "rotate", "エキテン", "--password-stdin"], Some("ekiten-パス-2\n")));
         ok(&e.run(
-            &["cred", "rotate", "エキテン", "--password-stdin"],
-            Some("ekiten-パス-2\n"),
-        ));
-        ok(&e.run(
-            &[
-                "cred",
-                "add",
-                "--category",
-                "email",
-                "--name",
-                "受付メール",
-                "--note",
-                "二行\nメモ",
-                "--password-stdin",
-            ],
+            &["cred", "add", "--category", "email", "--name", "受付メール", "--note", "二行\nメモ", "--password-stdin"],
             Some("mail-pass\n"),
         ));
         e
@@ -90,9 +54,7 @@ impl Env {
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
         c.arg("--store").arg(&self.store).args(args);
-        c.env_remove("NOREN_PASSPHRASE")
-            .env_remove("NOREN_BACKUP_PASSPHRASE_FILE")
-            .env("NOREN_PASSPHRASE_FILE", &self.passfile);
+        c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_BACKUP_PASSPHRASE_FILE").env("NOREN_PASSPHRASE_FILE", &self.passfile);
         c
     }
 
@@ -114,10 +76,7 @@ fn keygen(dir: &Path) -> (PathBuf, String) {
     c.arg("-y").arg(&key);
     let out = run(c, None);
     ok(&out);
-    (
-        key,
-        String::from_utf8(out.stdout).unwrap().trim().to_string(),
-    )
+    (key, String::from_utf8(out.stdout).unwrap().trim().to_string())
 }
 
 fn s(p: &Path) -> &str {
@@ -129,17 +88,7 @@ fn recipient_backup_decrypts_with_age_and_restores() {
     let e = Env::new();
     let (key, recipient) = keygen(e.tmp.path());
     let file = e.p("shop.age");
-    let out = e.run(
-        &[
-            "backup",
-            "export",
-            s(&file),
-            "--recipient",
-            &recipient,
-            "--json",
-        ],
-        None,
-    );
+    let out = e.run(&["backup", "export", s(&file), "--recipient", &recipient, "--json"], None);
     ok(&out);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["counts"]["credentials"], 2);
@@ -161,18 +110,7 @@ fn recipient_backup_decrypts_with_age_and_restores() {
     c.args(["-r", &recipient, "-o", s(&reenc), s(&plain)]);
     ok(&run(c, None));
     let into = e.p("restored");
-    ok(&e.run(
-        &[
-            "backup",
-            "restore",
-            s(&reenc),
-            "--into",
-            s(&into),
-            "--identity",
-            s(&key),
-        ],
-        None,
-    ));
+    ok(&e.run(&["backup", "restore", s(&reenc), "--into", s(&into), "--identity", s(&key)], None));
     let mut c = e.cmd(&["cred", "show", "エキテン", "--reveal", "--json"]);
     c.arg("--store").arg(&into);
     let out = run(c, None);
@@ -182,17 +120,7 @@ fn recipient_backup_decrypts_with_age_and_restores() {
     assert_eq!(v["credential"]["history_len"], 1);
 
     // verify reports counts and touches no store.
-    let out = e.run(
-        &[
-            "backup",
-            "verify",
-            s(&file),
-            "--identity",
-            s(&key),
-            "--json",
-        ],
-        None,
-    );
+    let out = e.run(&["backup", "verify", s(&file), "--identity", s(&key), "--json"], None);
     ok(&out);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["ok"], true);
@@ -211,11 +139,7 @@ fn passphrase_backup_decrypts_with_age_through_a_pty() {
     // age reads passphrases only from a terminal: `script` gives it one.
     let plain = e.p("plain.json");
     let mut c = Command::new("script");
-    c.args([
-        "-qec",
-        &format!("age -d -o '{}' '{}'", s(&plain), s(&file)),
-        "/dev/null",
-    ]);
+    c.args(["-qec", &format!("age -d -o '{}' '{}'", s(&plain), s(&file)), "/dev/null"]);
     let out = run(c, Some("backup-only passphrase\n"));
     ok(&out);
     let text = std::fs::read_to_string(&plain).unwrap();
@@ -223,12 +147,7 @@ fn passphrase_backup_decrypts_with_age_through_a_pty() {
 
     // Without the backup passphrase file, verify uses the store passphrase, which is wrong here: exit 3.
     let out = e.run(&["backup", "verify", s(&file)], None);
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     let mut c = e.cmd(&["backup", "verify", s(&file)]);
     c.env("NOREN_BACKUP_PASSPHRASE_FILE", &bpass);
     ok(&run(c, None));
@@ -239,10 +158,7 @@ fn bad_backups_exit_non_zero_and_restore_nothing() {
     let e = Env::new();
     let (key, recipient) = keygen(e.tmp.path());
     let file = e.p("b.age");
-    ok(&e.run(
-        &["backup", "export", s(&file), "--recipient", &recipient],
-        None,
-    ));
+    ok(&e.run(&["backup", "export", s(&file), "--recipient", &recipient], None));
     let bytes = std::fs::read(&file).unwrap();
     let trunc = e.p("trunc.age");
     std::fs::write(&trunc, &bytes[..bytes.len() - 20]).unwrap();
@@ -250,55 +166,20 @@ fn bad_backups_exit_non_zero_and_restore_nothing() {
     std::fs::write(&junk, b"<html>not a backup</html>").unwrap();
     for bad in [&trunc, &junk] {
         let into = e.p("into");
-        let out = e.run(
-            &[
-                "backup",
-                "restore",
-                s(bad),
-                "--into",
-                s(&into),
-                "--identity",
-                s(&key),
-            ],
-            None,
-        );
+        let out = e.run(&["backup", "restore", s(bad), "--into", s(&into), "--identity", s(&key)], None);
         assert_eq!(out.status.code(), Some(1));
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.starts_with("error: ") && err.lines().count() == 1,
-            "{err}"
-        );
+        assert!(err.starts_with("error: ") && err.lines().count() == 1, "{err}");
         assert!(!into.exists());
     }
     // Exporting over an existing file needs --force; restoring over a store is refused.
-    let out = e.run(
-        &["backup", "export", s(&file), "--recipient", &recipient],
-        None,
-    );
+    let out = e.run(&["backup", "export", s(&file), "--recipient", &recipient], None);
     assert_eq!(out.status.code(), Some(1));
-    let out = e.run(
-        &[
-            "backup",
-            "restore",
-            s(&file),
-            "--into",
-            s(&e.store),
-            "--identity",
-            s(&key),
-        ],
-        None,
-    );
+    let out = e.run(&["backup", "restore", s(&file), "--into", s(&e.store), "--identity", s(&key)], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
-    let out = e.run(
-        &["backup", "export", s(&file), "--recipient", "age1notakey"],
-        None,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "a bad recipient is an input error"
-    );
+    let out = e.run(&["backup", "export", s(&file), "--recipient", "age1notakey"], None);
+    assert_eq!(out.status.code(), Some(1), "a bad recipient is an input error");
 }
 
 #[test]
@@ -307,46 +188,25 @@ fn auto_snapshots_feed_the_backup_reminder() {
     let dir = e.p("usb");
     std::fs::create_dir(&dir).unwrap();
     // Configured but empty: overdue.
-    let out = e.run(
-        &["backup", "auto", "--dir", s(&dir), "--keep", "5", "--json"],
-        None,
-    );
+    let out = e.run(&["backup", "auto", "--dir", s(&dir), "--keep", "5", "--json"], None);
     ok(&out);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["written"].as_str().unwrap().ends_with(".age"));
     let out = e.run(&["backup", "auto", "--json"], None);
     let v: Value = serde_json::from_slice(&ok(&out).stdout).unwrap();
-    assert!(
-        v["written"].is_null(),
-        "at most daily; the folder was remembered"
-    );
+    assert!(v["written"].is_null(), "at most daily; the folder was remembered");
     let now = chrono::Utc::now();
     let later = (now + chrono::Duration::days(8)).to_rfc3339();
     let out = e.run(&["check", "--now", &later, "--json"], None);
     assert_eq!(out.status.code(), Some(10));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|i| i["kind"] == "backup_overdue"));
+    assert!(v["items"].as_array().unwrap().iter().any(|i| i["kind"] == "backup_overdue"));
     let soon = (now + chrono::Duration::days(1)).to_rfc3339();
     let out = e.run(&["check", "--now", &soon, "--json"], None);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(!v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|i| i["kind"] == "backup_overdue"));
+    assert!(!v["items"].as_array().unwrap().iter().any(|i| i["kind"] == "backup_overdue"));
     std::fs::remove_dir_all(&dir).unwrap();
     let out = e.run(&["check", "--now", &soon, "--json"], None);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|i| i["kind"] == "backup_overdue"),
-        "unplugged folder is a reminder"
-    );
+    assert!(v["items"].as_array().unwrap().iter().any(|i| i["kind"] == "backup_overdue"), "unplugged folder is a reminder");
 }

@@ -20,26 +20,16 @@ impl Env {
         let store = tmp.path().join("store");
         let passfile = tmp.path().join("pass");
         std::fs::write(&passfile, "shop passphrase 桜\nignored second line\n").unwrap();
-        let e = Env {
-            _tmp: tmp,
-            store,
-            passfile,
-        };
+        let e = Env { _tmp: tmp, store, passfile };
         let out = e.run(&["init"], None);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         e
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
         c.arg("--store").arg(&self.store).args(args);
-        c.env_remove("NOREN_PASSPHRASE")
-            .env_remove("NOREN_STORE")
-            .env("NOREN_PASSPHRASE_FILE", &self.passfile);
+        c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_STORE").env("NOREN_PASSPHRASE_FILE", &self.passfile);
         c
     }
 
@@ -51,31 +41,17 @@ impl Env {
         let mut a = args.to_vec();
         a.push("--json");
         let out = self.run(&a, stdin);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{args:?}: not JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        })
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
     }
 
     fn count(&self) -> usize {
-        self.json(&["cred", "list"], None)["credentials"]
-            .as_array()
-            .unwrap()
-            .len()
+        self.json(&["cred", "list"], None)["credentials"].as_array().unwrap().len()
     }
 }
 
 fn run_cmd(mut c: Command, stdin: Option<&str>) -> Output {
-    c.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     {
         let mut i = child.stdin.take().unwrap();
@@ -95,10 +71,7 @@ fn assert_one_error_line(o: &Output, code: i32, needle: &str) {
     assert_eq!(o.status.code(), Some(code), "stderr: {err}");
     assert_eq!(err.lines().count(), 1, "one line expected: {err:?}");
     assert!(err.starts_with("error: "), "{err:?}");
-    assert!(
-        err.to_lowercase().contains(&needle.to_lowercase()),
-        "{err:?} should mention {needle:?}"
-    );
+    assert!(err.to_lowercase().contains(&needle.to_lowercase()), "{err:?} should mention {needle:?}");
 }
 
 fn dir_snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -163,71 +136,30 @@ fn add_list_show_search_edit_with_json() {
 
     let found = e.json(&["cred", "search", "ｴｷﾃﾝ"], None);
     assert_eq!(found["credentials"][0]["id"], id.as_str());
-    assert!(
-        e.json(&["cred", "search", "ekiten-Pa55"], None)["credentials"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert!(e.json(&["cred", "search", "ekiten-Pa55"], None)["credentials"].as_array().unwrap().is_empty());
 
-    let edited = e.json(
-        &[
-            "cred",
-            "edit",
-            "エキテン",
-            "--login",
-            "",
-            "--tag",
-            "掲載",
-            "--renewal",
-            "2027-01-15",
-        ],
-        None,
-    );
+    let edited = e.json(&["cred", "edit", "エキテン", "--login", "", "--tag", "掲載", "--renewal", "2027-01-15"], None);
     assert!(edited["credential"]["login"].is_null());
     assert_eq!(edited["credential"]["tags"], serde_json::json!(["掲載"]));
     assert_eq!(edited["credential"]["renewal_date"], "2027-01-15");
 
-    let totp = e.json(
-        &["cred", "totp", &id, "--now", "1970-01-01T00:00:59Z"],
-        None,
-    );
+    let totp = e.json(&["cred", "totp", &id, "--now", "1970-01-01T00:00:59Z"], None);
     assert_eq!(totp["code"].as_str().unwrap().len(), 6);
 }
 
 #[test]
 fn rotate_history_restore_remove() {
     let e = Env::new();
-    e.json(
-        &[
-            "cred",
-            "add",
-            "--category",
-            "domain",
-            "--name",
-            "sakura-seikotsu.jp",
-            "--password-stdin",
-        ],
-        Some("first-pw\n"),
-    );
-    e.json(
-        &["cred", "rotate", "sakura-seikotsu.jp", "--password-stdin"],
-        Some("second-pw\n"),
-    );
-    let gen = e.json(
-        &["cred", "rotate", "sakura-seikotsu.jp", "--generate"],
-        None,
-    );
+    e.json(&["cred", "add", "--category", "domain", "--name", "sakura-seikotsu.jp", "--password-stdin"], Some("first-pw\n"));
+    e.json(&["cred", "rotate", "sakura-seikotsu.jp", "--password-stdin"], Some("second-pw\n"));
+    let gen = e.json(&["cred", "rotate", "sakura-seikotsu.jp", "--generate"], None);
     assert_eq!(gen["credential"]["history_len"], 2);
     let h = e.json(&["cred", "history", "sakura-seikotsu.jp", "--reveal"], None);
     assert_eq!(h["history"][0]["password"], "first-pw");
     assert_eq!(h["history"][1]["password"], "second-pw");
     let hidden = e.json(&["cred", "history", "sakura-seikotsu.jp"], None);
     assert!(hidden["history"][0]["password"].is_null());
-    e.json(
-        &["cred", "restore", "sakura-seikotsu.jp", "--version", "0"],
-        None,
-    );
+    e.json(&["cred", "restore", "sakura-seikotsu.jp", "--version", "0"], None);
     let now = e.json(&["cred", "show", "sakura-seikotsu.jp", "--reveal"], None);
     assert_eq!(now["credential"]["password"], "first-pw");
 
@@ -238,28 +170,13 @@ fn rotate_history_restore_remove() {
     let removed = e.json(&["cred", "remove", "sakura-seikotsu.jp", "--yes"], None);
     assert_eq!(removed["removed"]["name"], "sakura-seikotsu.jp");
     assert_eq!(e.count(), 0);
-    assert_one_error_line(
-        &e.run(&["cred", "show", "sakura-seikotsu.jp"], None),
-        1,
-        "not found",
-    );
+    assert_one_error_line(&e.run(&["cred", "show", "sakura-seikotsu.jp"], None), 1, "not found");
 }
 
 #[test]
 fn wrong_passphrase_exits_3_and_changes_nothing() {
     let e = Env::new();
-    e.json(
-        &[
-            "cred",
-            "add",
-            "--category",
-            "sns",
-            "--name",
-            "Instagram",
-            "--password-stdin",
-        ],
-        Some("insta-pw\n"),
-    );
+    e.json(&["cred", "add", "--category", "sns", "--name", "Instagram", "--password-stdin"], Some("insta-pw\n"));
     let before = dir_snapshot(&e.store);
     let wrong = e._tmp.path().join("wrong");
     std::fs::write(&wrong, "not the passphrase\n").unwrap();
@@ -271,26 +188,14 @@ fn wrong_passphrase_exits_3_and_changes_nothing() {
     assert_eq!(before, dir_snapshot(&e.store));
     // $NOREN_PASSPHRASE is used when no file is given.
     let mut c = e.cmd(&["cred", "list", "--json"]);
-    c.env_remove("NOREN_PASSPHRASE_FILE")
-        .env("NOREN_PASSPHRASE", "shop passphrase 桜");
+    c.env_remove("NOREN_PASSPHRASE_FILE").env("NOREN_PASSPHRASE", "shop passphrase 桜");
     assert!(run_cmd(c, None).status.success());
 }
 
 #[test]
 fn passwd_switches_passphrase() {
     let e = Env::new();
-    e.json(
-        &[
-            "cred",
-            "add",
-            "--category",
-            "server",
-            "--name",
-            "Xserver",
-            "--password-stdin",
-        ],
-        Some("srv-pw\n"),
-    );
+    e.json(&["cred", "add", "--category", "server", "--name", "Xserver", "--password-stdin"], Some("srv-pw\n"));
     let newfile = e._tmp.path().join("new");
     std::fs::write(&newfile, "a completely new passphrase\n").unwrap();
     let mut c = e.cmd(&["passwd"]);
@@ -320,102 +225,20 @@ fn store_in_use_exits_4() {
 #[test]
 fn bad_input_gives_one_error_line_and_writes_nothing() {
     let e = Env::new();
-    e.json(
-        &[
-            "cred",
-            "add",
-            "--category",
-            "website",
-            "--name",
-            "ホームページ",
-        ],
-        None,
-    );
+    e.json(&["cred", "add", "--category", "website", "--name", "ホームページ"], None);
     let huge = "あ".repeat(30_000);
     let cases: Vec<(Vec<&str>, i32, &str)> = vec![
-        (
-            vec!["cred", "add", "--category", "website", "--name", "  "],
-            1,
-            "name",
-        ),
-        (
-            vec!["cred", "add", "--category", "blog", "--name", "x"],
-            1,
-            "unknown category",
-        ),
-        (
-            vec![
-                "cred",
-                "add",
-                "--category",
-                "website",
-                "--name",
-                "x",
-                "--url",
-                "http://exa mple",
-            ],
-            1,
-            "url",
-        ),
-        (
-            vec![
-                "cred",
-                "add",
-                "--category",
-                "website",
-                "--name",
-                "x",
-                "--url",
-                "javascript:alert(1)",
-            ],
-            1,
-            "url",
-        ),
-        (
-            vec!["cred", "add", "--category", "website", "--name", &huge],
-            1,
-            "too long",
-        ),
-        (
-            vec![
-                "cred",
-                "add",
-                "--category",
-                "website",
-                "--name",
-                "x",
-                "--renewal",
-                "2027/03/31",
-            ],
-            1,
-            "YYYY-MM-DD",
-        ),
-        (
-            vec![
-                "cred",
-                "add",
-                "--category",
-                "website",
-                "--name",
-                "x",
-                "--field",
-                "novalue",
-            ],
-            2,
-            "KEY=VALUE",
-        ),
+        (vec!["cred", "add", "--category", "website", "--name", "  "], 1, "name"),
+        (vec!["cred", "add", "--category", "blog", "--name", "x"], 1, "unknown category"),
+        (vec!["cred", "add", "--category", "website", "--name", "x", "--url", "http://exa mple"], 1, "url"),
+        (vec!["cred", "add", "--category", "website", "--name", "x", "--url", "javascript:alert(1)"], 1, "url"),
+        (vec!["cred", "add", "--category", "website", "--name", &huge], 1, "too long"),
+        (vec!["cred", "add", "--category", "website", "--name", "x", "--renewal", "2027/03/31"], 1, "YYYY-MM-DD"),
+        (vec!["cred", "add", "--category", "website", "--name", "x", "--field", "novalue"], 2, "KEY=VALUE"),
         (vec!["cred", "add", "--name", "x"], 1, "category"),
-        (
-            vec!["cred", "edit", "ホームページ", "--name", ""],
-            1,
-            "name",
-        ),
+        (vec!["cred", "edit", "ホームページ", "--name", ""], 1, "name"),
         (vec!["check", "--now", "yesterday"], 2, "RFC 3339"),
-        (
-            vec!["check", "--now", "2026-13-40T00:00:00Z"],
-            2,
-            "RFC 3339",
-        ),
+        (vec!["check", "--now", "2026-13-40T00:00:00Z"], 2, "RFC 3339"),
         (vec!["cred", "frobnicate"], 2, "frobnicate"),
     ];
     for (args, code, needle) in cases {
@@ -430,14 +253,8 @@ fn bad_input_gives_one_error_line_and_writes_nothing() {
 #[test]
 fn ambiguous_names_list_the_matches() {
     let e = Env::new();
-    let a = e.json(
-        &["cred", "add", "--category", "sns", "--name", "LINE"],
-        None,
-    );
-    let b = e.json(
-        &["cred", "add", "--category", "other", "--name", "LINE"],
-        None,
-    );
+    let a = e.json(&["cred", "add", "--category", "sns", "--name", "LINE"], None);
+    let b = e.json(&["cred", "add", "--category", "other", "--name", "LINE"], None);
     let out = e.run(&["cred", "show", "LINE"], None);
     assert_one_error_line(&out, 1, "several");
     let err = stderr(&out);
@@ -449,18 +266,13 @@ fn ambiguous_names_list_the_matches() {
 fn missing_store_and_double_init() {
     let tmp = tempfile::tempdir().unwrap();
     let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
-    c.args(["--store"])
-        .arg(tmp.path().join("nothing"))
-        .args(["cred", "list"])
-        .env("NOREN_PASSPHRASE", "whatever123");
+    c.args(["--store"]).arg(tmp.path().join("nothing")).args(["cred", "list"]).env("NOREN_PASSPHRASE", "whatever123");
     assert_one_error_line(&run_cmd(c, None), 1, "noren-cli init");
     let e = Env::new();
     assert_one_error_line(&e.run(&["init"], None), 1, "already exists");
     // NOREN_STORE is honoured when --store is absent.
     let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
-    c.args(["cred", "list", "--json"])
-        .env("NOREN_STORE", &e.store)
-        .env("NOREN_PASSPHRASE_FILE", &e.passfile);
+    c.args(["cred", "list", "--json"]).env("NOREN_STORE", &e.store).env("NOREN_PASSPHRASE_FILE", &e.passfile);
     assert!(run_cmd(c, None).status.success());
 }
 
@@ -468,31 +280,15 @@ fn missing_store_and_double_init() {
 fn check_is_deterministic_with_now() {
     let e = Env::new();
     e.json(
-        &[
-            "cred",
-            "add",
-            "--category",
-            "domain",
-            "--name",
-            "sakura-seikotsu.jp",
-            "--renewal",
-            "2027-03-31",
-            "--password-stdin",
-        ],
+        &["cred", "add", "--category", "domain", "--name", "sakura-seikotsu.jp", "--renewal", "2027-03-31", "--password-stdin"],
         Some("pw-domain\n"),
     );
-    let quiet = e.run(
-        &["check", "--now", "2026-12-01T09:00:00+09:00", "--json"],
-        None,
-    );
+    let quiet = e.run(&["check", "--now", "2026-12-01T09:00:00+09:00", "--json"], None);
     assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
     let v: Value = serde_json::from_slice(&quiet.stdout).unwrap();
     assert!(v["items"].as_array().unwrap().is_empty());
 
-    let due = e.run(
-        &["check", "--now", "2027-03-01T09:00:00+09:00", "--json"],
-        None,
-    );
+    let due = e.run(&["check", "--now", "2027-03-01T09:00:00+09:00", "--json"], None);
     assert_eq!(due.status.code(), Some(10));
     let v: Value = serde_json::from_slice(&due.stdout).unwrap();
     let items = v["items"].as_array().unwrap();
@@ -505,27 +301,14 @@ fn check_is_deterministic_with_now() {
     let late = e.run(&["check", "--now", "2027-12-01T00:00:00Z", "--json"], None);
     assert_eq!(late.status.code(), Some(10));
     let v: Value = serde_json::from_slice(&late.stdout).unwrap();
-    let kinds: Vec<&str> = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["kind"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["renewal_approaching", "password_rotation"]);
 }
 
 #[test]
 fn generate_needs_no_store() {
     let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
-    c.args([
-        "cred",
-        "generate",
-        "--length",
-        "32",
-        "--no-symbols",
-        "--json",
-    ])
-    .env("NOREN_STORE", "/nonexistent");
+    c.args(["cred", "generate", "--length", "32", "--no-symbols", "--json"]).env("NOREN_STORE", "/nonexistent");
     let out = run_cmd(c, None);
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -536,11 +319,5 @@ fn generate_needs_no_store() {
     let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
     c.args(["cred", "generate", "--words", "4"]);
     let out = run_cmd(c, None);
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .split('-')
-            .count(),
-        4
-    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim().split('-').count(), 4);
 }

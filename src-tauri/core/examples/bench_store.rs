@@ -15,21 +15,14 @@ fn ms(d: Duration) -> f64 {
 fn dir_size(p: &std::path::Path) -> u64 {
     let mut total = 0;
     for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
-        let m = e
-            .metadata()
-            .map(|m| (m.is_dir(), m.len()))
-            .unwrap_or((false, 0));
+        let m = e.metadata().map(|m| (m.is_dir(), m.len())).unwrap_or((false, 0));
         total += if m.0 { dir_size(&e.path()) } else { m.1 };
     }
     total
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n: usize = std::env::args()
-        .nth(1)
-        .map(|s| s.parse())
-        .transpose()?
-        .unwrap_or(10_000);
+    let n: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(10_000);
     let pass = SecretString::new("benchmark passphrase");
     let tmp = std::env::temp_dir().join(format!("noren-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -43,24 +36,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     kdf_times.sort();
     let kdf = kdf_times[2];
-    println!(
-        "KDF Argon2id m=64MiB t=3 p=1: median {:.0} ms (5 runs)",
-        ms(kdf)
-    );
+    println!("KDF Argon2id m=64MiB t=3 p=1: median {:.0} ms (5 runs)", ms(kdf));
 
     let cats = Category::ALL;
-    let words = [
-        "さくら",
-        "整骨院",
-        "エキテン",
-        "Instagram",
-        "受付",
-        "予約",
-        "ブログ",
-        "Google",
-        "ホットペッパー",
-        "サーバー",
-    ];
+    let words = ["さくら", "整骨院", "エキテン", "Instagram", "受付", "予約", "ブログ", "Google", "ホットペッパー", "サーバー"];
     {
         let s = Store::init(&tmp, &pass)?;
         let now = Utc::now();
@@ -68,11 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for i in 0..n {
             let input = CredentialInput {
                 category: Some(cats[i % cats.len()]),
-                name: Some(format!(
-                    "{} {} {i}",
-                    words[i % words.len()],
-                    words[(i / 7) % words.len()]
-                )),
+                name: Some(format!("{} {} {i}", words[i % words.len()], words[(i / 7) % words.len()])),
                 url: Some(format!("https://service{i}.example.jp/login")),
                 login: Some(format!("user{i}@example.jp")),
                 password: Some(SecretString::new(format!("pw-{i}-xyzzy-0123456789"))),
@@ -111,22 +86,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let hits = index.search("ｴｷﾃﾝ 受付").len();
         let total = t.elapsed();
         opens.push(total.saturating_sub(kdf));
-        parts.push((
-            t_open.saturating_sub(kdf),
-            t_all - t_open,
-            t_index - t_all,
-            total - t_index,
-        ));
+        parts.push((t_open.saturating_sub(kdf), t_all - t_open, t_index - t_all, total - t_index));
         assert!(hits > 0 || n < 10);
         idx = Some(index);
     }
     opens.sort();
     parts.sort();
     let p2 = parts[2];
-    println!(
-        "open + decrypt all + index + first search, excluding KDF: median {:.1} ms (5 runs)",
-        ms(opens[2])
-    );
+    println!("open + decrypt all + index + first search, excluding KDF: median {:.1} ms (5 runs)", ms(opens[2]));
     println!(
         "  parts: sled open + key unwrap {:.1} ms, read+decrypt+parse {:.1} ms, index {:.1} ms, first search {:.2} ms",
         ms(p2.0),
@@ -136,18 +103,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let index = idx.ok_or("no index")?;
-    let queries = [
-        "ｴｷﾃﾝ",
-        "さくら 整骨院",
-        "user123",
-        "example.jp",
-        "ほっとぺっぱー",
-        "zzz-none",
-        "受付 予約",
-        "service99",
-        "google",
-        "メモ 12",
-    ];
+    let queries =
+        ["ｴｷﾃﾝ", "さくら 整骨院", "user123", "example.jp", "ほっとぺっぱー", "zzz-none", "受付 予約", "service99", "google", "メモ 12"];
     let mut lat = Vec::new();
     for round in 0..100 {
         for q in queries {
@@ -161,12 +118,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     lat.sort();
     let p = |q: f64| lat[((lat.len() as f64 - 1.0) * q).round() as usize];
-    println!(
-        "search over {n}: median {:.3} ms, p95 {:.3} ms ({} queries)",
-        ms(p(0.5)),
-        ms(p(0.95)),
-        lat.len()
-    );
+    println!("search over {n}: median {:.3} ms, p95 {:.3} ms ({} queries)", ms(p(0.5)), ms(p(0.95)), lat.len());
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())
 }

@@ -46,8 +46,7 @@ pub struct Document {
     pub credentials: Vec<Credential>,
 }
 
-const README: &str =
-    "Noren backup (format noren-backup v1). Everything is in plain text: keep this \
+const README: &str = "Noren backup (format noren-backup v1). Everything is in plain text: keep this \
 decrypted file safe and delete it when done. 'credentials' lists every login with its password \
 and password history. Times are UTC (RFC 3339). See docs/backup-format.md.";
 
@@ -73,18 +72,13 @@ pub struct Report {
     pub version: u32,
     pub exported_at: DateTime<Utc>,
     pub counts: BTreeMap<String, usize>,
+    #[ts(type = "number")]
     pub bytes: u64,
 }
 
 fn checksum<T: Serialize>(items: &T) -> Result<String> {
-    let json = Zeroizing::new(
-        with_secrets_exposed(|| serde_json::to_vec(items))
-            .map_err(|e| Error::Storage(e.to_string()))?,
-    );
-    Ok(Sha256::digest(&*json)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    let json = Zeroizing::new(with_secrets_exposed(|| serde_json::to_vec(items)).map_err(|e| Error::Storage(e.to_string()))?);
+    Ok(Sha256::digest(&*json).iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Collects every collection of the store into a document.
@@ -110,38 +104,23 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
 /// The document as pretty UTF-8 JSON (the plaintext of a backup).
 pub fn to_json(doc: &Document) -> Result<Zeroizing<Vec<u8>>> {
     let mut buf = Zeroizing::new(Vec::with_capacity(64 * 1024));
-    with_secrets_exposed(|| serde_json::to_writer_pretty(&mut *buf, doc))
-        .map_err(|e| Error::Storage(e.to_string()))?;
+    with_secrets_exposed(|| serde_json::to_writer_pretty(&mut *buf, doc)).map_err(|e| Error::Storage(e.to_string()))?;
     buf.push(b'\n');
     Ok(buf)
 }
 
 /// Parses and checks a plaintext document.
 pub fn from_json(bytes: &[u8]) -> Result<Document> {
-    let doc: Document = serde_json::from_slice(bytes)
-        .map_err(|e| Error::Corrupt(format!("backup is not a Noren backup document: {e}")))?;
+    let doc: Document = serde_json::from_slice(bytes).map_err(|e| Error::Corrupt(format!("backup is not a Noren backup document: {e}")))?;
     if doc.format != FORMAT {
-        return Err(Error::Corrupt(format!(
-            "backup format is {:?}, expected {FORMAT:?}",
-            doc.format
-        )));
+        return Err(Error::Corrupt(format!("backup format is {:?}, expected {FORMAT:?}", doc.format)));
     }
     if doc.version > VERSION {
-        return Err(Error::UnsupportedFormat {
-            found: doc.version,
-            supported: VERSION,
-        });
+        return Err(Error::UnsupportedFormat { found: doc.version, supported: VERSION });
     }
-    let claimed = doc
-        .counts
-        .get("credentials")
-        .copied()
-        .unwrap_or(doc.credentials.len());
+    let claimed = doc.counts.get("credentials").copied().unwrap_or(doc.credentials.len());
     if claimed != doc.credentials.len() {
-        return Err(Error::Corrupt(format!(
-            "backup says {claimed} credentials but holds {}",
-            doc.credentials.len()
-        )));
+        return Err(Error::Corrupt(format!("backup says {claimed} credentials but holds {}", doc.credentials.len())));
     }
     if let Some(want) = doc.checksums.get("credentials") {
         if *want != checksum(&doc.credentials)? {
@@ -151,10 +130,7 @@ pub fn from_json(bytes: &[u8]) -> Result<Document> {
     let mut ids = std::collections::HashSet::new();
     for c in &doc.credentials {
         if c.id.is_empty() || c.id.len() > 64 || !ids.insert(c.id.as_str()) {
-            return Err(Error::Corrupt(format!(
-                "credential id {:?} is empty, too long or repeated",
-                c.id
-            )));
+            return Err(Error::Corrupt(format!("credential id {:?} is empty, too long or repeated", c.id)));
         }
         if c.name.trim().is_empty() {
             return Err(Error::Corrupt(format!("credential {} has no name", c.id)));
@@ -173,10 +149,7 @@ fn parse_recipients(list: &[String]) -> Result<Vec<Box<dyn age::Recipient + Send
             out.push(Box::new(s));
         } else {
             let shown: String = r.chars().take(24).collect();
-            return Err(Error::invalid(
-                "recipient",
-                format!("{shown:?}… is not an age public key (age1…) or an ssh public key"),
-            ));
+            return Err(Error::invalid("recipient", format!("{shown:?}… is not an age public key (age1…) or an ssh public key")));
         }
     }
     if out.is_empty() {
@@ -188,15 +161,11 @@ fn parse_recipients(list: &[String]) -> Result<Vec<Box<dyn age::Recipient + Send
 /// Encrypts `plaintext` into `out` as an age file.
 pub fn encrypt_to<W: Write>(plaintext: &[u8], protection: &Protection, out: W) -> Result<W> {
     let encryptor = match protection {
-        Protection::Passphrase(p) => age::Encryptor::with_user_passphrase(
-            age::secrecy::SecretString::from(p.expose().to_string()),
-        ),
+        Protection::Passphrase(p) => age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(p.expose().to_string())),
         Protection::Recipients(list) => {
             let recipients = parse_recipients(list)?;
-            age::Encryptor::with_recipients(
-                recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient),
-            )
-            .map_err(|e| Error::invalid("recipient", e.to_string()))?
+            age::Encryptor::with_recipients(recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient))
+                .map_err(|e| Error::invalid("recipient", e.to_string()))?
         }
     };
     let io = |e: std::io::Error| Error::io("writing the backup", e);
@@ -207,58 +176,37 @@ pub fn encrypt_to<W: Write>(plaintext: &[u8], protection: &Protection, out: W) -
 
 /// Decrypts an age file to its plaintext.
 pub fn decrypt_from<R: Read>(input: R, unlock: &Unlock) -> Result<Zeroizing<Vec<u8>>> {
-    let decryptor = age::Decryptor::new(input)
-        .map_err(|e| Error::Corrupt(format!("not a readable age file: {e}")))?;
+    let decryptor = age::Decryptor::new(input).map_err(|e| Error::Corrupt(format!("not a readable age file: {e}")))?;
     let map_err = |e: age::DecryptError| match e {
-        age::DecryptError::DecryptionFailed
-        | age::DecryptError::NoMatchingKeys
-        | age::DecryptError::KeyDecryptionFailed => Error::WrongPassphrase,
-        age::DecryptError::ExcessiveWork { .. } => {
-            Error::Corrupt("the file asks for excessive scrypt work".into())
+        age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys | age::DecryptError::KeyDecryptionFailed => {
+            Error::WrongPassphrase
         }
+        age::DecryptError::ExcessiveWork { .. } => Error::Corrupt("the file asks for excessive scrypt work".into()),
         other => Error::Corrupt(format!("cannot decrypt: {other}")),
     };
     let mut reader = match unlock {
         Unlock::Passphrase(p) => {
             if !decryptor.is_scrypt() {
-                return Err(Error::invalid(
-                    "backup",
-                    "this backup is encrypted to keys, not a passphrase: give an identity file",
-                ));
+                return Err(Error::invalid("backup", "this backup is encrypted to keys, not a passphrase: give an identity file"));
             }
-            let id = age::scrypt::Identity::new(age::secrecy::SecretString::from(
-                p.expose().to_string(),
-            ));
-            decryptor
-                .decrypt(std::iter::once(&id as &dyn age::Identity))
-                .map_err(map_err)?
+            let id = age::scrypt::Identity::new(age::secrecy::SecretString::from(p.expose().to_string()));
+            decryptor.decrypt(std::iter::once(&id as &dyn age::Identity)).map_err(map_err)?
         }
         Unlock::IdentityFile(path) => {
             if decryptor.is_scrypt() {
-                return Err(Error::invalid(
-                    "backup",
-                    "this backup is passphrase-protected: give the passphrase",
-                ));
+                return Err(Error::invalid("backup", "this backup is passphrase-protected: give the passphrase"));
             }
             let ids = read_identities(path)?;
-            decryptor
-                .decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity))
-                .map_err(map_err)?
+            decryptor.decrypt(ids.iter().map(|i| i.as_ref() as &dyn age::Identity)).map_err(map_err)?
         }
     };
     let mut out = Zeroizing::new(Vec::new());
-    (&mut reader)
-        .take(MAX_DOCUMENT)
-        .read_to_end(&mut out)
-        .map_err(|e| Error::Corrupt(format!("backup is damaged or truncated: {e}")))?;
+    (&mut reader).take(MAX_DOCUMENT).read_to_end(&mut out).map_err(|e| Error::Corrupt(format!("backup is damaged or truncated: {e}")))?;
     Ok(out)
 }
 
 fn read_identities(path: &Path) -> Result<Vec<Box<dyn age::Identity + Send + Sync>>> {
-    let text = Zeroizing::new(
-        fs::read_to_string(path)
-            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?,
-    );
+    let text = Zeroizing::new(fs::read_to_string(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?);
     if text.contains("BEGIN OPENSSH PRIVATE KEY") || text.contains("BEGIN RSA PRIVATE KEY") {
         let id = age::ssh::Identity::from_buffer(text.as_bytes(), Some(path.display().to_string()))
             .map_err(|e| Error::invalid("identity", format!("unreadable ssh key: {e}")))?;
@@ -266,9 +214,7 @@ fn read_identities(path: &Path) -> Result<Vec<Box<dyn age::Identity + Send + Syn
     }
     let file = age::IdentityFile::from_buffer(text.as_bytes())
         .map_err(|e| Error::invalid("identity", format!("unreadable identity file: {e}")))?;
-    let ids = file
-        .into_identities()
-        .map_err(|e| Error::invalid("identity", e.to_string()))?;
+    let ids = file.into_identities().map_err(|e| Error::invalid("identity", e.to_string()))?;
     if ids.is_empty() {
         return Err(Error::invalid("identity", "no keys in the identity file"));
     }
@@ -276,14 +222,8 @@ fn read_identities(path: &Path) -> Result<Vec<Box<dyn age::Identity + Send + Syn
 }
 
 fn temp_sibling(path: &Path, tag: &str) -> Result<PathBuf> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::invalid("file", "no file name"))?
-        .to_string_lossy();
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| Error::invalid("file", "no file name"))?.to_string_lossy();
     let rand = data_encoding::HEXLOWER.encode(&crate::crypto::random_bytes::<6>()?);
     Ok(dir.join(format!(".{name}.{tag}-{rand}")))
 }
@@ -298,29 +238,16 @@ fn sync_dir(path: &Path) {
 
 /// Writes `plaintext` encrypted to `path` atomically; `wrap` lets tests inject
 /// a failing writer between the encryptor and the file.
-pub fn write_file_with<W: Write>(
-    path: &Path,
-    plaintext: &[u8],
-    protection: &Protection,
-    wrap: impl FnOnce(File) -> W,
-) -> Result<u64>
-where
-    W: IntoFile,
-{
+pub fn write_file_with<W: IntoFile>(path: &Path, plaintext: &[u8], protection: &Protection, wrap: impl FnOnce(File) -> W) -> Result<u64> {
     let tmp = temp_sibling(path, "partial")?;
     let result = (|| {
-        let file = File::create(&tmp)
-            .map_err(|e| Error::io(format!("cannot create {}", tmp.display()), e))?;
+        let file = File::create(&tmp).map_err(|e| Error::io(format!("cannot create {}", tmp.display()), e))?;
         let w = encrypt_to(plaintext, protection, wrap(file))?;
-        let file = w
-            .into_file()
-            .map_err(|e| Error::io("writing the backup", e))?;
-        file.sync_all()
-            .map_err(|e| Error::io("syncing the backup", e))?;
+        let file = w.into_file().map_err(|e| Error::io("writing the backup", e))?;
+        file.sync_all().map_err(|e| Error::io("syncing the backup", e))?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         drop(file);
-        fs::rename(&tmp, path)
-            .map_err(|e| Error::io(format!("cannot move the backup to {}", path.display()), e))?;
+        fs::rename(&tmp, path).map_err(|e| Error::io(format!("cannot move the backup to {}", path.display()), e))?;
         sync_dir(path);
         Ok(len)
     })();
@@ -348,28 +275,15 @@ impl IntoFile for std::io::BufWriter<File> {
 }
 
 /// Exports the whole store to `path`.
-pub fn export(
-    store: &Store,
-    path: &Path,
-    protection: &Protection,
-    now: DateTime<Utc>,
-) -> Result<Report> {
+pub fn export(store: &Store, path: &Path, protection: &Protection, now: DateTime<Utc>) -> Result<Report> {
     let doc = document(store, now)?;
     let json = to_json(&doc)?;
-    let bytes = write_file_with(path, &json, protection, |f| {
-        std::io::BufWriter::with_capacity(1 << 20, f)
-    })?;
-    Ok(Report {
-        version: doc.version,
-        exported_at: doc.exported_at,
-        counts: doc.counts,
-        bytes,
-    })
+    let bytes = write_file_with(path, &json, protection, |f| std::io::BufWriter::with_capacity(1 << 20, f))?;
+    Ok(Report { version: doc.version, exported_at: doc.exported_at, counts: doc.counts, bytes })
 }
 
 fn open_file(path: &Path) -> Result<(File, u64)> {
-    let f =
-        File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let f = File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     Ok((f, len))
 }
@@ -379,54 +293,22 @@ pub fn verify(path: &Path, unlock: &Unlock) -> Result<Report> {
     let (f, bytes) = open_file(path)?;
     let plain = decrypt_from(std::io::BufReader::new(f), unlock)?;
     let doc = from_json(&plain)?;
-    Ok(Report {
-        version: doc.version,
-        exported_at: doc.exported_at,
-        counts: doc.counts,
-        bytes,
-    })
+    Ok(Report { version: doc.version, exported_at: doc.exported_at, counts: doc.counts, bytes })
 }
 
 /// Builds a new store at `into` from a backup. Never touches an existing store.
-pub fn restore(
-    path: &Path,
-    unlock: &Unlock,
-    into: &Path,
-    new_pass: &SecretString,
-) -> Result<Report> {
-    restore_with(
-        path,
-        unlock,
-        into,
-        new_pass,
-        crate::crypto::KdfParams::DEFAULT,
-    )
+pub fn restore(path: &Path, unlock: &Unlock, into: &Path, new_pass: &SecretString) -> Result<Report> {
+    restore_with(path, unlock, into, new_pass, crate::crypto::KdfParams::DEFAULT)
 }
 
 #[doc(hidden)]
-pub fn restore_with(
-    path: &Path,
-    unlock: &Unlock,
-    into: &Path,
-    new_pass: &SecretString,
-    kdf: crate::crypto::KdfParams,
-) -> Result<Report> {
+pub fn restore_with(path: &Path, unlock: &Unlock, into: &Path, new_pass: &SecretString, kdf: crate::crypto::KdfParams) -> Result<Report> {
     crate::store::check_new_passphrase(new_pass)?;
     if Store::exists(into) {
         return Err(Error::StoreExists(into.to_path_buf()));
     }
-    if into.exists()
-        && fs::read_dir(into)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(Error::invalid(
-            "into",
-            format!(
-                "{} exists and is not empty; choose a new folder",
-                into.display()
-            ),
-        ));
+    if into.exists() && fs::read_dir(into).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(Error::invalid("into", format!("{} exists and is not empty; choose a new folder", into.display())));
     }
     let (f, bytes) = open_file(path)?;
     let plain = decrypt_from(std::io::BufReader::new(f), unlock)?;
@@ -441,15 +323,9 @@ pub fn restore_with(
         }
         let _ = fs::remove_file(tmp.join("noren.lock"));
         if into.exists() {
-            fs::remove_dir(into)
-                .map_err(|e| Error::io(format!("cannot replace empty {}", into.display()), e))?;
+            fs::remove_dir(into).map_err(|e| Error::io(format!("cannot replace empty {}", into.display()), e))?;
         }
-        fs::rename(&tmp, into).map_err(|e| {
-            Error::io(
-                format!("cannot move the restored store to {}", into.display()),
-                e,
-            )
-        })?;
+        fs::rename(&tmp, into).map_err(|e| Error::io(format!("cannot move the restored store to {}", into.display()), e))?;
         sync_dir(into);
         Ok(())
     })();
@@ -457,12 +333,7 @@ pub fn restore_with(
         let _ = fs::remove_dir_all(&tmp);
     }
     result?;
-    Ok(Report {
-        version: doc.version,
-        exported_at: doc.exported_at,
-        counts: doc.counts,
-        bytes,
-    })
+    Ok(Report { version: doc.version, exported_at: doc.exported_at, counts: doc.counts, bytes })
 }
 
 /// Store-wide settings kept in the calendar compartment (readable while the
@@ -476,6 +347,9 @@ pub struct BackupSettings {
     pub auto_dir: Option<String>,
     #[serde(default = "default_keep")]
     pub keep: u32,
+    /// Public keys (age1…, ssh-…) backups are encrypted to; empty = passphrase.
+    #[serde(default)]
+    pub recipients: Vec<String>,
 }
 
 fn settings_id() -> String {
@@ -496,26 +370,39 @@ impl crate::store::Record for BackupSettings {
 }
 
 pub fn load_settings(store: &Store) -> Result<BackupSettings> {
-    Ok(store
-        .get::<BackupSettings>("backup")?
-        .unwrap_or(BackupSettings {
-            id: settings_id(),
-            auto_dir: None,
-            keep: default_keep(),
-        }))
+    Ok(store.get::<BackupSettings>("backup")?.unwrap_or(BackupSettings {
+        id: settings_id(),
+        auto_dir: None,
+        keep: default_keep(),
+        recipients: Vec::new(),
+    }))
 }
 
 pub fn save_settings(store: &Store, auto_dir: Option<&Path>, keep: u32) -> Result<BackupSettings> {
+    let recipients = load_settings(store)?.recipients;
+    configure(store, auto_dir, keep, recipients)
+}
+
+/// Saves folder, retention and recipients (each recipient must parse).
+pub fn configure(store: &Store, auto_dir: Option<&Path>, keep: u32, recipients: Vec<String>) -> Result<BackupSettings> {
     if !(1..=365).contains(&keep) {
         return Err(Error::invalid("keep", "must be between 1 and 365"));
     }
-    let s = BackupSettings {
-        id: settings_id(),
-        auto_dir: auto_dir.map(|p| p.display().to_string()),
-        keep,
-    };
+    let recipients: Vec<String> = recipients.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+    if !recipients.is_empty() {
+        parse_recipients(&recipients)?;
+    }
+    let s = BackupSettings { id: settings_id(), auto_dir: auto_dir.map(|p| p.display().to_string()), keep, recipients };
     store.put(&s)?;
     Ok(s)
+}
+
+/// How backups of this store are protected: its recipients, else `pass`.
+pub fn protection_for(settings: &BackupSettings, pass: Option<&SecretString>) -> Result<Protection> {
+    if !settings.recipients.is_empty() {
+        return Ok(Protection::Recipients(settings.recipients.clone()));
+    }
+    pass.map(|p| Protection::Passphrase(p.clone())).ok_or(Error::Locked)
 }
 
 const SNAPSHOT_PREFIX: &str = "noren-";
@@ -523,27 +410,16 @@ const SNAPSHOT_SUFFIX: &str = ".age";
 
 /// The name of a snapshot taken at `at`: `noren-YYYYMMDD-HHMMSS.age` (UTC).
 pub fn snapshot_name(at: DateTime<Utc>) -> String {
-    format!(
-        "{SNAPSHOT_PREFIX}{}{SNAPSHOT_SUFFIX}",
-        at.format("%Y%m%d-%H%M%S")
-    )
+    format!("{SNAPSHOT_PREFIX}{}{SNAPSHOT_SUFFIX}", at.format("%Y%m%d-%H%M%S"))
 }
 
 /// Snapshots in `dir`, oldest first, with the time in their names.
 pub fn snapshots(dir: &Path) -> Result<Vec<(DateTime<Utc>, PathBuf)>> {
-    let rd = fs::read_dir(dir).map_err(|e| {
-        Error::io(
-            format!("backup folder {} is not available", dir.display()),
-            e,
-        )
-    })?;
+    let rd = fs::read_dir(dir).map_err(|e| Error::io(format!("backup folder {} is not available", dir.display()), e))?;
     let mut out = Vec::new();
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(stamp) = name
-            .strip_prefix(SNAPSHOT_PREFIX)
-            .and_then(|n| n.strip_suffix(SNAPSHOT_SUFFIX))
-        else {
+        let Some(stamp) = name.strip_prefix(SNAPSHOT_PREFIX).and_then(|n| n.strip_suffix(SNAPSHOT_SUFFIX)) else {
             continue;
         };
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S") {
@@ -567,14 +443,7 @@ pub struct AutoReport {
 /// Writes a snapshot into `dir` unless the newest is younger than a day
 /// (`force` writes anyway), then keeps only the newest `keep` snapshots.
 /// Retention only ever deletes files named like Noren snapshots.
-pub fn auto(
-    store: &Store,
-    dir: &Path,
-    keep: u32,
-    protection: &Protection,
-    now: DateTime<Utc>,
-    force: bool,
-) -> Result<AutoReport> {
+pub fn auto(store: &Store, dir: &Path, keep: u32, protection: &Protection, now: DateTime<Utc>, force: bool) -> Result<AutoReport> {
     if !dir.is_dir() {
         return Err(Error::io(
             format!("backup folder {} is not available", dir.display()),
@@ -582,9 +451,7 @@ pub fn auto(
         ));
     }
     let existing = snapshots(dir)?;
-    let fresh = existing.last().is_some_and(|(t, _)| {
-        now.signed_duration_since(*t) < chrono::Duration::hours(24) && *t <= now
-    });
+    let fresh = existing.last().is_some_and(|(t, _)| now.signed_duration_since(*t) < chrono::Duration::hours(24) && *t <= now);
     let mut written = None;
     if force || !fresh {
         let path = dir.join(snapshot_name(now));
@@ -599,11 +466,7 @@ pub fn auto(
             removed.push(p.display().to_string());
         }
     }
-    Ok(AutoReport {
-        written,
-        removed,
-        kept: all.len() - excess,
-    })
+    Ok(AutoReport { written, removed, kept: all.len() - excess })
 }
 
 /// The backup state the reminder engine looks at (gathered outside the pure engine).
@@ -617,15 +480,7 @@ pub struct BackupState {
 pub fn state(settings: &BackupSettings) -> Option<BackupState> {
     let dir = settings.auto_dir.clone()?;
     match snapshots(Path::new(&dir)) {
-        Ok(list) => Some(BackupState {
-            dir,
-            available: true,
-            newest: list.last().map(|(t, _)| *t),
-        }),
-        Err(_) => Some(BackupState {
-            dir,
-            available: false,
-            newest: None,
-        }),
+        Ok(list) => Some(BackupState { dir, available: true, newest: list.last().map(|(t, _)| *t) }),
+        Err(_) => Some(BackupState { dir, available: false, newest: None }),
     }
 }

@@ -28,15 +28,8 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 7] = [
-        Category::Website,
-        Category::Sns,
-        Category::Portal,
-        Category::Email,
-        Category::Domain,
-        Category::Server,
-        Category::Other,
-    ];
+    pub const ALL: [Category; 7] =
+        [Category::Website, Category::Sns, Category::Portal, Category::Email, Category::Domain, Category::Server, Category::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,32 +59,12 @@ impl Category {
     pub fn template(self) -> &'static [TemplateField] {
         match self {
             Category::Website => &[
-                TemplateField {
-                    key: "cms",
-                    label_ja: "CMSの種類",
-                    label_en: "CMS",
-                    hint: "WordPress",
-                },
-                TemplateField {
-                    key: "admin_url",
-                    label_ja: "管理画面URL",
-                    label_en: "Admin URL",
-                    hint: "https://example.jp/wp-admin",
-                },
+                TemplateField { key: "cms", label_ja: "CMSの種類", label_en: "CMS", hint: "WordPress" },
+                TemplateField { key: "admin_url", label_ja: "管理画面URL", label_en: "Admin URL", hint: "https://example.jp/wp-admin" },
             ],
             Category::Sns => &[
-                TemplateField {
-                    key: "handle",
-                    label_ja: "アカウント名",
-                    label_en: "Handle",
-                    hint: "@sakura_seikotsu",
-                },
-                TemplateField {
-                    key: "admins",
-                    label_ja: "管理者",
-                    label_en: "Admins",
-                    hint: "院長, 受付",
-                },
+                TemplateField { key: "handle", label_ja: "アカウント名", label_en: "Handle", hint: "@sakura_seikotsu" },
+                TemplateField { key: "admins", label_ja: "管理者", label_en: "Admins", hint: "院長, 受付" },
             ],
             Category::Portal => &[
                 TemplateField {
@@ -100,102 +73,32 @@ impl Category {
                     label_en: "Listing URL",
                     hint: "https://www.ekiten.jp/shop_...",
                 },
-                TemplateField {
-                    key: "plan",
-                    label_ja: "掲載プラン",
-                    label_en: "Plan",
-                    hint: "無料掲載",
-                },
+                TemplateField { key: "plan", label_ja: "掲載プラン", label_en: "Plan", hint: "無料掲載" },
             ],
             Category::Email => &[
-                TemplateField {
-                    key: "imap_host",
-                    label_ja: "受信サーバー (IMAP)",
-                    label_en: "IMAP host",
-                    hint: "imap.example.jp",
-                },
-                TemplateField {
-                    key: "imap_port",
-                    label_ja: "IMAPポート",
-                    label_en: "IMAP port",
-                    hint: "993",
-                },
-                TemplateField {
-                    key: "imap_security",
-                    label_ja: "IMAP暗号化",
-                    label_en: "IMAP security",
-                    hint: "SSL/TLS",
-                },
-                TemplateField {
-                    key: "smtp_host",
-                    label_ja: "送信サーバー (SMTP)",
-                    label_en: "SMTP host",
-                    hint: "smtp.example.jp",
-                },
-                TemplateField {
-                    key: "smtp_port",
-                    label_ja: "SMTPポート",
-                    label_en: "SMTP port",
-                    hint: "465",
-                },
-                TemplateField {
-                    key: "smtp_security",
-                    label_ja: "SMTP暗号化",
-                    label_en: "SMTP security",
-                    hint: "SSL/TLS",
-                },
-                TemplateField {
-                    key: "webmail_url",
-                    label_ja: "Webメール",
-                    label_en: "Webmail",
-                    hint: "https://webmail.example.jp",
-                },
+                TemplateField { key: "imap_host", label_ja: "受信サーバー (IMAP)", label_en: "IMAP host", hint: "imap.example.jp" },
+                TemplateField { key: "imap_port", label_ja: "IMAPポート", label_en: "IMAP port", hint: "993" },
+                TemplateField { key: "imap_security", label_ja: "IMAP暗号化", label_en: "IMAP security", hint: "SSL/TLS" },
+                TemplateField { key: "smtp_host", label_ja: "送信サーバー (SMTP)", label_en: "SMTP host", hint: "smtp.example.jp" },
+                TemplateField { key: "smtp_port", label_ja: "SMTPポート", label_en: "SMTP port", hint: "465" },
+                TemplateField { key: "smtp_security", label_ja: "SMTP暗号化", label_en: "SMTP security", hint: "SSL/TLS" },
+                TemplateField { key: "webmail_url", label_ja: "Webメール", label_en: "Webmail", hint: "https://webmail.example.jp" },
             ],
             Category::Domain => &[
-                TemplateField {
-                    key: "domain",
-                    label_ja: "ドメイン名",
-                    label_en: "Domain",
-                    hint: "sakura-seikotsu.jp",
-                },
-                TemplateField {
-                    key: "registrar",
-                    label_ja: "登録業者",
-                    label_en: "Registrar",
-                    hint: "お名前.com",
-                },
-                TemplateField {
-                    key: "nameservers",
-                    label_ja: "ネームサーバー",
-                    label_en: "Name servers",
-                    hint: "ns1.example.jp",
-                },
+                TemplateField { key: "domain", label_ja: "ドメイン名", label_en: "Domain", hint: "sakura-seikotsu.jp" },
+                TemplateField { key: "registrar", label_ja: "登録業者", label_en: "Registrar", hint: "お名前.com" },
+                TemplateField { key: "nameservers", label_ja: "ネームサーバー", label_en: "Name servers", hint: "ns1.example.jp" },
             ],
             Category::Server => &[
-                TemplateField {
-                    key: "host",
-                    label_ja: "ホスト名",
-                    label_en: "Host",
-                    hint: "sv1234.xserver.jp",
-                },
+                TemplateField { key: "host", label_ja: "ホスト名", label_en: "Host", hint: "sv1234.xserver.jp" },
                 TemplateField {
                     key: "control_panel",
                     label_ja: "コントロールパネル",
                     label_en: "Control panel",
                     hint: "https://secure.xserver.ne.jp",
                 },
-                TemplateField {
-                    key: "ftp_host",
-                    label_ja: "FTPホスト",
-                    label_en: "FTP host",
-                    hint: "sv1234.xserver.jp",
-                },
-                TemplateField {
-                    key: "plan",
-                    label_ja: "契約プラン",
-                    label_en: "Plan",
-                    hint: "スタンダード",
-                },
+                TemplateField { key: "ftp_host", label_ja: "FTPホスト", label_en: "FTP host", hint: "sv1234.xserver.jp" },
+                TemplateField { key: "plan", label_ja: "契約プラン", label_en: "Plan", hint: "スタンダード" },
             ],
             Category::Other => &[],
         }
@@ -211,10 +114,9 @@ impl fmt::Display for Category {
 impl FromStr for Category {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| Error::invalid("category", format!("unknown category {s:?} (use website, sns, portal, email, domain, server or other)")))
+        Category::ALL.into_iter().find(|c| c.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            Error::invalid("category", format!("unknown category {s:?} (use website, sns, portal, email, domain, server or other)"))
+        })
     }
 }
 
@@ -325,15 +227,9 @@ const MAX_FIELDS: usize = 100;
 fn check_text(field: &'static str, value: &str, max: usize, multiline: bool) -> Result<()> {
     let n = value.chars().count();
     if n > max {
-        return Err(Error::invalid(
-            field,
-            format!("too long ({n} characters; at most {max})"),
-        ));
+        return Err(Error::invalid(field, format!("too long ({n} characters; at most {max})")));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
-    {
+    if value.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) {
         return Err(Error::invalid(field, "contains control characters"));
     }
     Ok(())
@@ -342,11 +238,7 @@ fn check_text(field: &'static str, value: &str, max: usize, multiline: bool) -> 
 fn opt_text(field: &'static str, value: &str, max: usize) -> Result<Option<String>> {
     let v = value.trim();
     check_text(field, v, max, false)?;
-    Ok(if v.is_empty() {
-        None
-    } else {
-        Some(v.to_string())
-    })
+    Ok(if v.is_empty() { None } else { Some(v.to_string()) })
 }
 
 /// Accepts `https://…`, `http://…`, or a bare `example.jp/login` (https assumed).
@@ -359,13 +251,8 @@ pub fn normalize_url(value: &str) -> Result<Option<String>> {
     if v.chars().any(char::is_whitespace) {
         return Err(Error::invalid("url", "must not contain spaces"));
     }
-    let candidate = if v.contains("://") {
-        v.to_string()
-    } else {
-        format!("https://{v}")
-    };
-    let parsed = url::Url::parse(&candidate)
-        .map_err(|e| Error::invalid("url", format!("not a valid web address ({e})")))?;
+    let candidate = if v.contains("://") { v.to_string() } else { format!("https://{v}") };
+    let parsed = url::Url::parse(&candidate).map_err(|e| Error::invalid("url", format!("not a valid web address ({e})")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(Error::invalid("url", "must start with https:// or http://"));
     }
@@ -379,14 +266,9 @@ pub fn normalize_url(value: &str) -> Result<Option<String>> {
 fn check_email(value: &str) -> Result<Option<String>> {
     let v = opt_text("registered_email", value, MAX_SHORT)?;
     if let Some(e) = &v {
-        let ok = e.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-        });
+        let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
         if !ok {
-            return Err(Error::invalid(
-                "registered_email",
-                format!("{e:?} is not an email address"),
-            ));
+            return Err(Error::invalid("registered_email", format!("{e:?} is not an email address")));
         }
     }
     Ok(v)
@@ -399,12 +281,7 @@ pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>>
     }
     NaiveDate::parse_from_str(v, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| {
-            Error::invalid(
-                field,
-                format!("{v:?} is not a date (use YYYY-MM-DD, e.g. 2027-03-31)"),
-            )
-        })
+        .map_err(|_| Error::invalid(field, format!("{v:?} is not a date (use YYYY-MM-DD, e.g. 2027-03-31)")))
 }
 
 fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
@@ -427,10 +304,7 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
 
 fn check_password(p: &SecretString) -> Result<()> {
     if p.len() > MAX_PASSWORD {
-        return Err(Error::invalid(
-            "password",
-            format!("too long (at most {MAX_PASSWORD} bytes)"),
-        ));
+        return Err(Error::invalid("password", format!("too long (at most {MAX_PASSWORD} bytes)")));
     }
     if p.expose().contains(['\0', '\n', '\r']) {
         return Err(Error::invalid("password", "contains a line break or NUL"));
@@ -498,10 +372,7 @@ impl Credential {
             }
         }
         if next.fields.len() > MAX_FIELDS {
-            return Err(Error::invalid(
-                "fields",
-                format!("at most {MAX_FIELDS} fields"),
-            ));
+            return Err(Error::invalid("fields", format!("at most {MAX_FIELDS} fields")));
         }
         if let Some(t) = &input.totp {
             if t.expose().trim().is_empty() {
@@ -527,11 +398,7 @@ impl Credential {
         }
         let old = std::mem::replace(&mut self.password, new);
         if !old.is_empty() {
-            self.history.push(PasswordVersion {
-                password: old,
-                set_at: self.last_rotated,
-                replaced_at: now,
-            });
+            self.history.push(PasswordVersion { password: old, set_at: self.last_rotated, replaced_at: now });
         }
         self.last_rotated = now;
     }
@@ -577,9 +444,7 @@ pub fn add(store: &Store, input: &CredentialInput, now: DateTime<Utc>) -> Result
 /// Validates `input` and makes a new credential without writing it
 /// (bulk writers validate everything first, then write one batch).
 pub fn build(input: &CredentialInput, now: DateTime<Utc>) -> Result<Credential> {
-    let category = input
-        .category
-        .ok_or_else(|| Error::invalid("category", "is required"))?;
+    let category = input.category.ok_or_else(|| Error::invalid("category", "is required"))?;
     if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(Error::invalid("name", "must not be empty"));
     }
@@ -615,34 +480,19 @@ pub fn resolve(store: &Store, key: &str) -> Result<Credential> {
     if let Some(c) = store.get::<Credential>(key)? {
         return Ok(c);
     }
-    let mut hits: Vec<Credential> = store
-        .all::<Credential>()?
-        .into_iter()
-        .filter(|c| c.name == key)
-        .collect();
+    let mut hits: Vec<Credential> = store.all::<Credential>()?.into_iter().filter(|c| c.name == key).collect();
     match hits.len() {
-        0 => Err(Error::NotFound {
-            what: "credential",
-            key: key.to_string(),
-        }),
+        0 => Err(Error::NotFound { what: "credential", key: key.to_string() }),
         1 => Ok(hits.remove(0)),
         _ => Err(Error::Ambiguous {
             what: "credentials",
             key: key.to_string(),
-            candidates: hits
-                .iter()
-                .map(|c| format!("{} ({})", c.id, c.category))
-                .collect(),
+            candidates: hits.iter().map(|c| format!("{} ({})", c.id, c.category)).collect(),
         }),
     }
 }
 
-pub fn edit(
-    store: &Store,
-    key: &str,
-    input: &CredentialInput,
-    now: DateTime<Utc>,
-) -> Result<Credential> {
+pub fn edit(store: &Store, key: &str, input: &CredentialInput, now: DateTime<Utc>) -> Result<Credential> {
     let mut c = resolve(store, key)?;
     c.apply(input, now)?;
     store.put(&c)?;
@@ -650,43 +500,20 @@ pub fn edit(
 }
 
 /// Sets a new password (the old one goes to the history).
-pub fn rotate(
-    store: &Store,
-    key: &str,
-    password: SecretString,
-    now: DateTime<Utc>,
-) -> Result<Credential> {
+pub fn rotate(store: &Store, key: &str, password: SecretString, now: DateTime<Utc>) -> Result<Credential> {
     if password.is_empty() {
         return Err(Error::invalid("password", "must not be empty"));
     }
-    edit(
-        store,
-        key,
-        &CredentialInput {
-            password: Some(password),
-            ..Default::default()
-        },
-        now,
-    )
+    edit(store, key, &CredentialInput { password: Some(password), ..Default::default() }, now)
 }
 
 /// Makes history entry `index` (0 = oldest) the current password again.
-pub fn restore_version(
-    store: &Store,
-    key: &str,
-    index: usize,
-    now: DateTime<Utc>,
-) -> Result<Credential> {
+pub fn restore_version(store: &Store, key: &str, index: usize, now: DateTime<Utc>) -> Result<Credential> {
     let c = resolve(store, key)?;
     let old = c
         .history
         .get(index)
-        .ok_or_else(|| {
-            Error::invalid(
-                "version",
-                format!("no history entry {index} (there are {})", c.history.len()),
-            )
-        })?
+        .ok_or_else(|| Error::invalid("version", format!("no history entry {index} (there are {})", c.history.len())))?
         .password
         .clone();
     rotate(store, &c.id, old, now)
@@ -717,10 +544,8 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn new(creds: Vec<Credential>) -> Self {
-        let mut entries: Vec<(String, String, Credential)> = creds
-            .into_iter()
-            .map(|c| (normalize::fold(&c.name), c.search_text(), c))
-            .collect();
+        let mut entries: Vec<(String, String, Credential)> =
+            creds.into_iter().map(|c| (normalize::fold(&c.name), c.search_text(), c)).collect();
         entries.sort_by(|a, b| (a.2.category, &a.0, &a.2.id).cmp(&(b.2.category, &b.0, &b.2.id)));
         SearchIndex { entries }
     }

@@ -29,26 +29,14 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// What every new store uses: 64 MiB, 3 passes, 1 lane (the design's floor).
-    pub const DEFAULT: KdfParams = KdfParams {
-        m_kib: 64 * 1024,
-        t: 3,
-        p: 1,
-    };
+    pub const DEFAULT: KdfParams = KdfParams { m_kib: 64 * 1024, t: 3, p: 1 };
     /// Refuse headers that would make us allocate absurd memory (a hostile file).
     const MAX_M_KIB: u32 = 4 * 1024 * 1024;
     const MAX_T: u32 = 64;
 
     fn check(&self) -> Result<()> {
-        if self.m_kib < 8
-            || self.m_kib > Self::MAX_M_KIB
-            || self.t == 0
-            || self.t > Self::MAX_T
-            || self.p == 0
-            || self.p > 16
-        {
-            return Err(Error::Corrupt(format!(
-                "implausible KDF parameters {self:?}"
-            )));
+        if self.m_kib < 8 || self.m_kib > Self::MAX_M_KIB || self.t == 0 || self.t > Self::MAX_T || self.p == 0 || self.p > 16 {
+            return Err(Error::Corrupt(format!("implausible KDF parameters {self:?}")));
         }
         Ok(())
     }
@@ -65,8 +53,7 @@ impl Default for KdfParams {
 
 pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut b = [0u8; N];
-    getrandom::getrandom(&mut b)
-        .map_err(|e| Error::Storage(format!("no system randomness: {e}")))?;
+    getrandom::getrandom(&mut b).map_err(|e| Error::Storage(format!("no system randomness: {e}")))?;
     Ok(b)
 }
 
@@ -77,13 +64,10 @@ pub fn random_key() -> Result<Key> {
 /// Derives the key-encryption key from the passphrase.
 pub fn derive_kek(pass: &SecretString, salt: &[u8], params: KdfParams) -> Result<Key> {
     params.check()?;
-    let p = Params::new(params.m_kib, params.t, params.p, Some(32))
-        .map_err(|e| Error::Corrupt(format!("KDF parameters: {e}")))?;
+    let p = Params::new(params.m_kib, params.t, params.p, Some(32)).map_err(|e| Error::Corrupt(format!("KDF parameters: {e}")))?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, p);
     let mut out = Key([0u8; 32]);
-    argon
-        .hash_password_into(pass.expose().as_bytes(), salt, &mut out.0)
-        .map_err(|e| Error::Storage(format!("key derivation: {e}")))?;
+    argon.hash_password_into(pass.expose().as_bytes(), salt, &mut out.0).map_err(|e| Error::Storage(format!("key derivation: {e}")))?;
     Ok(out)
 }
 
@@ -91,13 +75,7 @@ pub fn seal(key: &Key, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
     let cipher = XChaCha20Poly1305::new((&key.0).into());
     let nonce = random_bytes::<NONCE_LEN>()?;
     let ct = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: plaintext,
-                aad,
-            },
-        )
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
         .map_err(|_| Error::Storage("encryption failed".into()))?;
     let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
     out.push(SEAL_VERSION);
@@ -109,14 +87,9 @@ pub fn seal(key: &Key, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
 /// Opens a sealed value. Authentication failure is `Error::Tampered`, which a
 /// wrong key also produces; callers that unwrap keys map it to `WrongPassphrase`.
 pub fn open(key: &Key, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    let (&version, rest) = sealed
-        .split_first()
-        .ok_or_else(|| Error::Corrupt("empty sealed value".into()))?;
+    let (&version, rest) = sealed.split_first().ok_or_else(|| Error::Corrupt("empty sealed value".into()))?;
     if version != SEAL_VERSION {
-        return Err(Error::UnsupportedFormat {
-            found: u32::from(version),
-            supported: u32::from(SEAL_VERSION),
-        });
+        return Err(Error::UnsupportedFormat { found: u32::from(version), supported: u32::from(SEAL_VERSION) });
     }
     if rest.len() < NONCE_LEN + 16 {
         return Err(Error::Corrupt("sealed value too short".into()));
@@ -139,10 +112,7 @@ pub fn unwrap_key(kek: &Key, label: &str, wrapped: &[u8]) -> Result<Key> {
         Error::Tampered(_) => Error::WrongPassphrase,
         other => other,
     })?;
-    let bytes: [u8; 32] = plain
-        .as_slice()
-        .try_into()
-        .map_err(|_| Error::Corrupt("wrapped key has the wrong length".into()))?;
+    let bytes: [u8; 32] = plain.as_slice().try_into().map_err(|_| Error::Corrupt("wrapped key has the wrong length".into()))?;
     Ok(Key(bytes))
 }
 
@@ -160,49 +130,29 @@ mod tests {
         let mut flipped = s.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
-        assert!(matches!(
-            open(&k, b"tree:id1", &flipped),
-            Err(Error::Tampered(_))
-        ));
+        assert!(matches!(open(&k, b"tree:id1", &flipped), Err(Error::Tampered(_))));
         assert!(open(&k, b"tree:id1", &[]).is_err());
         assert!(open(&k, b"tree:id1", &[1, 2, 3]).is_err());
         let mut future = s;
         future[0] = 9;
-        assert!(matches!(
-            open(&k, b"tree:id1", &future),
-            Err(Error::UnsupportedFormat { .. })
-        ));
+        assert!(matches!(open(&k, b"tree:id1", &future), Err(Error::UnsupportedFormat { .. })));
     }
 
     #[test]
     fn wrong_kek_is_wrong_passphrase() {
-        let params = KdfParams {
-            m_kib: 64,
-            t: 1,
-            p: 1,
-        };
+        let params = KdfParams { m_kib: 64, t: 1, p: 1 };
         let good = derive_kek(&SecretString::new("right"), b"0123456789abcdef", params).unwrap();
         let bad = derive_kek(&SecretString::new("wrong"), b"0123456789abcdef", params).unwrap();
         let dk = random_key().unwrap();
         let w = wrap_key(&good, "vault", &dk).unwrap();
         assert_eq!(unwrap_key(&good, "vault", &w).unwrap().0, dk.0);
-        assert!(matches!(
-            unwrap_key(&bad, "vault", &w),
-            Err(Error::WrongPassphrase)
-        ));
-        assert!(matches!(
-            unwrap_key(&good, "calendar", &w),
-            Err(Error::WrongPassphrase)
-        ));
+        assert!(matches!(unwrap_key(&bad, "vault", &w), Err(Error::WrongPassphrase)));
+        assert!(matches!(unwrap_key(&good, "calendar", &w), Err(Error::WrongPassphrase)));
     }
 
     #[test]
     fn hostile_kdf_params_rejected() {
-        let p = KdfParams {
-            m_kib: u32::MAX,
-            t: 3,
-            p: 1,
-        };
+        let p = KdfParams { m_kib: u32::MAX, t: 3, p: 1 };
         assert!(derive_kek(&SecretString::new("x"), b"0123456789abcdef", p).is_err());
     }
 }

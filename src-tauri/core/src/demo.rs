@@ -134,10 +134,7 @@ const SAMPLES: &[Sample] = &[
         login: "12345678",
         notes: "自動更新オン。支払いは院長のカード。",
         tags: &["更新"],
-        fields: &[
-            ("domain", "sakura-seikotsu.example.jp"),
-            ("registrar", "お名前.com"),
-        ],
+        fields: &[("domain", "sakura-seikotsu.example.jp"), ("registrar", "お名前.com")],
         email: "info@sakura-seikotsu.example.jp",
         two_factor: "",
         renewal_in_days: Some(80),
@@ -172,16 +169,10 @@ pub fn fill(store: &Store, now: DateTime<Utc>) -> Result<()> {
             password: Some(pw),
             registered_email: Some(s.email.into()),
             two_factor_holder: Some(s.two_factor.into()),
-            renewal_date: s
-                .renewal_in_days
-                .map(|d| (now + Duration::days(d)).date_naive().to_string()),
+            renewal_date: s.renewal_in_days.map(|d| (now + Duration::days(d)).date_naive().to_string()),
             notes: Some(s.notes.into()),
             tags: Some(s.tags.iter().map(|t| t.to_string()).collect()),
-            fields: s
-                .fields
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect::<BTreeMap<_, _>>(),
+            fields: s.fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
             ..Default::default()
         };
         let mut c = credential::build(&input, set_at)?;
@@ -189,11 +180,7 @@ pub fn fill(store: &Store, now: DateTime<Utc>) -> Result<()> {
             // Shows the history feature: the password was changed once.
             let (next, _) = generator::generate(&GeneratorSpec::default())?;
             let old = std::mem::replace(&mut c.password, next);
-            c.history.push(credential::PasswordVersion {
-                password: old,
-                set_at: set_at - Duration::days(200),
-                replaced_at: set_at,
-            });
+            c.history.push(credential::PasswordVersion { password: old, set_at: set_at - Duration::days(200), replaced_at: set_at });
         }
         batch.push(c);
     }

@@ -22,11 +22,7 @@ pub enum Error {
     #[error("{what} not found: {key}")]
     NotFound { what: &'static str, key: String },
     #[error("{key:?} matches several {what}: {}", candidates.join(", "))]
-    Ambiguous {
-        what: &'static str,
-        key: String,
-        candidates: Vec<String>,
-    },
+    Ambiguous { what: &'static str, key: String, candidates: Vec<String> },
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
     #[error("stored data failed authentication (tampered or corrupt): {0}")]
@@ -64,17 +60,11 @@ impl Error {
     }
 
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Error::Invalid {
-            field,
-            reason: reason.into(),
-        }
+        Error::Invalid { field, reason: reason.into() }
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io {
-            context: context.into(),
-            source,
-        }
+        Error::Io { context: context.into(), source }
     }
 }
 

@@ -12,30 +12,13 @@ use crate::secret::SecretString;
 #[serde(tag = "mode", rename_all = "snake_case")]
 #[ts(export)]
 pub enum GeneratorSpec {
-    Chars {
-        length: usize,
-        lower: bool,
-        upper: bool,
-        digits: bool,
-        symbols: bool,
-        avoid_ambiguous: bool,
-    },
-    Words {
-        count: usize,
-        separator: String,
-    },
+    Chars { length: usize, lower: bool, upper: bool, digits: bool, symbols: bool, avoid_ambiguous: bool },
+    Words { count: usize, separator: String },
 }
 
 impl Default for GeneratorSpec {
     fn default() -> Self {
-        GeneratorSpec::Chars {
-            length: 20,
-            lower: true,
-            upper: true,
-            digits: true,
-            symbols: true,
-            avoid_ambiguous: true,
-        }
+        GeneratorSpec::Chars { length: 20, lower: true, upper: true, digits: true, symbols: true, avoid_ambiguous: true }
     }
 }
 
@@ -44,9 +27,7 @@ const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const DIGITS: &str = "0123456789";
 const SYMBOLS: &str = "!#$%&*+-=?@^_~";
 const AMBIGUOUS: &str = "Il1O0o";
-const CONSONANTS: [&str; 14] = [
-    "k", "s", "t", "n", "h", "m", "y", "r", "w", "g", "z", "d", "b", "p",
-];
+const CONSONANTS: [&str; 14] = ["k", "s", "t", "n", "h", "m", "y", "r", "w", "g", "z", "d", "b", "p"];
 const VOWELS: [&str; 5] = ["a", "i", "u", "e", "o"];
 
 /// Uniform index below `n` by rejection sampling (no modulo bias).
@@ -67,37 +48,18 @@ fn uniform(n: usize) -> Result<usize> {
 /// A generated password and its entropy in bits.
 pub fn generate(spec: &GeneratorSpec) -> Result<(SecretString, f64)> {
     match spec {
-        GeneratorSpec::Chars {
-            length,
-            lower,
-            upper,
-            digits,
-            symbols,
-            avoid_ambiguous,
-        } => {
+        GeneratorSpec::Chars { length, lower, upper, digits, symbols, avoid_ambiguous } => {
             if !(4..=256).contains(length) {
                 return Err(Error::invalid("length", "must be between 4 and 256"));
             }
             let mut sets: Vec<Vec<char>> = Vec::new();
-            for (on, set) in [
-                (*lower, LOWER),
-                (*upper, UPPER),
-                (*digits, DIGITS),
-                (*symbols, SYMBOLS),
-            ] {
+            for (on, set) in [(*lower, LOWER), (*upper, UPPER), (*digits, DIGITS), (*symbols, SYMBOLS)] {
                 if on {
-                    sets.push(
-                        set.chars()
-                            .filter(|c| !(*avoid_ambiguous && AMBIGUOUS.contains(*c)))
-                            .collect(),
-                    );
+                    sets.push(set.chars().filter(|c| !(*avoid_ambiguous && AMBIGUOUS.contains(*c))).collect());
                 }
             }
             if sets.is_empty() {
-                return Err(Error::invalid(
-                    "generator",
-                    "choose at least one character set",
-                ));
+                return Err(Error::invalid("generator", "choose at least one character set"));
             }
             let all: Vec<char> = sets.iter().flatten().copied().collect();
             // Redraw until every chosen set is represented (sites often demand it).
@@ -141,21 +103,11 @@ mod tests {
 
     #[test]
     fn chars_respect_length_and_sets() {
-        let spec = GeneratorSpec::Chars {
-            length: 32,
-            lower: true,
-            upper: false,
-            digits: true,
-            symbols: false,
-            avoid_ambiguous: true,
-        };
+        let spec = GeneratorSpec::Chars { length: 32, lower: true, upper: false, digits: true, symbols: false, avoid_ambiguous: true };
         for _ in 0..50 {
             let (pw, bits) = generate(&spec).unwrap();
             assert_eq!(pw.expose().chars().count(), 32);
-            assert!(pw
-                .expose()
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+            assert!(pw.expose().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
             assert!(pw.expose().chars().any(|c| c.is_ascii_digit()));
             assert!(!pw.expose().contains(['l', '1', 'o', '0']));
             assert!(bits > 150.0);
@@ -178,11 +130,7 @@ mod tests {
 
     #[test]
     fn words_mode_and_bad_specs() {
-        let (pw, bits) = generate(&GeneratorSpec::Words {
-            count: 5,
-            separator: "-".into(),
-        })
-        .unwrap();
+        let (pw, bits) = generate(&GeneratorSpec::Words { count: 5, separator: "-".into() }).unwrap();
         assert_eq!(pw.expose().split('-').count(), 5);
         assert!(bits > 90.0);
         assert!(generate(&GeneratorSpec::Chars {
@@ -203,11 +151,7 @@ mod tests {
             avoid_ambiguous: false
         })
         .is_err());
-        assert!(generate(&GeneratorSpec::Words {
-            count: 1,
-            separator: "-".into()
-        })
-        .is_err());
+        assert!(generate(&GeneratorSpec::Words { count: 1, separator: "-".into() }).is_err());
     }
 }
 
@@ -223,18 +167,12 @@ pub struct Strength {
 /// Estimates strength; `context` holds words that make a guess easier (shop name…).
 pub fn strength(password: &SecretString, context: &[&str]) -> Strength {
     if password.is_empty() {
-        return Strength {
-            score: 0,
-            guesses_log10: 0.0,
-        };
+        return Strength { score: 0, guesses_log10: 0.0 };
     }
     // zxcvbn is quadratic in the length; past 256 characters the score is maximal anyway.
     let text: String = password.expose().chars().take(256).collect();
     let z = zxcvbn::zxcvbn(&text, context);
     let text = SecretString::new(text);
     drop(text);
-    Strength {
-        score: u8::from(z.score()),
-        guesses_log10: (z.guesses_log10() * 10.0).round() / 10.0,
-    }
+    Strength { score: u8::from(z.score()), guesses_log10: (z.guesses_log10() * 10.0).round() / 10.0 }
 }

@@ -46,14 +46,7 @@ pub struct Query {
 
 impl Query {
     pub fn new(query: &str) -> Query {
-        Query {
-            terms: query
-                .split_whitespace()
-                .map(fold)
-                .filter(|t| !t.is_empty())
-                .collect(),
-            folded: fold(query),
-        }
+        Query { terms: query.split_whitespace().map(fold).filter(|t| !t.is_empty()).collect(), folded: fold(query) }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -67,11 +60,7 @@ impl Query {
 
     /// True when every term occurs in `folded_haystack` (already folded).
     pub fn matches(&self, folded_haystack: &str) -> bool {
-        !self.terms.is_empty()
-            && self
-                .terms
-                .iter()
-                .all(|t| folded_haystack.contains(t.as_str()))
+        !self.terms.is_empty() && self.terms.iter().all(|t| folded_haystack.contains(t.as_str()))
     }
 }
 

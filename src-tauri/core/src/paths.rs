@@ -15,10 +15,7 @@ pub fn default_store_dir() -> Result<PathBuf> {
     if let Some(a) = std::env::var_os("APPDATA").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(a).join("Noren"));
     }
-    Err(Error::invalid(
-        "store",
-        "cannot find a data directory; pass --store DIR or set NOREN_STORE",
-    ))
+    Err(Error::invalid("store", "cannot find a data directory; pass --store DIR or set NOREN_STORE"))
 }
 
 pub fn resolve_store_dir(flag: Option<PathBuf>) -> Result<PathBuf> {

@@ -67,11 +67,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            timezone: chrono_tz::Asia::Tokyo,
-            rotation_days: 365,
-            renewal_stages: vec![90, 30, 14, 7, 1],
-        }
+        Settings { timezone: chrono_tz::Asia::Tokyo, rotation_days: 365, renewal_stages: vec![90, 30, 14, 7, 1] }
     }
 }
 
@@ -89,10 +85,7 @@ pub const BACKUP_MAX_AGE_DAYS: i64 = 7;
 fn local_midnight_utc(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
     use chrono::TimeZone;
     let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map(|d| d.with_timezone(&Utc))
-        .unwrap_or_else(|| naive.and_utc())
+    tz.from_local_datetime(&naive).earliest().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| naive.and_utc())
 }
 
 /// The stage a renewal is in on `today`: `Some(days)` for the smallest stage
@@ -120,10 +113,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                     due_at: due,
                     title_ja: format!("パスワード変更の時期です: {}", c.name),
                     title_en: format!("Time to change the password: {}", c.name),
-                    record: RecordRef {
-                        collection: "credentials",
-                        id: c.id.clone(),
-                    },
+                    record: RecordRef { collection: "credentials", id: c.id.clone() },
                 });
             }
         }
@@ -144,11 +134,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                     } else {
                         Severity::Info
                     };
-                    (
-                        sev,
-                        format!("更新まであと{left}日: {} ({date})", c.name),
-                        format!("Renewal in {left} days: {} ({date})", c.name),
-                    )
+                    (sev, format!("更新まであと{left}日: {} ({date})", c.name), format!("Renewal in {left} days: {} ({date})", c.name))
                 };
                 out.push(DueItem {
                     key: format!("renewal:{}:{stage}", c.id),
@@ -157,10 +143,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                     due_at: local_midnight_utc(date, settings.timezone),
                     title_ja: ja,
                     title_en: en,
-                    record: RecordRef {
-                        collection: "credentials",
-                        id: c.id.clone(),
-                    },
+                    record: RecordRef { collection: "credentials", id: c.id.clone() },
                 });
             }
         }
@@ -168,11 +151,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
     if let Some(b) = inputs.backup {
         let overdue_since = b.newest.map(|t| t + Duration::days(BACKUP_MAX_AGE_DAYS));
         let (due, ja, en) = if !b.available {
-            (
-                now,
-                format!("バックアップ先のフォルダが見つかりません: {}", b.dir),
-                format!("Backup folder not available: {}", b.dir),
-            )
+            (now, format!("バックアップ先のフォルダが見つかりません: {}", b.dir), format!("Backup folder not available: {}", b.dir))
         } else {
             match overdue_since {
                 Some(t) if now < t => (t, String::new(), String::new()),
@@ -181,11 +160,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                     format!("{BACKUP_MAX_AGE_DAYS}日以上バックアップがありません"),
                     format!("No backup for more than {BACKUP_MAX_AGE_DAYS} days"),
                 ),
-                None => (
-                    now,
-                    "まだバックアップがありません".to_string(),
-                    "No backup yet".to_string(),
-                ),
+                None => (now, "まだバックアップがありません".to_string(), "No backup yet".to_string()),
             }
         };
         if !ja.is_empty() {
@@ -196,19 +171,11 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                 due_at: due,
                 title_ja: ja,
                 title_en: en,
-                record: RecordRef {
-                    collection: "backup",
-                    id: "backup".into(),
-                },
+                record: RecordRef { collection: "backup", id: "backup".into() },
             });
         }
     }
-    out.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.due_at.cmp(&b.due_at))
-            .then(a.key.cmp(&b.key))
-    });
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.due_at.cmp(&b.due_at)).then(a.key.cmp(&b.key)));
     out
 }
 
@@ -224,29 +191,14 @@ mod tests {
     fn backup_overdue_after_seven_days_or_missing_folder() {
         use chrono::TimeZone;
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
-        let st = |available, newest| crate::backup::BackupState {
-            dir: "/media/usb".into(),
-            available,
-            newest,
-        };
-        let eval = |b: &crate::backup::BackupState| {
-            due_items(
-                &Inputs {
-                    credentials: &[],
-                    backup: Some(b),
-                },
-                now,
-                &Settings::default(),
-            )
-        };
+        let st = |available, newest| crate::backup::BackupState { dir: "/media/usb".into(), available, newest };
+        let eval = |b: &crate::backup::BackupState| due_items(&Inputs { credentials: &[], backup: Some(b) }, now, &Settings::default());
         assert!(eval(&st(true, Some(now - Duration::days(6)))).is_empty());
         let late = eval(&st(true, Some(now - Duration::days(8))));
         assert_eq!(late.len(), 1);
         assert_eq!(late[0].kind, Kind::BackupOverdue);
         assert_eq!(eval(&st(true, None)).len(), 1);
-        assert!(eval(&st(false, Some(now)))[0]
-            .title_ja
-            .contains("見つかりません"));
+        assert!(eval(&st(false, Some(now)))[0].title_ja.contains("見つかりません"));
         assert!(due_items(&Inputs::default(), now, &Settings::default()).is_empty());
     }
 
@@ -254,25 +206,10 @@ mod tests {
     fn renewal_stages() {
         let st = [90, 30, 14, 7, 1];
         assert_eq!(renewal_stage(d("2027-03-31"), d("2026-12-01"), &st), None);
-        assert_eq!(
-            renewal_stage(d("2027-03-31"), d("2027-01-01"), &st),
-            Some(90)
-        );
-        assert_eq!(
-            renewal_stage(d("2027-03-31"), d("2027-03-01"), &st),
-            Some(30)
-        );
-        assert_eq!(
-            renewal_stage(d("2027-03-31"), d("2027-03-30"), &st),
-            Some(1)
-        );
-        assert_eq!(
-            renewal_stage(d("2027-03-31"), d("2027-03-31"), &st),
-            Some(1)
-        );
-        assert_eq!(
-            renewal_stage(d("2027-03-31"), d("2027-04-01"), &st),
-            Some(0)
-        );
+        assert_eq!(renewal_stage(d("2027-03-31"), d("2027-01-01"), &st), Some(90));
+        assert_eq!(renewal_stage(d("2027-03-31"), d("2027-03-01"), &st), Some(30));
+        assert_eq!(renewal_stage(d("2027-03-31"), d("2027-03-30"), &st), Some(1));
+        assert_eq!(renewal_stage(d("2027-03-31"), d("2027-03-31"), &st), Some(1));
+        assert_eq!(renewal_stage(d("2027-03-31"), d("2027-04-01"), &st), Some(0));
     }
 }

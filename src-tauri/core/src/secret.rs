@@ -66,9 +66,7 @@ impl Serialize for SecretString {
         if exposed() {
             s.serialize_str(&self.0)
         } else {
-            Err(serde::ser::Error::custom(
-                "refusing to serialize a secret outside sealed storage",
-            ))
+            Err(serde::ser::Error::custom("refusing to serialize a secret outside sealed storage"))
         }
     }
 }

@@ -51,27 +51,13 @@ impl Session {
 
     pub fn search(&mut self, query: &str) -> Result<Vec<CredentialSummary>> {
         if query.chars().count() > 1000 {
-            return Err(Error::invalid(
-                "query",
-                "too long (at most 1000 characters)",
-            ));
+            return Err(Error::invalid("query", "too long (at most 1000 characters)"));
         }
-        Ok(self
-            .index()?
-            .search(query)
-            .into_iter()
-            .map(CredentialSummary::from)
-            .collect())
+        Ok(self.index()?.search(query).into_iter().map(CredentialSummary::from).collect())
     }
 
     pub fn credential(&mut self, id: &str) -> Result<Credential> {
-        self.index()?
-            .get(id)
-            .cloned()
-            .ok_or_else(|| Error::NotFound {
-                what: "credential",
-                key: id.to_string(),
-            })
+        self.index()?.get(id).cloned().ok_or_else(|| Error::NotFound { what: "credential", key: id.to_string() })
     }
 
     fn stored(&mut self, c: Credential) -> Result<Credential> {
@@ -85,23 +71,13 @@ impl Session {
         self.stored(c)
     }
 
-    pub fn edit(
-        &mut self,
-        id: &str,
-        input: &CredentialInput,
-        now: DateTime<Utc>,
-    ) -> Result<Credential> {
+    pub fn edit(&mut self, id: &str, input: &CredentialInput, now: DateTime<Utc>) -> Result<Credential> {
         self.index()?;
         let c = credential::edit(&self.store, id, input, now)?;
         self.stored(c)
     }
 
-    pub fn restore_version(
-        &mut self,
-        id: &str,
-        index: usize,
-        now: DateTime<Utc>,
-    ) -> Result<Credential> {
+    pub fn restore_version(&mut self, id: &str, index: usize, now: DateTime<Utc>) -> Result<Credential> {
         self.index()?;
         let c = credential::restore_version(&self.store, id, index, now)?;
         self.stored(c)
@@ -122,13 +98,6 @@ impl Session {
             Err(e) => return Err(e),
         };
         let backup = crate::backup::state(&crate::backup::load_settings(&self.store)?);
-        Ok(reminders::due_items(
-            &Inputs {
-                credentials: &creds,
-                backup: backup.as_ref(),
-            },
-            now,
-            settings,
-        ))
+        Ok(reminders::due_items(&Inputs { credentials: &creds, backup: backup.as_ref() }, now, settings))
     }
 }

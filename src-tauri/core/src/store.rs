@@ -46,9 +46,7 @@ pub trait Record: Serialize + DeserializeOwned {
 
 /// A fresh opaque record id (80 random bits, lowercase base32).
 pub fn new_id() -> Result<String> {
-    Ok(BASE32_NOPAD
-        .encode(&crypto::random_bytes::<10>()?)
-        .to_ascii_lowercase())
+    Ok(BASE32_NOPAD.encode(&crypto::random_bytes::<10>()?).to_ascii_lowercase())
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -81,9 +79,7 @@ pub struct LockedStore {
 
 impl std::fmt::Debug for LockedStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LockedStore")
-            .field("dir", &self.dir)
-            .finish()
+        f.debug_struct("LockedStore").field("dir", &self.dir).finish()
     }
 }
 
@@ -97,14 +93,7 @@ impl LockedStore {
         let kek = derive_header_kek(&self.header, pass)?;
         let (vault, calendar) = unwrap_both(&self.header, &kek)?;
         let db = open_sled(&self.dir)?;
-        Ok(Store {
-            dir: self.dir,
-            db,
-            header: self.header,
-            vault: Some(vault),
-            calendar: Some(calendar),
-            _lock: self.lock,
-        })
+        Ok(Store { dir: self.dir, db, header: self.header, vault: Some(vault), calendar: Some(calendar), _lock: self.lock })
     }
 }
 
@@ -114,30 +103,17 @@ fn derive_header_kek(header: &Header, pass: &SecretString) -> Result<Key> {
 }
 
 fn unwrap_both(header: &Header, kek: &Key) -> Result<(Key, Key)> {
-    let v = crypto::unwrap_key(
-        kek,
-        wrap_label(Compartment::Vault),
-        &unb64(&header.vault_key, "vault_key")?,
-    )?;
-    let c = crypto::unwrap_key(
-        kek,
-        wrap_label(Compartment::Calendar),
-        &unb64(&header.calendar_key, "calendar_key")?,
-    )?;
+    let v = crypto::unwrap_key(kek, wrap_label(Compartment::Vault), &unb64(&header.vault_key, "vault_key")?)?;
+    let c = crypto::unwrap_key(kek, wrap_label(Compartment::Calendar), &unb64(&header.calendar_key, "calendar_key")?)?;
     Ok((v, c))
 }
 
 fn read_header(dir: &Path) -> Result<Header> {
     let path = dir.join(HEADER_FILE);
-    let raw =
-        fs::read(&path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    let header: Header = serde_json::from_slice(&raw)
-        .map_err(|e| Error::Corrupt(format!("store header unreadable: {e}")))?;
+    let raw = fs::read(&path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    let header: Header = serde_json::from_slice(&raw).map_err(|e| Error::Corrupt(format!("store header unreadable: {e}")))?;
     if header.format > STORE_FORMAT {
-        return Err(Error::UnsupportedFormat {
-            found: header.format,
-            supported: STORE_FORMAT,
-        });
+        return Err(Error::UnsupportedFormat { found: header.format, supported: STORE_FORMAT });
     }
     Ok(header)
 }
@@ -162,10 +138,7 @@ fn write_header_file(dir: &Path, header: &Header) -> Result<()> {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("dir", &self.dir)
-            .field("vault_unlocked", &self.vault.is_some())
-            .finish()
+        f.debug_struct("Store").field("dir", &self.dir).field("vault_unlocked", &self.vault.is_some()).finish()
     }
 }
 
@@ -174,17 +147,12 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 fn unb64(s: &str, what: &str) -> Result<Vec<u8>> {
-    BASE64
-        .decode(s.as_bytes())
-        .map_err(|_| Error::Corrupt(format!("header field {what} is not base64")))
+    BASE64.decode(s.as_bytes()).map_err(|_| Error::Corrupt(format!("header field {what} is not base64")))
 }
 
 pub fn check_new_passphrase(pass: &SecretString) -> Result<()> {
     if pass.expose().chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(Error::invalid(
-            "passphrase",
-            format!("must be at least {MIN_PASSPHRASE_CHARS} characters"),
-        ));
+        return Err(Error::invalid("passphrase", format!("must be at least {MIN_PASSPHRASE_CHARS} characters")));
     }
     if pass.expose().trim().is_empty() {
         return Err(Error::invalid("passphrase", "must not be blank"));
@@ -195,14 +163,10 @@ pub fn check_new_passphrase(pass: &SecretString) -> Result<()> {
 fn take_lock(dir: &Path) -> Result<File> {
     use fs2::FileExt;
     let path = dir.join("noren.lock");
-    let f = File::create(&path)
-        .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+    let f = File::create(&path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
     match f.try_lock_exclusive() {
         Ok(()) => Ok(f),
-        Err(e)
-            if e.kind() == std::io::ErrorKind::WouldBlock
-                || e.raw_os_error() == fs2::lock_contended_error().raw_os_error() =>
-        {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.raw_os_error() == fs2::lock_contended_error().raw_os_error() => {
             Err(Error::StoreInUse(dir.to_path_buf()))
         }
         Err(e) => Err(Error::io(format!("cannot lock {}", path.display()), e)),
@@ -210,16 +174,10 @@ fn take_lock(dir: &Path) -> Result<File> {
 }
 
 fn open_sled(dir: &Path) -> Result<sled::Db> {
-    sled::Config::new()
-        .path(dir.join("db"))
-        .cache_capacity(64 * 1024 * 1024)
-        .open()
-        .map_err(|e| match e {
-            sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
-                Error::StoreInUse(dir.to_path_buf())
-            }
-            other => Error::from(other),
-        })
+    sled::Config::new().path(dir.join("db")).cache_capacity(64 * 1024 * 1024).open().map_err(|e| match e {
+        sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => Error::StoreInUse(dir.to_path_buf()),
+        other => Error::from(other),
+    })
 }
 
 fn wrap_label(compartment: Compartment) -> &'static str {
@@ -251,8 +209,7 @@ impl Store {
             return Err(Error::StoreExists(dir.to_path_buf()));
         }
         let created_dir = !dir.exists();
-        fs::create_dir_all(dir)
-            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -269,16 +226,8 @@ impl Store {
                 created_at: Utc::now(),
                 kdf,
                 salt: b64(&salt),
-                vault_key: b64(&crypto::wrap_key(
-                    &kek,
-                    wrap_label(Compartment::Vault),
-                    &vault,
-                )?),
-                calendar_key: b64(&crypto::wrap_key(
-                    &kek,
-                    wrap_label(Compartment::Calendar),
-                    &calendar,
-                )?),
+                vault_key: b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Vault), &vault)?),
+                calendar_key: b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Calendar), &calendar)?),
             };
             // A directory left by an init that crashed before its header was
             // written holds nothing readable: start it afresh.
@@ -287,14 +236,7 @@ impl Store {
             db.flush()?;
             // The header goes last: until it exists, there is no store.
             write_header_file(dir, &header)?;
-            Ok(Store {
-                dir: dir.to_path_buf(),
-                db,
-                header,
-                vault: Some(vault),
-                calendar: Some(calendar),
-                _lock: lock,
-            })
+            Ok(Store { dir: dir.to_path_buf(), db, header, vault: Some(vault), calendar: Some(calendar), _lock: lock })
         })();
         if result.is_err() {
             let _ = fs::remove_file(dir.join(HEADER_FILE));
@@ -320,11 +262,7 @@ impl Store {
         }
         let lock = take_lock(dir)?;
         let header = read_header(dir)?;
-        Ok(LockedStore {
-            dir: dir.to_path_buf(),
-            header,
-            lock,
-        })
+        Ok(LockedStore { dir: dir.to_path_buf(), header, lock })
     }
 
     /// Unlocks the vault again after `lock_vault` (the passphrase is checked).
@@ -365,16 +303,8 @@ impl Store {
         let mut header = self.header.clone();
         header.kdf = kdf;
         header.salt = b64(&salt);
-        header.vault_key = b64(&crypto::wrap_key(
-            &kek,
-            wrap_label(Compartment::Vault),
-            vault,
-        )?);
-        header.calendar_key = b64(&crypto::wrap_key(
-            &kek,
-            wrap_label(Compartment::Calendar),
-            calendar,
-        )?);
+        header.vault_key = b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Vault), vault)?);
+        header.calendar_key = b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Calendar), calendar)?);
         let old = std::mem::replace(&mut self.header, header);
         if let Err(e) = self.write_header() {
             self.header = old;
@@ -414,17 +344,11 @@ impl Store {
 
     fn open_record<T: Record>(&self, id: &[u8], sealed: &[u8]) -> Result<T> {
         let key = self.key_for(T::COMPARTMENT)?;
-        let id = std::str::from_utf8(id)
-            .map_err(|_| Error::Corrupt(format!("non-text record id in {}", T::TREE)))?;
+        let id = std::str::from_utf8(id).map_err(|_| Error::Corrupt(format!("non-text record id in {}", T::TREE)))?;
         let plain = crypto::open(key, &aad(T::TREE, id), sealed)?;
-        let rec: T = serde_json::from_slice(&plain)
-            .map_err(|e| Error::Corrupt(format!("{} {id}: {e}", T::WHAT)))?;
+        let rec: T = serde_json::from_slice(&plain).map_err(|e| Error::Corrupt(format!("{} {id}: {e}", T::WHAT)))?;
         if rec.id() != id {
-            return Err(Error::Tampered(format!(
-                "{} {id} carries id {}",
-                T::WHAT,
-                rec.id()
-            )));
+            return Err(Error::Tampered(format!("{} {id} carries id {}", T::WHAT, rec.id())));
         }
         Ok(rec)
     }
@@ -486,10 +410,6 @@ impl Store {
 impl KdfParams {
     /// The stronger of two parameter sets, field by field.
     fn max(self, other: KdfParams) -> KdfParams {
-        KdfParams {
-            m_kib: self.m_kib.max(other.m_kib),
-            t: self.t.max(other.t),
-            p: self.p.max(other.p),
-        }
+        KdfParams { m_kib: self.m_kib.max(other.m_kib), t: self.t.max(other.t), p: self.p.max(other.p) }
     }
 }

@@ -11,11 +11,7 @@ use noren_core::credential::{self, Category, Credential, CredentialInput};
 use noren_core::crypto::KdfParams;
 use noren_core::{Error, SecretString, Store};
 
-const FAST: KdfParams = KdfParams {
-    m_kib: 256,
-    t: 1,
-    p: 1,
-};
+const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap()
@@ -48,13 +44,7 @@ fn filled_store(dir: &Path, n: usize) -> Store {
             now(),
         )
         .unwrap();
-        credential::rotate(
-            &s,
-            &c.id,
-            pass(&format!("二代目-pw-{i}")),
-            now() + Duration::days(1),
-        )
-        .unwrap();
+        credential::rotate(&s, &c.id, pass(&format!("二代目-pw-{i}")), now() + Duration::days(1)).unwrap();
     }
     s
 }
@@ -81,25 +71,13 @@ fn export_restore_export_gives_the_same_document() {
     let (_id, recipient, keyfile, _k) = keypair();
     let store = filled_store(&tmp.path().join("a"), 12);
     let file = tmp.path().join("b.age");
-    let r = backup::export(
-        &store,
-        &file,
-        &Protection::Recipients(vec![recipient.clone()]),
-        now(),
-    )
-    .unwrap();
+    let r = backup::export(&store, &file, &Protection::Recipients(vec![recipient.clone()]), now()).unwrap();
     assert_eq!(r.counts["credentials"], 12);
     let unlock = Unlock::IdentityFile(keyfile.clone());
     let first = backup::decrypt_from(std::fs::File::open(&file).unwrap(), &unlock).unwrap();
     let text = String::from_utf8(first.to_vec()).unwrap();
-    assert!(
-        text.contains("\"二代目-pw-3\""),
-        "passwords readable after decryption"
-    );
-    assert!(
-        text.contains("\"初代-pw-3\""),
-        "history readable after decryption"
-    );
+    assert!(text.contains("\"二代目-pw-3\""), "passwords readable after decryption");
+    assert!(text.contains("\"初代-pw-3\""), "history readable after decryption");
     assert!(text.contains("\"format\": \"noren-backup\""));
 
     let into = tmp.path().join("restored");
@@ -108,13 +86,7 @@ fn export_restore_export_gives_the_same_document() {
     let c: Vec<Credential> = restored.all().unwrap();
     assert_eq!(c.len(), 12);
     let again = tmp.path().join("c.age");
-    backup::export(
-        &restored,
-        &again,
-        &Protection::Recipients(vec![recipient]),
-        now() + Duration::hours(5),
-    )
-    .unwrap();
+    backup::export(&restored, &again, &Protection::Recipients(vec![recipient]), now() + Duration::hours(5)).unwrap();
     let second = backup::decrypt_from(std::fs::File::open(&again).unwrap(), &unlock).unwrap();
     assert_eq!(strip_time(&first), strip_time(&second));
 }
@@ -124,32 +96,11 @@ fn passphrase_backups_need_the_passphrase() {
     let tmp = tempfile::tempdir().unwrap();
     let store = filled_store(&tmp.path().join("a"), 2);
     let file = tmp.path().join("p.age");
-    backup::export(
-        &store,
-        &file,
-        &Protection::Passphrase(pass("backup pass")),
-        now(),
-    )
-    .unwrap();
-    assert_eq!(
-        backup::verify(&file, &Unlock::Passphrase(pass("backup pass")))
-            .unwrap()
-            .counts["credentials"],
-        2
-    );
-    assert!(matches!(
-        backup::verify(&file, &Unlock::Passphrase(pass("wrong pass"))),
-        Err(Error::WrongPassphrase)
-    ));
+    backup::export(&store, &file, &Protection::Passphrase(pass("backup pass")), now()).unwrap();
+    assert_eq!(backup::verify(&file, &Unlock::Passphrase(pass("backup pass"))).unwrap().counts["credentials"], 2);
+    assert!(matches!(backup::verify(&file, &Unlock::Passphrase(pass("wrong pass"))), Err(Error::WrongPassphrase)));
     let into = tmp.path().join("r");
-    assert!(backup::restore_with(
-        &file,
-        &Unlock::Passphrase(pass("wrong pass")),
-        &into,
-        &pass("new passphrase"),
-        FAST
-    )
-    .is_err());
+    assert!(backup::restore_with(&file, &Unlock::Passphrase(pass("wrong pass")), &into, &pass("new passphrase"), FAST).is_err());
     assert!(!into.exists(), "nothing restored");
 }
 
@@ -160,13 +111,7 @@ fn damaged_backups_are_refused_and_restore_nothing() {
     let (_id2, _other, wrong_key, _k2) = keypair();
     let store = filled_store(&tmp.path().join("a"), 3);
     let file = tmp.path().join("b.age");
-    backup::export(
-        &store,
-        &file,
-        &Protection::Recipients(vec![recipient]),
-        now(),
-    )
-    .unwrap();
+    backup::export(&store, &file, &Protection::Recipients(vec![recipient]), now()).unwrap();
     let good = std::fs::read(&file).unwrap();
     let unlock = Unlock::IdentityFile(keyfile);
     let mut cases: Vec<(&str, Vec<u8>)> = vec![
@@ -183,32 +128,17 @@ fn damaged_backups_are_refused_and_restore_nothing() {
     for (what, bytes) in cases {
         let bad = tmp.path().join("bad.age");
         std::fs::write(&bad, &bytes).unwrap();
-        assert!(
-            backup::verify(&bad, &unlock).is_err(),
-            "{what}: verify must fail"
-        );
+        assert!(backup::verify(&bad, &unlock).is_err(), "{what}: verify must fail");
         let into = tmp.path().join("into");
-        assert!(
-            backup::restore_with(&bad, &unlock, &into, &pass("new passphrase"), FAST).is_err(),
-            "{what}"
-        );
+        assert!(backup::restore_with(&bad, &unlock, &into, &pass("new passphrase"), FAST).is_err(), "{what}");
         assert!(!into.exists(), "{what}: nothing restored");
     }
-    assert!(matches!(
-        backup::verify(&file, &Unlock::IdentityFile(wrong_key)),
-        Err(Error::WrongPassphrase)
-    ));
-    assert!(
-        backup::verify(&file, &Unlock::Passphrase(pass("x"))).is_err(),
-        "key-encrypted file asks for a key"
-    );
+    assert!(matches!(backup::verify(&file, &Unlock::IdentityFile(wrong_key)), Err(Error::WrongPassphrase)));
+    assert!(backup::verify(&file, &Unlock::Passphrase(pass("x"))).is_err(), "key-encrypted file asks for a key");
     assert!(backup::verify(&file, &unlock).is_ok());
     // No leftovers from the failed restores.
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("restoring"))
-        .collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(tmp.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("restoring")).collect();
     assert!(leftovers.is_empty());
 }
 
@@ -220,15 +150,9 @@ fn tampered_plaintext_documents_are_refused() {
     let json = String::from_utf8(backup::to_json(&doc).unwrap().to_vec()).unwrap();
     assert!(backup::from_json(json.as_bytes()).is_ok());
     let edited = json.replacen("二代目-pw-0", "edited", 1);
-    assert!(
-        matches!(backup::from_json(edited.as_bytes()), Err(Error::Corrupt(_))),
-        "checksum catches edits"
-    );
+    assert!(matches!(backup::from_json(edited.as_bytes()), Err(Error::Corrupt(_))), "checksum catches edits");
     let future = json.replacen("\"version\": 1", "\"version\": 99", 1);
-    assert!(matches!(
-        backup::from_json(future.as_bytes()),
-        Err(Error::UnsupportedFormat { .. })
-    ));
+    assert!(matches!(backup::from_json(future.as_bytes()), Err(Error::UnsupportedFormat { .. })));
     assert!(backup::from_json(b"{}").is_err());
     assert!(backup::from_json(b"[1,2,3]").is_err());
 }
@@ -270,31 +194,15 @@ fn failed_export_keeps_the_old_backup_and_leaves_no_partial_file() {
     let old = std::fs::read(&file).unwrap();
     let json = backup::to_json(&backup::document(&store, now()).unwrap()).unwrap();
     for n in [0, 10, 200, 5_000] {
-        let err = backup::write_file_with(&file, &json, &prot, |f| FailAfter { inner: f, left: n })
-            .unwrap_err();
+        let err = backup::write_file_with(&file, &json, &prot, |f| FailAfter { inner: f, left: n }).unwrap_err();
         assert_eq!(err.code(), "io", "{err}");
-        assert_eq!(
-            std::fs::read(&file).unwrap(),
-            old,
-            "old backup intact after failure at {n}"
-        );
-        let names: Vec<String> = std::fs::read_dir(&out)
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(
-            names,
-            vec!["backup.age".to_string()],
-            "no partial file left"
-        );
+        assert_eq!(std::fs::read(&file).unwrap(), old, "old backup intact after failure at {n}");
+        let names: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, vec!["backup.age".to_string()], "no partial file left");
     }
     assert!(backup::verify(&file, &Unlock::IdentityFile(keyfile)).is_ok());
     // A full device reports the error instead of pretending.
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
     assert!(backup::encrypt_to(&json, &prot, full).is_err());
 }
 
@@ -304,32 +212,14 @@ fn restore_never_overwrites() {
     let (_id, recipient, keyfile, _k) = keypair();
     let store = filled_store(&tmp.path().join("a"), 1);
     let file = tmp.path().join("b.age");
-    backup::export(
-        &store,
-        &file,
-        &Protection::Recipients(vec![recipient]),
-        now(),
-    )
-    .unwrap();
+    backup::export(&store, &file, &Protection::Recipients(vec![recipient]), now()).unwrap();
     let unlock = Unlock::IdentityFile(keyfile);
-    let err = backup::restore_with(
-        &file,
-        &unlock,
-        &tmp.path().join("a"),
-        &pass("new passphrase"),
-        FAST,
-    )
-    .unwrap_err();
+    let err = backup::restore_with(&file, &unlock, &tmp.path().join("a"), &pass("new passphrase"), FAST).unwrap_err();
     assert_eq!(err.code(), "store_exists");
     let busy = tmp.path().join("busy");
     std::fs::create_dir(&busy).unwrap();
     std::fs::write(busy.join("photo.jpg"), b"x").unwrap();
-    assert_eq!(
-        backup::restore_with(&file, &unlock, &busy, &pass("new passphrase"), FAST)
-            .unwrap_err()
-            .code(),
-        "invalid_input"
-    );
+    assert_eq!(backup::restore_with(&file, &unlock, &busy, &pass("new passphrase"), FAST).unwrap_err().code(), "invalid_input");
     assert!(busy.join("photo.jpg").exists());
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -358,10 +248,7 @@ fn automatic_snapshots_daily_with_retention() {
     assert_eq!(snaps.len(), 3, "keeps the newest 3");
     assert_eq!(snaps.last().unwrap().0, t0 + Duration::days(4));
     assert_eq!(snaps.first().unwrap().0, t0 + Duration::days(2));
-    assert!(
-        dir.join("notes.txt").exists(),
-        "retention never touches other files"
-    );
+    assert!(dir.join("notes.txt").exists(), "retention never touches other files");
     assert!(backup::auto(&store, &tmp.path().join("unplugged"), 3, &prot, t0, false).is_err());
 
     // The reminder engine sees the folder through the stored settings.
@@ -370,11 +257,7 @@ fn automatic_snapshots_daily_with_retention() {
     assert!(st.available);
     assert_eq!(st.newest, Some(t0 + Duration::days(4)));
     backup::save_settings(&store, Some(&tmp.path().join("unplugged")), 3).unwrap();
-    assert!(
-        !backup::state(&backup::load_settings(&store).unwrap())
-            .unwrap()
-            .available
-    );
+    assert!(!backup::state(&backup::load_settings(&store).unwrap()).unwrap().available);
 }
 
 fn golden() -> PathBuf {
@@ -386,14 +269,7 @@ fn golden_backup_v1_still_restores() {
     let tmp = tempfile::tempdir().unwrap();
     let unlock = Unlock::IdentityFile(golden().join("backup-v1.key"));
     let into = tmp.path().join("restored");
-    let r = backup::restore_with(
-        &golden().join("backup-v1.age"),
-        &unlock,
-        &into,
-        &pass("restored passphrase"),
-        FAST,
-    )
-    .unwrap();
+    let r = backup::restore_with(&golden().join("backup-v1.age"), &unlock, &into, &pass("restored passphrase"), FAST).unwrap();
     assert_eq!(r.version, 1);
     let s = Store::open(&into, &pass("restored passphrase")).unwrap();
     let all = credential::list(&s).unwrap();
@@ -421,10 +297,7 @@ fn write_golden_backup() {
     use age::secrecy::ExposeSecret;
     std::fs::write(
         golden().join("backup-v1.key"),
-        format!(
-            "# test key for the golden backup; protects nothing real\n{}\n",
-            id.to_string().expose_secret()
-        ),
+        format!("# test key for the golden backup; protects nothing real\n{}\n", id.to_string().expose_secret()),
     )
     .unwrap();
     backup::export(

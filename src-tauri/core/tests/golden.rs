@@ -46,10 +46,7 @@ fn golden_store_v1_still_opens() {
     let mail = all.iter().find(|c| c.name == "受付メール").unwrap();
     assert_eq!(mail.fields["imap_host"], "imap.example.jp");
     assert_eq!(mail.totp.as_ref().unwrap().expose(), "JBSWY3DPEHPK3PXP");
-    assert_eq!(
-        mail.created_at,
-        Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
-    );
+    assert_eq!(mail.created_at, Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
     let dom = all.iter().find(|c| c.category == Category::Domain).unwrap();
     assert_eq!(dom.renewal_date.unwrap().to_string(), "2027-03-31");
 }
@@ -79,13 +76,7 @@ fn write_golden_store() {
             t0,
         )
         .unwrap();
-        credential::rotate(
-            &s,
-            &e.id,
-            SecretString::new("ekiten-新しい-2"),
-            t0 + chrono::Duration::days(5),
-        )
-        .unwrap();
+        credential::rotate(&s, &e.id, SecretString::new("ekiten-新しい-2"), t0 + chrono::Duration::days(5)).unwrap();
         let mut fields = std::collections::BTreeMap::new();
         fields.insert("imap_host".to_string(), "imap.example.jp".to_string());
         credential::add(

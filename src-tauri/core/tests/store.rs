@@ -14,11 +14,7 @@ use noren_core::{Error, SecretString, Store};
 use serde::{Deserialize, Serialize};
 
 /// Weak KDF so the suite stays fast; the real parameters are tested separately.
-const FAST: KdfParams = KdfParams {
-    m_kib: 256,
-    t: 1,
-    p: 1,
-};
+const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
 
 fn pass(s: &str) -> SecretString {
     SecretString::new(s)
@@ -72,10 +68,7 @@ fn all_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn dir_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<_> = all_files(dir)
-        .into_iter()
-        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
-        .collect();
+    let mut v: Vec<_> = all_files(dir).into_iter().map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect();
     v.sort();
     v
 }
@@ -93,16 +86,10 @@ fn every_field_round_trips_through_reopen() {
     let c: Credential = s.get(&id).unwrap().unwrap();
     assert_eq!(c.category, Category::Email);
     assert_eq!(c.name, "さくら整骨院 受付メール");
-    assert_eq!(
-        c.url.as_deref(),
-        Some("https://mail.example.jp/%E3%83%AD%E3%82%B0%E3%82%A4%E3%83%B3")
-    );
+    assert_eq!(c.url.as_deref(), Some("https://mail.example.jp/%E3%83%AD%E3%82%B0%E3%82%A4%E3%83%B3"));
     assert_eq!(c.login.as_deref(), Some("uketsuke@sakura-seikotsu.jp"));
     assert_eq!(c.password.expose(), "P@ss-月曜日-2026");
-    assert_eq!(
-        c.registered_email.as_deref(),
-        Some("owner@sakura-seikotsu.jp")
-    );
+    assert_eq!(c.registered_email.as_deref(), Some("owner@sakura-seikotsu.jp"));
     assert_eq!(c.recovery_phone.as_deref(), Some("090-1234-5678"));
     assert_eq!(c.two_factor_holder.as_deref(), Some("院長 山田"));
     assert_eq!(c.totp.as_ref().unwrap().expose(), "JBSWY3DPEHPK3PXP");
@@ -198,20 +185,13 @@ fn no_plaintext_of_any_field_reaches_the_store_files() {
         s.flush().unwrap();
     }
     let files = dir_bytes(&dir);
-    assert!(
-        files.iter().map(|(_, b)| b.len()).sum::<usize>() > 10_000,
-        "store should hold the records"
-    );
+    assert!(files.iter().map(|(_, b)| b.len()).sum::<usize>() > 10_000, "store should hold the records");
     for (path, bytes) in &files {
         for s in secrets {
             let mut forms = vec![s.as_bytes().to_vec(), utf16le(s), utf16be(s)];
             forms.extend(base64_forms(s));
             for f in forms {
-                assert!(
-                    !contains(bytes, &f),
-                    "{s:?} (some encoding) found in {}",
-                    path.display()
-                );
+                assert!(!contains(bytes, &f), "{s:?} (some encoding) found in {}", path.display());
             }
         }
     }
@@ -253,29 +233,13 @@ fn change_passphrase_rewraps_keys_only() {
             inp.name = Some(format!("cred {i}"));
             ids.push(credential::add(&s, &inp, now()).unwrap().id);
         }
-        sealed_before = s
-            .raw_tree("credentials")
-            .unwrap()
-            .get(ids[0].as_bytes())
-            .unwrap()
-            .unwrap();
-        s.change_passphrase(&pass("a brand new passphrase"))
-            .unwrap();
+        sealed_before = s.raw_tree("credentials").unwrap().get(ids[0].as_bytes()).unwrap().unwrap();
+        s.change_passphrase(&pass("a brand new passphrase")).unwrap();
         // Records are not re-encrypted.
-        assert_eq!(
-            s.raw_tree("credentials")
-                .unwrap()
-                .get(ids[0].as_bytes())
-                .unwrap()
-                .unwrap(),
-            sealed_before
-        );
+        assert_eq!(s.raw_tree("credentials").unwrap().get(ids[0].as_bytes()).unwrap().unwrap(), sealed_before);
         assert_eq!(s.kdf_params(), KdfParams::DEFAULT);
     }
-    assert!(matches!(
-        Store::open(&dir, &pass("correct horse battery")),
-        Err(Error::WrongPassphrase)
-    ));
+    assert!(matches!(Store::open(&dir, &pass("correct horse battery")), Err(Error::WrongPassphrase)));
     let s = Store::open(&dir, &pass("a brand new passphrase")).unwrap();
     for id in &ids {
         let c: Credential = s.get(id).unwrap().unwrap();
@@ -320,15 +284,9 @@ fn records_copied_to_another_id_or_tree_fail_authentication() {
     assert!(matches!(err, Error::Tampered(_)), "{err:?}");
     // Copy to a new id.
     tree.insert(b"aaaaaaaaaaaaaaaa", sealed_a.clone()).unwrap();
-    assert!(matches!(
-        s.get::<Credential>("aaaaaaaaaaaaaaaa"),
-        Err(Error::Tampered(_))
-    ));
+    assert!(matches!(s.get::<Credential>("aaaaaaaaaaaaaaaa"), Err(Error::Tampered(_))));
     // Same id, another tree.
-    s.raw_tree("moved")
-        .unwrap()
-        .insert(a.id.as_bytes(), sealed_a)
-        .unwrap();
+    s.raw_tree("moved").unwrap().insert(a.id.as_bytes(), sealed_a).unwrap();
     assert!(matches!(s.get::<Moved>(&a.id), Err(Error::Tampered(_))));
     // The untouched record still opens.
     assert_eq!(s.get::<Credential>(&a.id).unwrap().unwrap().name, a.name);
@@ -348,15 +306,9 @@ fn second_open_is_store_in_use() {
 fn missing_and_existing_stores() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("none");
-    assert!(matches!(
-        Store::open(&dir, &pass("whatever123")),
-        Err(Error::StoreNotFound(_))
-    ));
+    assert!(matches!(Store::open(&dir, &pass("whatever123")), Err(Error::StoreNotFound(_))));
     drop(new_store(&dir));
-    assert!(matches!(
-        Store::init_with(&dir, &pass("whatever123"), FAST),
-        Err(Error::StoreExists(_))
-    ));
+    assert!(matches!(Store::init_with(&dir, &pass("whatever123"), FAST), Err(Error::StoreExists(_))));
 }
 
 #[test]
@@ -366,10 +318,7 @@ fn locked_vault_refuses_vault_records() {
     let c = credential::add(&s, &full_input(), now()).unwrap();
     s.lock_vault();
     assert!(matches!(s.get::<Credential>(&c.id), Err(Error::Locked)));
-    assert!(matches!(
-        credential::add(&s, &full_input(), now()),
-        Err(Error::Locked)
-    ));
+    assert!(matches!(credential::add(&s, &full_input(), now()), Err(Error::Locked)));
 }
 
 #[test]
@@ -378,91 +327,25 @@ fn invalid_input_writes_nothing() {
     let s = new_store(&tmp.path().join("s"));
     let good = credential::add(&s, &full_input(), now()).unwrap();
     let cases: Vec<(CredentialInput, &str)> = vec![
-        (
-            CredentialInput {
-                name: Some("   ".into()),
-                ..full_input()
-            },
-            "name",
-        ),
-        (
-            CredentialInput {
-                url: Some("not a url".into()),
-                ..full_input()
-            },
-            "url",
-        ),
-        (
-            CredentialInput {
-                url: Some("ftp://example.jp".into()),
-                ..full_input()
-            },
-            "url",
-        ),
-        (
-            CredentialInput {
-                name: Some("x".repeat(10_000)),
-                ..full_input()
-            },
-            "name",
-        ),
-        (
-            CredentialInput {
-                notes: Some("y".repeat(2_000_000)),
-                ..full_input()
-            },
-            "notes",
-        ),
-        (
-            CredentialInput {
-                password: Some(pass(&"z".repeat(100_000))),
-                ..full_input()
-            },
-            "password",
-        ),
-        (
-            CredentialInput {
-                registered_email: Some("no-at-sign".into()),
-                ..full_input()
-            },
-            "registered_email",
-        ),
-        (
-            CredentialInput {
-                renewal_date: Some("31/03/2027".into()),
-                ..full_input()
-            },
-            "renewal_date",
-        ),
-        (
-            CredentialInput {
-                totp: Some(pass("!!!")),
-                ..full_input()
-            },
-            "totp",
-        ),
-        (
-            CredentialInput {
-                category: None,
-                ..full_input()
-            },
-            "category",
-        ),
+        (CredentialInput { name: Some("   ".into()), ..full_input() }, "name"),
+        (CredentialInput { url: Some("not a url".into()), ..full_input() }, "url"),
+        (CredentialInput { url: Some("ftp://example.jp".into()), ..full_input() }, "url"),
+        (CredentialInput { name: Some("x".repeat(10_000)), ..full_input() }, "name"),
+        (CredentialInput { notes: Some("y".repeat(2_000_000)), ..full_input() }, "notes"),
+        (CredentialInput { password: Some(pass(&"z".repeat(100_000))), ..full_input() }, "password"),
+        (CredentialInput { registered_email: Some("no-at-sign".into()), ..full_input() }, "registered_email"),
+        (CredentialInput { renewal_date: Some("31/03/2027".into()), ..full_input() }, "renewal_date"),
+        (CredentialInput { totp: Some(pass("!!!")), ..full_input() }, "totp"),
+        (CredentialInput { category: None, ..full_input() }, "category"),
     ];
     for (input, field) in cases {
         match credential::add(&s, &input, now()) {
             Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field),
             other => panic!("{field}: expected invalid, got {other:?}"),
         }
-        let bad_edit = CredentialInput {
-            category: None,
-            ..input
-        };
+        let bad_edit = CredentialInput { category: None, ..input };
         if field != "category" {
-            assert!(
-                credential::edit(&s, &good.id, &bad_edit, now()).is_err(),
-                "edit {field}"
-            );
+            assert!(credential::edit(&s, &good.id, &bad_edit, now()).is_err(), "edit {field}");
         }
     }
     assert_eq!(s.count::<Credential>().unwrap(), 1);
@@ -476,11 +359,7 @@ fn invalid_input_writes_nothing() {
 fn resolve_by_id_or_exact_name() {
     let tmp = tempfile::tempdir().unwrap();
     let s = new_store(&tmp.path().join("s"));
-    let mk = |name: &str, cat| CredentialInput {
-        category: Some(cat),
-        name: Some(name.into()),
-        ..Default::default()
-    };
+    let mk = |name: &str, cat| CredentialInput { category: Some(cat), name: Some(name.into()), ..Default::default() };
     let a = credential::add(&s, &mk("エキテン", Category::Portal), now()).unwrap();
     credential::add(&s, &mk("Instagram", Category::Sns), now()).unwrap();
     credential::add(&s, &mk("Instagram", Category::Other), now()).unwrap();
@@ -490,10 +369,7 @@ fn resolve_by_id_or_exact_name() {
         Err(Error::Ambiguous { candidates, .. }) => assert_eq!(candidates.len(), 2),
         other => panic!("{other:?}"),
     }
-    assert!(matches!(
-        credential::resolve(&s, "nothing"),
-        Err(Error::NotFound { .. })
-    ));
+    assert!(matches!(credential::resolve(&s, "nothing"), Err(Error::NotFound { .. })));
 }
 
 #[test]
@@ -508,60 +384,18 @@ fn search_is_japanese_aware_and_never_matches_passwords() {
         tags: Some(tags.iter().map(|t| t.to_string()).collect()),
         ..Default::default()
     };
-    credential::add(
-        &s,
-        &mk(
-            "エキテン",
-            Category::Portal,
-            "https://www.ekiten.jp",
-            &["口コミ"],
-        ),
-        now(),
-    )
-    .unwrap();
-    credential::add(
-        &s,
-        &mk(
-            "ホットペッパービューティー",
-            Category::Portal,
-            "https://beauty.hotpepper.jp",
-            &[],
-        ),
-        now(),
-    )
-    .unwrap();
-    credential::add(
-        &s,
-        &mk(
-            "Google ビジネス プロフィール",
-            Category::Portal,
-            "business.google.com",
-            &["地図"],
-        ),
-        now(),
-    )
-    .unwrap();
+    credential::add(&s, &mk("エキテン", Category::Portal, "https://www.ekiten.jp", &["口コミ"]), now()).unwrap();
+    credential::add(&s, &mk("ホットペッパービューティー", Category::Portal, "https://beauty.hotpepper.jp", &[]), now()).unwrap();
+    credential::add(&s, &mk("Google ビジネス プロフィール", Category::Portal, "business.google.com", &["地図"]), now()).unwrap();
     let idx = SearchIndex::new(s.all().unwrap());
-    let names = |q: &str| {
-        idx.search(q)
-            .iter()
-            .map(|c| c.name.clone())
-            .collect::<Vec<_>>()
-    };
+    let names = |q: &str| idx.search(q).iter().map(|c| c.name.clone()).collect::<Vec<_>>();
     assert_eq!(names("ｴｷﾃﾝ"), vec!["エキテン"]);
     assert_eq!(names("えきてん"), vec!["エキテン"]);
     assert_eq!(names("ﾎｯﾄﾍﾟｯﾊﾟｰ"), vec!["ホットペッパービューティー"]);
     assert_eq!(names("ＧＯＯＧＬＥ"), vec!["Google ビジネス プロフィール"]);
-    assert_eq!(
-        names("地図"),
-        vec!["Google ビジネス プロフィール"],
-        "tags are searchable"
-    );
+    assert_eq!(names("地図"), vec!["Google ビジネス プロフィール"], "tags are searchable");
     assert_eq!(names("hotpepper.jp"), vec!["ホットペッパービューティー"]);
-    assert!(
-        names("secretword").is_empty(),
-        "passwords are never searched"
-    );
+    assert!(names("secretword").is_empty(), "passwords are never searched");
     assert_eq!(names("").len(), 3);
     assert_eq!(names("ポータル").len(), 3, "category labels are searchable");
 }

@@ -8,4 +8,9 @@ language: string,
 /**
  * Minutes of inactivity before the vault locks itself (1–240).
  */
-auto_lock_minutes: number, start_at_login: boolean, };
+auto_lock_minutes: number, start_at_login: boolean, 
+/**
+ * The store the app opens when the user switched to another one
+ * (e.g. after a restore). `NOREN_STORE` still wins.
+ */
+store_dir: string | null, };

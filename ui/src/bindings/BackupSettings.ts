@@ -4,4 +4,8 @@
  * Store-wide settings kept in the calendar compartment (readable while the
  * vault is locked): where automatic snapshots go and how many are kept.
  */
-export type BackupSettings = { auto_dir: string | null, keep: number, };
+export type BackupSettings = { auto_dir: string | null, keep: number, 
+/**
+ * Public keys (age1…, ssh-…) backups are encrypted to; empty = passphrase.
+ */
+recipients: Array<string>, };

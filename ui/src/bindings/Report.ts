@@ -3,4 +3,4 @@
 /**
  * What verify and restore report.
  */
-export type Report = { version: number, exported_at: string, counts: { [key in string]: number }, bytes: bigint, };
+export type Report = { version: number, exported_at: string, counts: { [key in string]: number }, bytes: number, };

@@ -2,6 +2,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppSettings } from "../bindings/AppSettings";
+import type { AutoReport } from "../bindings/AutoReport";
+import type { BackupInfo } from "../bindings/BackupInfo";
+import type { Report } from "../bindings/Report";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CategoryInfo } from "../bindings/CategoryInfo";
 import type { CredentialDetail } from "../bindings/CredentialDetail";
@@ -14,6 +17,7 @@ import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { IpcError } from "../bindings/IpcError";
 import type { Strength } from "../bindings/Strength";
 
+export type { AutoReport, BackupInfo, Report };
 export type { AppSettings, AppStatus, CategoryInfo, CredentialDetail, CredentialInput, CredentialSummary, DueItem, Generated, GeneratorSpec, HistoryEntry, IpcError, Strength };
 
 /** Rejections always carry `{code, message, field}`. */
@@ -49,5 +53,14 @@ export const api = {
   copy: (id: string, what: "login" | "password" | "totp") => call<number>("cred_copy", { id, what }),
   dueItems: () => call<DueItem[]>("due_items"),
   uiReady: () => call<void>("ui_ready"),
+  backupInfo: () => call<BackupInfo>("backup_info"),
+  backupConfigure: (autoDir: string | null, keep: number, recipients: string[]) =>
+    call<BackupInfo>("backup_configure", { autoDir, keep, recipients }),
+  backupNow: () => call<AutoReport>("backup_now"),
+  backupExport: (file: string) => call<Report>("backup_export", { file }),
+  backupVerify: (file: string, passphrase: string | null, identity: string | null) =>
+    call<Report>("backup_verify", { file, passphrase, identity }),
+  backupRestore: (file: string, passphrase: string | null, identity: string | null, into: string, newPassphrase: string | null) =>
+    call<AppStatus>("backup_restore", { file, passphrase, identity, into, newPassphrase }),
   onLocked: (f: () => void): Promise<UnlistenFn> => listen("noren://locked", f),
 };

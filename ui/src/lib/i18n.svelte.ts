@@ -18,6 +18,8 @@ export function errorText(err: unknown): string {
   const e = err as { code?: string; message?: string; field?: string | null };
   const code = e?.code ?? "unknown";
   if (code === "invalid_input") {
+    const specific = `error.invalid.${e.field ?? ""}` as MessageKey;
+    if (specific in messages.ja) return t(specific);
     const fieldKey = `field.${e.field ?? ""}` as MessageKey;
     const field = fieldKey in messages.ja ? t(fieldKey) : (e.field ?? "");
     const detail = (e.message ?? "").replace(/^[a-z_]+: /, "");

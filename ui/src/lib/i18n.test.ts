@@ -45,9 +45,15 @@ describe("t and errors", () => {
     expect(errorText(undefined)).toBe("問題が起きました。");
   });
 
-  it("names the field of invalid input", () => {
+  it("explains invalid input per field, in the user's language", () => {
     const text = errorText({ code: "invalid_input", message: "url: not a valid web address", field: "url" });
-    expect(text).toBe("ログインURLの入力を確認してください：not a valid web address");
+    expect(text).toContain("https://");
+    expect(text).not.toContain("not a valid");
+    setLang("en");
+    expect(errorText({ code: "invalid_input", message: "x", field: "auto_dir" })).toContain("USB stick");
+    setLang("ja");
+    // A field without its own message still names the field.
+    expect(errorText({ code: "invalid_input", message: "tags: too long", field: "tags" })).toBe("タグの入力を確認してください：too long");
   });
 });
 
