@@ -11,10 +11,13 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "release binary: $(du -h "$bin" | cut -f1) ($(stat -c %s "$bin") bytes)"
 ls target/release/bundle/deb/*.deb >/dev/null 2>&1 && echo "deb: $(du -h target/release/bundle/deb/*.deb | cut -f1)"
 
-home=$(mktemp -d); trap 'rm -rf "$home"' EXIT
+# Build the store generator before HOME changes (rustup finds its toolchain via HOME).
+cargo build --release -q -p noren-core --example make_store
+make_store="${CARGO_TARGET_DIR:-$PWD/target}/release/examples/make_store"
+home=$(mktemp -d); trap 'rm -rf "$home" 2>/dev/null || true' EXIT
 export HOME="$home"; unset XDG_DATA_HOME XDG_CONFIG_HOME NOREN_STORE
 export NOREN_PASSPHRASE="bench passphrase $$" BENCH_PASS="bench passphrase $$"
-cargo run --release -q -p noren-core --example make_store -- "$HOME/.local/share/noren" "$N"
+"$make_store" "$HOME/.local/share/noren" "$N"
 
 export NOREN_APP="$bin"
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
