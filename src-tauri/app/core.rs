@@ -51,6 +51,8 @@ pub struct BackupInfo {
     pub folder_available: bool,
     /// A sensible file name for a manual export.
     pub suggested_file: String,
+    /// This store's own age public key (backups for successors include it).
+    pub store_public_key: String,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -270,7 +272,7 @@ impl AppCore {
         let session = self.session.as_mut()?;
         let settings = backup::load_settings(session.store()).ok()?;
         let dir = PathBuf::from(settings.auto_dir.clone()?);
-        let protection = backup::protection_for(&settings, pass.as_ref()).ok()?;
+        let protection = backup::protection_with_store_key(session.store(), &settings, pass.as_ref(), Utc::now()).ok()?;
         match backup::auto(session.store(), &dir, settings.keep, &protection, Utc::now(), false) {
             Ok(r) => Some(r),
             Err(e) => {
@@ -293,6 +295,7 @@ impl AppCore {
             newest: state.as_ref().and_then(|s| s.newest),
             folder_available: state.as_ref().is_some_and(|s| s.available),
             suggested_file: suggested.display().to_string(),
+            store_public_key: backup::store_key(store, Utc::now())?.public,
         })
     }
 
@@ -313,7 +316,7 @@ impl AppCore {
         let store = self.session()?.store();
         let settings = backup::load_settings(store)?;
         let dir = settings.auto_dir.clone().ok_or_else(|| Error::invalid("auto_dir", "choose a backup folder first"))?;
-        let protection = backup::protection_for(&settings, pass.as_ref())?;
+        let protection = backup::protection_with_store_key(store, &settings, pass.as_ref(), Utc::now())?;
         Ok(backup::auto(store, Path::new(&dir), settings.keep, &protection, Utc::now(), true)?)
     }
 
@@ -327,7 +330,7 @@ impl AppCore {
         }
         let pass = self.pass.clone();
         let store = self.session()?.store();
-        let protection = backup::protection_for(&backup::load_settings(store)?, pass.as_ref())?;
+        let protection = backup::protection_with_store_key(store, &backup::load_settings(store)?, pass.as_ref(), Utc::now())?;
         Ok(backup::export(store, &path, &protection, Utc::now())?)
     }
 

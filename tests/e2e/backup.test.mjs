@@ -45,6 +45,7 @@ test("automatic backup folder, back up now, verify, restore into a new vault", a
     await d.type("[data-testid=backup-folder]", usb);
     await d.click("[data-testid=backup-save]");
     await d.gone("[data-testid=backup-error]");
+    assert.match(await d.textOf("[data-testid=store-public-key]"), /^age1[0-9a-z]{58}$/);
     await d.click("[data-testid=backup-now]");
     await d.waitText("[data-testid=backup-last]", "/", 30_000);
     const snaps = readdirSync(usb).filter((f) => /^noren-\d{8}-\d{6}\.age$/.test(f));

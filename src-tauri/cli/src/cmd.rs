@@ -80,6 +80,12 @@ pub enum BackupCmd {
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
     },
+    /// Show this store's own age public key; --export writes its private key
+    /// as an age identity file (keep it as safe as the passphrase).
+    Key {
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
     /// Snapshot into DIR at most daily and keep the newest N (for cron/timers).
     Auto {
         #[arg(long, value_name = "DIR")]
@@ -89,6 +95,10 @@ pub enum BackupCmd {
         /// Write a snapshot even if the newest is less than a day old.
         #[arg(long)]
         force: bool,
+        /// Encrypt snapshots to these public keys (plus this store's own key)
+        /// instead of the passphrase; remembered. Repeatable.
+        #[arg(long = "recipient", value_name = "KEY")]
+        recipients: Vec<String>,
     },
 }
 
@@ -330,7 +340,22 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
             let r = backup::restore(&file, &unlock, &into, &new_pass)?;
             print_report(json_out, &format!("restored into {}", into.display()), &r, json!({ "store": into }))?;
         }
-        BackupCmd::Auto { dir, keep, force } => {
+        BackupCmd::Key { export } => {
+            let store = open_store(&store_dir)?;
+            let public = match &export {
+                Some(path) => backup::export_store_key(&store, path, now)?,
+                None => backup::store_key(&store, now)?.public,
+            };
+            if json_out {
+                io::print_json(&json!({ "public_key": public, "exported": export }))?;
+            } else {
+                println!("{public}");
+                if let Some(p) = export {
+                    eprintln!("private key written to {} (mode 600): keep it as safe as the passphrase", p.display());
+                }
+            }
+        }
+        BackupCmd::Auto { dir, keep, force, recipients } => {
             let (store, pass) = open_store_with_pass(&store_dir)?;
             let settings = backup::load_settings(&store)?;
             let dir = match dir.or_else(|| settings.auto_dir.as_ref().map(PathBuf::from)) {
@@ -338,10 +363,16 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
                 None => return Err(CliError::Usage("no backup folder: give --dir DIR".into())),
             };
             let keep = keep.unwrap_or(settings.keep);
-            if settings.auto_dir.as_deref() != Some(&*dir.display().to_string()) || settings.keep != keep {
-                backup::save_settings(&store, Some(&dir), keep)?;
-            }
-            let protection = backup::protection_for(&settings, Some(&backup_passphrase(Some(pass))?))?;
+            let recipients = if recipients.is_empty() { settings.recipients.clone() } else { recipients };
+            let settings = if settings.auto_dir.as_deref() != Some(&*dir.display().to_string())
+                || settings.keep != keep
+                || settings.recipients != recipients
+            {
+                backup::configure(&store, Some(&dir), keep, recipients)?
+            } else {
+                settings
+            };
+            let protection = backup::protection_with_store_key(&store, &settings, Some(&backup_passphrase(Some(pass))?), now)?;
             let r = backup::auto(&store, &dir, keep, &protection, now, force)?;
             if json_out {
                 io::print_json(&json!(r))?;

@@ -210,3 +210,28 @@ fn auto_snapshots_feed_the_backup_reminder() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["items"].as_array().unwrap().iter().any(|i| i["kind"] == "backup_overdue"), "unplugged folder is a reminder");
 }
+
+#[test]
+fn store_key_export_opens_snapshots_made_for_a_successor() {
+    let e = Env::new();
+    let (successor_key, successor) = keygen(e.tmp.path());
+    let usb = e.p("usb");
+    std::fs::create_dir(&usb).unwrap();
+    ok(&e.run(&["backup", "auto", "--dir", s(&usb), "--recipient", &successor], None));
+    let snap = std::fs::read_dir(&usb).unwrap().flatten().next().unwrap().path();
+    let own = e.p("own-key.txt");
+    let out = e.run(&["backup", "key", "--export", s(&own), "--json"], None);
+    let v: Value = serde_json::from_slice(&ok(&out).stdout).unwrap();
+    assert!(v["public_key"].as_str().unwrap().starts_with("age1"));
+    // Both the successor and the owner (with the exported store key) can open it with age itself.
+    for key in [&successor_key, &own] {
+        let mut c = Command::new("age");
+        c.args(["-d", "-i", s(key)]).arg(&snap);
+        let out = run(c, None);
+        ok(&out);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("ekiten-パス-2"));
+    }
+    // The passphrase no longer opens these snapshots: they are key-encrypted.
+    let out = e.run(&["backup", "verify", s(&snap)], None);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -484,3 +484,81 @@ pub fn state(settings: &BackupSettings) -> Option<BackupState> {
         Err(_) => Some(BackupState { dir, available: false, newest: None }),
     }
 }
+
+/// The store's own age identity, sealed in the vault. Backups encrypted to
+/// successors' keys are also encrypted to it, so the owner keeps access.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoreKey {
+    pub id: String,
+    pub secret: SecretString,
+    pub public: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl crate::store::Record for StoreKey {
+    const TREE: &'static str = "keys";
+    const COMPARTMENT: crate::store::Compartment = crate::store::Compartment::Vault;
+    const WHAT: &'static str = "key";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The store's age key pair, created on first use.
+pub fn store_key(store: &Store, now: DateTime<Utc>) -> Result<StoreKey> {
+    if let Some(k) = store.get::<StoreKey>("backup")? {
+        return Ok(k);
+    }
+    use age::secrecy::ExposeSecret;
+    let id = age::x25519::Identity::generate();
+    let k = StoreKey {
+        id: "backup".into(),
+        secret: SecretString::new(id.to_string().expose_secret().to_string()),
+        public: id.to_public().to_string(),
+        created_at: now,
+    };
+    store.put(&k)?;
+    Ok(k)
+}
+
+/// Writes the store's private key as an age identity file (mode 0600) that
+/// opens key-encrypted backups with `age -d -i FILE`. Refuses to overwrite.
+pub fn export_store_key(store: &Store, path: &Path, now: DateTime<Utc>) -> Result<String> {
+    let k = store_key(store, now)?;
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+    let text = Zeroizing::new(format!(
+        "# Noren store key, created {}\n# public key: {}\n# Keep this file as safe as the passphrase: it opens this shop's backups.\n{}\n",
+        k.created_at.to_rfc3339(),
+        k.public,
+        k.secret.expose()
+    ));
+    f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| Error::io("writing the key file", e))?;
+    Ok(k.public)
+}
+
+/// How backups of this store are protected, including the store's own key
+/// when recipients are configured (needs the vault unlocked in that case).
+pub fn protection_with_store_key(
+    store: &Store,
+    settings: &BackupSettings,
+    pass: Option<&SecretString>,
+    now: DateTime<Utc>,
+) -> Result<Protection> {
+    match protection_for(settings, pass)? {
+        Protection::Recipients(mut list) => {
+            let own = store_key(store, now)?.public;
+            if !list.contains(&own) {
+                list.push(own);
+            }
+            Ok(Protection::Recipients(list))
+        }
+        p => Ok(p),
+    }
+}

@@ -57,6 +57,12 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     Ok(b)
 }
 
+/// A key from raw bytes (fuzzing and tests; real keys come from `random_key`).
+#[doc(hidden)]
+pub fn key_from_bytes(bytes: [u8; 32]) -> Key {
+    Key(bytes)
+}
+
 pub fn random_key() -> Result<Key> {
     Ok(Key(random_bytes::<32>()?))
 }

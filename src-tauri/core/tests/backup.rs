@@ -320,3 +320,71 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A real full disk: a 64 KiB tmpfs. Needs root to mount; under CI (root) it must run.
+#[test]
+fn export_to_a_full_disk_fails_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mnt = tmp.path().join("tiny");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&mnt)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        assert!(std::env::var("CI").is_err(), "CI runs as root and must be able to mount a tmpfs");
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _guard = Unmount(mnt.clone());
+    let (_id, recipient, keyfile, _k) = keypair();
+    let prot = Protection::Recipients(vec![recipient]);
+    let small = filled_store(&tmp.path().join("small"), 1);
+    let file = mnt.join("backup.age");
+    backup::export(&small, &file, &prot, now()).unwrap();
+    let old = std::fs::read(&file).unwrap();
+    let big = filled_store(&tmp.path().join("big"), 400);
+    let err = backup::export(&big, &file, &prot, now()).unwrap_err();
+    assert_eq!(err.code(), "io", "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), old, "the old backup is intact");
+    let names: Vec<String> = std::fs::read_dir(&mnt).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, vec!["backup.age".to_string()], "no partial file left on the full disk");
+    assert!(backup::verify(&file, &Unlock::IdentityFile(keyfile)).is_ok());
+}
+
+#[test]
+fn successor_keys_and_the_store_key_both_open_snapshots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_id, successor, successor_key, _k) = keypair();
+    let store = filled_store(&tmp.path().join("a"), 2);
+    let usb = tmp.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let settings = backup::configure(&store, Some(&usb), 5, vec![successor.clone()]).unwrap();
+    let prot = backup::protection_with_store_key(&store, &settings, None, now()).unwrap();
+    match &prot {
+        Protection::Recipients(list) => assert_eq!(list.len(), 2, "successor + the store's own key"),
+        Protection::Passphrase(_) => panic!("recipients configured"),
+    }
+    backup::auto(&store, &usb, 5, &prot, now(), false).unwrap();
+    let snap = backup::snapshots(&usb).unwrap().pop().unwrap().1;
+    assert!(backup::verify(&snap, &Unlock::IdentityFile(successor_key)).is_ok());
+    let own = tmp.path().join("store-key.txt");
+    let public = backup::export_store_key(&store, &own, now()).unwrap();
+    assert_eq!(public, backup::store_key(&store, now()).unwrap().public, "stable key");
+    assert!(backup::verify(&snap, &Unlock::IdentityFile(own.clone())).is_ok());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&own).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(backup::export_store_key(&store, &own, now()).is_err(), "never overwrites a key file");
+    // Without recipients, the passphrase is used and the vault key is not needed.
+    let plain = backup::configure(&store, Some(&usb), 5, vec![]).unwrap();
+    assert!(matches!(backup::protection_with_store_key(&store, &plain, Some(&pass("p")), now()).unwrap(), Protection::Passphrase(_)));
+    assert!(backup::protection_with_store_key(&store, &plain, None, now()).is_err());
+}

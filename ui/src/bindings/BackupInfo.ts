@@ -11,4 +11,8 @@ newest: string | null, folder_available: boolean,
 /**
  * A sensible file name for a manual export.
  */
-suggested_file: string, };
+suggested_file: string, 
+/**
+ * This store's own age public key (backups for successors include it).
+ */
+store_public_key: string, };
