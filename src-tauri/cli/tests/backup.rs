@@ -235,3 +235,22 @@ fn store_key_export_opens_snapshots_made_for_a_successor() {
     let out = e.run(&["backup", "verify", s(&snap)], None);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn ssh_key_recipients_work_too() {
+    let e = Env::new();
+    let key = e.p("id_ed25519");
+    let mut c = Command::new("ssh-keygen");
+    c.args(["-q", "-t", "ed25519", "-N", "", "-C", "successor@example.jp", "-f", s(&key)]);
+    ok(&run(c, None));
+    let public = std::fs::read_to_string(e.p("id_ed25519.pub")).unwrap();
+    let file = e.p("ssh.age");
+    ok(&e.run(&["backup", "export", s(&file), "--recipient", public.trim()], None));
+    let out = e.run(&["backup", "verify", s(&file), "--identity", s(&key), "--json"], None);
+    let v: Value = serde_json::from_slice(&ok(&out).stdout).unwrap();
+    assert_eq!(v["counts"]["credentials"], 2);
+    let mut c = Command::new("age");
+    c.args(["-d", "-i", s(&key)]).arg(&file);
+    let out = run(c, None);
+    assert!(String::from_utf8_lossy(&ok(&out).stdout).contains("mail-pass"));
+}

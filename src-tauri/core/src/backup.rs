@@ -44,6 +44,20 @@ pub struct Document {
     pub checksums: BTreeMap<String, String>,
     #[serde(default)]
     pub credentials: Vec<Credential>,
+    /// Store settings (automatic backup folder, retention, recipients).
+    #[serde(default)]
+    pub settings: DocumentSettings,
+}
+
+/// The `settings` section of a backup document.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DocumentSettings {
+    #[serde(default)]
+    pub backup_dir: Option<String>,
+    #[serde(default)]
+    pub backup_keep: Option<u32>,
+    #[serde(default)]
+    pub backup_recipients: Vec<String>,
 }
 
 const README: &str = "Noren backup (format noren-backup v1). Everything is in plain text: keep this \
@@ -89,7 +103,10 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
     counts.insert("credentials".to_string(), credentials.len());
     let mut checksums = BTreeMap::new();
     checksums.insert("credentials".to_string(), checksum(&credentials)?);
+    let bs = load_settings(store)?;
+    let settings = DocumentSettings { backup_dir: bs.auto_dir, backup_keep: Some(bs.keep), backup_recipients: bs.recipients };
     Ok(Document {
+        settings,
         format: FORMAT.into(),
         version: VERSION,
         exported_at: now,
@@ -319,6 +336,11 @@ pub fn restore_with(path: &Path, unlock: &Unlock, into: &Path, new_pass: &Secret
         {
             let store = Store::init_with(&tmp, new_pass, kdf)?;
             store.put_many(&doc.credentials)?;
+            let s = &doc.settings;
+            if s.backup_dir.is_some() || s.backup_keep.is_some() || !s.backup_recipients.is_empty() {
+                let keep = s.backup_keep.unwrap_or_else(default_keep).clamp(1, 365);
+                configure(&store, s.backup_dir.as_deref().map(Path::new), keep, s.backup_recipients.clone())?;
+            }
             store.flush()?;
         }
         let _ = fs::remove_file(tmp.join("noren.lock"));

@@ -70,6 +70,7 @@ fn export_restore_export_gives_the_same_document() {
     let tmp = tempfile::tempdir().unwrap();
     let (_id, recipient, keyfile, _k) = keypair();
     let store = filled_store(&tmp.path().join("a"), 12);
+    backup::configure(&store, Some(Path::new("/media/usb/noren")), 9, vec![]).unwrap();
     let file = tmp.path().join("b.age");
     let r = backup::export(&store, &file, &Protection::Recipients(vec![recipient.clone()]), now()).unwrap();
     assert_eq!(r.counts["credentials"], 12);
@@ -85,6 +86,8 @@ fn export_restore_export_gives_the_same_document() {
     let restored = Store::open(&into, &pass("new store passphrase")).unwrap();
     let c: Vec<Credential> = restored.all().unwrap();
     assert_eq!(c.len(), 12);
+    let settings = backup::load_settings(&restored).unwrap();
+    assert_eq!((settings.auto_dir.as_deref(), settings.keep), (Some("/media/usb/noren"), 9), "settings restored");
     let again = tmp.path().join("c.age");
     backup::export(&restored, &again, &Protection::Recipients(vec![recipient]), now() + Duration::hours(5)).unwrap();
     let second = backup::decrypt_from(std::fs::File::open(&again).unwrap(), &unlock).unwrap();
