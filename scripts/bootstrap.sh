@@ -21,9 +21,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "error: cargo not found; install Rust from https://rustup.rs first" >&2
-  exit 1
+  # Debian's packaged cargo is too old for these crates: use rustup's stable.
+  echo "==> installing Rust (rustup, stable toolchain)"
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component clippy,rustfmt
+  export PATH="$HOME/.cargo/bin:$PATH"
 fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "==> apt: installing nodejs and npm"
