@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/bootstrap.sh
+# A Rust installed by bootstrap lives in ~/.cargo/bin.
+[ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 echo "==> ui: type check, unit tests, build"
 npm --prefix ui run check
