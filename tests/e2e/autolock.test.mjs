@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver, Keys } from "./webdriver.mjs";
+import { firstRun } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
@@ -15,12 +16,7 @@ test("auto-lock after 1 idle minute", async () => {
   rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
   const d = await new Driver().start(APP);
   try {
-    await d.wait("[data-testid=setup-form]");
-    await d.type("[data-testid=setup-pass]", PASS);
-    await d.type("[data-testid=setup-again]", PASS);
-    await d.click("[data-testid=setup-understood]");
-    await d.click("[data-testid=setup-create]");
-    await d.wait("[data-nav=settings]", 30_000);
+    await firstRun(d, PASS);
     await d.click("[data-nav=settings]");
     await d.type("[data-testid=s-minutes]", "1");
     await d.chord(Keys.ENTER);

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, rmSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver, Keys } from "./webdriver.mjs";
+import { firstRun } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
@@ -23,12 +24,7 @@ test("automatic backup folder, back up now, verify, restore into a new vault", a
 
   const d = await new Driver().start(APP);
   try {
-    await d.wait("[data-testid=setup-form]");
-    await d.type("[data-testid=setup-pass]", PASS);
-    await d.type("[data-testid=setup-again]", PASS);
-    await d.click("[data-testid=setup-understood]");
-    await d.click("[data-testid=setup-create]");
-    await d.wait("[data-nav=credentials]", 30_000);
+    await firstRun(d, PASS);
     await d.click("[data-nav=credentials]");
     await d.click("[data-testid=cred-add]");
     await d.type("[data-testid=f-name]", "ホットペッパー 掲載");

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -263,16 +265,12 @@ fn automatic_snapshots_daily_with_retention() {
     assert!(!backup::state(&backup::load_settings(&store).unwrap()).unwrap().available);
 }
 
-fn golden() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden")
-}
-
 #[test]
 fn golden_backup_v1_still_restores() {
     let tmp = tempfile::tempdir().unwrap();
-    let unlock = Unlock::IdentityFile(golden().join("backup-v1.key"));
+    let unlock = Unlock::IdentityFile(common::golden().join("backup-v1.key"));
     let into = tmp.path().join("restored");
-    let r = backup::restore_with(&golden().join("backup-v1.age"), &unlock, &into, &pass("restored passphrase"), FAST).unwrap();
+    let r = backup::restore_with(&common::golden().join("backup-v1.age"), &unlock, &into, &pass("restored passphrase"), FAST).unwrap();
     assert_eq!(r.version, 1);
     let s = Store::open(&into, &pass("restored passphrase")).unwrap();
     let all = credential::list(&s).unwrap();
@@ -290,16 +288,16 @@ fn write_golden_backup() {
     if std::env::var_os("NOREN_WRITE_GOLDEN").is_none() {
         return;
     }
-    let out = golden().join("backup-v1.age");
+    let out = common::golden().join("backup-v1.age");
     assert!(!out.exists(), "refusing to overwrite");
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("store");
-    copy_dir(&golden().join("store-v1"), &copy);
+    common::copy_dir(&common::golden().join("store-v1"), &copy);
     let s = Store::open(&copy, &pass("noren golden v1 パス")).unwrap();
     let id = age::x25519::Identity::generate();
     use age::secrecy::ExposeSecret;
     std::fs::write(
-        golden().join("backup-v1.key"),
+        common::golden().join("backup-v1.key"),
         format!("# test key for the golden backup; protects nothing real\n{}\n", id.to_string().expose_secret()),
     )
     .unwrap();
@@ -310,18 +308,6 @@ fn write_golden_backup() {
         Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap(),
     )
     .unwrap();
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 /// A real full disk: a 64 KiB tmpfs. Needs root to mount; under CI (root) it must run.

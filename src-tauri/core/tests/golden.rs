@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use chrono::{TimeZone, Utc};
 use noren_core::credential::{self, Category, Credential, CredentialInput};
@@ -12,28 +12,11 @@ use noren_core::{SecretString, Store};
 
 const PASS: &str = "noren golden v1 パス";
 
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/store-v1")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn golden_store_v1_still_opens() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
-    copy_dir(&golden_dir(), &dir);
+    common::copy_dir(&common::golden().join("store-v1"), &dir);
     let s = Store::open(&dir, &SecretString::new(PASS)).unwrap();
     let all = credential::list(&s).unwrap();
     assert_eq!(all.len(), 3);
@@ -57,7 +40,7 @@ fn write_golden_store() {
     if std::env::var_os("NOREN_WRITE_GOLDEN").is_none() {
         return;
     }
-    let dir = golden_dir();
+    let dir = common::golden().join("store-v1");
     assert!(!dir.exists(), "refusing to overwrite {}", dir.display());
     let t0 = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
     {
