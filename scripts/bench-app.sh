@@ -14,7 +14,8 @@ ls target/release/bundle/deb/*.deb >/dev/null 2>&1 && echo "deb: $(du -h target/
 # Build the store generator before HOME changes (rustup finds its toolchain via HOME).
 cargo build --release -q -p noren-core --example make_store
 make_store="${CARGO_TARGET_DIR:-$PWD/target}/release/examples/make_store"
-home=$(mktemp -d); trap 'rm -rf "$home" 2>/dev/null || true' EXIT
+home=$(mktemp -d)
+trap 'fusermount -uz "$home/.cache/doc" 2>/dev/null || umount -l "$home/.cache/doc" 2>/dev/null || true; rm -rf "$home" 2>/dev/null || true' EXIT
 export HOME="$home"; unset XDG_DATA_HOME XDG_CONFIG_HOME NOREN_STORE
 export NOREN_PASSPHRASE="bench passphrase $$" BENCH_PASS="bench passphrase $$"
 "$make_store" "$HOME/.local/share/noren" "$N"

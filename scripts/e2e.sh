@@ -11,7 +11,16 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 export NOREN_APP="$target_dir/debug/noren"
 if [ -n "${NOREN_SCREENSHOTS:-}" ]; then export NOREN_SCREENSHOTS="$(realpath -m "$NOREN_SCREENSHOTS")"; fi
 home=$(mktemp -d)
-trap 'rm -rf "$home"' EXIT
+# WebKit may start xdg-document-portal, which FUSE-mounts ~/.cache/doc in the
+# private HOME: unmount it before removing the HOME, and never let cleanup
+# change the tests' exit status.
+cleanup() {
+  local status=$?
+  fusermount -uz "$home/.cache/doc" 2>/dev/null || umount -l "$home/.cache/doc" 2>/dev/null || true
+  rm -rf "$home" 2>/dev/null || true
+  exit $status
+}
+trap cleanup EXIT
 export HOME="$home"
 unset XDG_DATA_HOME XDG_CONFIG_HOME NOREN_STORE
 
