@@ -10,6 +10,7 @@ pub mod generator;
 pub mod normalize;
 pub mod paths;
 pub mod reminders;
+pub mod rhythm;
 pub mod secret;
 pub mod session;
 pub mod store;
