@@ -224,7 +224,7 @@ pub const MAX_NOTES: usize = 64 * 1024;
 const MAX_TAGS: usize = 50;
 const MAX_FIELDS: usize = 100;
 
-fn check_text(field: &'static str, value: &str, max: usize, multiline: bool) -> Result<()> {
+pub(crate) fn check_text(field: &'static str, value: &str, max: usize, multiline: bool) -> Result<()> {
     let n = value.chars().count();
     if n > max {
         return Err(Error::invalid(field, format!("too long ({n} characters; at most {max})")));
@@ -235,7 +235,7 @@ fn check_text(field: &'static str, value: &str, max: usize, multiline: bool) -> 
     Ok(())
 }
 
-fn opt_text(field: &'static str, value: &str, max: usize) -> Result<Option<String>> {
+pub(crate) fn opt_text(field: &'static str, value: &str, max: usize) -> Result<Option<String>> {
     let v = value.trim();
     check_text(field, v, max, false)?;
     Ok(if v.is_empty() { None } else { Some(v.to_string()) })

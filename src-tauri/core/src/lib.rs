@@ -2,6 +2,7 @@
 //! No Tauri dependency; the desktop app and `noren-cli` are thin front ends.
 
 pub mod backup;
+pub mod calendar;
 pub mod credential;
 pub mod crypto;
 pub mod demo;

@@ -77,6 +77,9 @@ pub struct Inputs<'a> {
     pub credentials: &'a [Credential],
     /// Automatic snapshots, when a folder is configured.
     pub backup: Option<&'a crate::backup::BackupState>,
+    /// Posting channels and their posts (calendar compartment).
+    pub channels: &'a [crate::calendar::Channel],
+    pub posts: &'a [crate::calendar::Post],
 }
 
 /// A snapshot older than this is overdue.
@@ -175,8 +178,58 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
             });
         }
     }
+    posting_items(inputs, now, settings, &mut out);
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.due_at.cmp(&b.due_at)).then(a.key.cmp(&b.key)));
     out
+}
+
+/// Rounds days for a sentence: "3", "3.5", "14".
+pub fn days_text(d: f64) -> String {
+    let r = (d * 2.0).round() / 2.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, out: &mut Vec<DueItem>) {
+    use crate::calendar::{is_lapsed, view};
+    use crate::rhythm::Status;
+    for ch in inputs.channels {
+        let v = view(ch, inputs.posts, now, settings.timezone);
+        if is_lapsed(&v) {
+            let a = &v.assessment;
+            let serious = a.status == Status::Serious;
+            let usual = days_text(a.usual_days);
+            let silent = a.silence_days.floor();
+            out.push(DueItem {
+                key: format!("lapse:{}:{}", ch.id, if serious { "serious" } else { "lapsed" }),
+                kind: Kind::PostingLapse,
+                severity: if serious { Severity::Urgent } else { Severity::Warning },
+                due_at: a.lapse_at.unwrap_or(now),
+                title_ja: format!("「{}」の投稿が止まっています。普段は約{usual}日ごと、最後の投稿から{silent}日", ch.name),
+                title_en: format!("{} has gone quiet: usually every ~{usual} days, {silent} days since the last post", ch.name),
+                record: RecordRef { collection: "channels", id: ch.id.clone() },
+            });
+        }
+        if ch.paused {
+            continue;
+        }
+        for p in &v.missed {
+            let date = p.planned_for.map(|d| d.to_string()).unwrap_or_default();
+            let what = if p.title.is_empty() { p.note.lines().next().unwrap_or("").to_string() } else { p.title.clone() };
+            out.push(DueItem {
+                key: format!("planned:{}", p.id),
+                kind: Kind::PlannedPostMissed,
+                severity: Severity::Warning,
+                due_at: p.at + Duration::days(1),
+                title_ja: format!("予定の投稿がまだです: {} 「{what}」({date})", ch.name),
+                title_en: format!("Planned post not published yet: {} \"{what}\" ({date})", ch.name),
+                record: RecordRef { collection: "posts", id: p.id.clone() },
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -192,7 +245,7 @@ mod tests {
         use chrono::TimeZone;
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
         let st = |available, newest| crate::backup::BackupState { dir: "/media/usb".into(), available, newest };
-        let eval = |b: &crate::backup::BackupState| due_items(&Inputs { credentials: &[], backup: Some(b) }, now, &Settings::default());
+        let eval = |b: &crate::backup::BackupState| due_items(&Inputs { backup: Some(b), ..Default::default() }, now, &Settings::default());
         assert!(eval(&st(true, Some(now - Duration::days(6)))).is_empty());
         let late = eval(&st(true, Some(now - Duration::days(8))));
         assert_eq!(late.len(), 1);

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::calendar::{Channel, Post};
 use crate::credential::{self, Credential, CredentialInput, CredentialSummary, SearchIndex};
 use crate::error::{Error, Result};
 use crate::reminders::{self, DueItem, Inputs, Settings};
@@ -98,6 +99,12 @@ impl Session {
             Err(e) => return Err(e),
         };
         let backup = crate::backup::state(&crate::backup::load_settings(&self.store)?);
-        Ok(reminders::due_items(&Inputs { credentials: &creds, backup: backup.as_ref() }, now, settings))
+        let channels = self.store.all::<Channel>()?;
+        let posts = self.store.all::<Post>()?;
+        Ok(reminders::due_items(
+            &Inputs { credentials: &creds, backup: backup.as_ref(), channels: &channels, posts: &posts },
+            now,
+            settings,
+        ))
     }
 }
