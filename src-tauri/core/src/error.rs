@@ -31,6 +31,12 @@ pub enum Error {
     Corrupt(String),
     #[error("storage error: {0}")]
     Storage(String),
+    /// The network could not be reached or the server failed (feed sync, checks).
+    #[error("{0}")]
+    Network(String),
+    /// The address answered, but not with a feed.
+    #[error("{0}")]
+    NotAFeed(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -55,6 +61,8 @@ impl Error {
             Error::Tampered(_) => "tampered",
             Error::Corrupt(_) => "corrupt",
             Error::Storage(_) => "storage",
+            Error::Network(_) => "network",
+            Error::NotAFeed(_) => "not_a_feed",
             Error::Io { .. } => "io",
         }
     }

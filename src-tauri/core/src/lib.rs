@@ -7,6 +7,7 @@ pub mod credential;
 pub mod crypto;
 pub mod demo;
 pub mod error;
+pub mod feed;
 pub mod generator;
 pub mod normalize;
 pub mod paths;

@@ -1,0 +1,235 @@
+//! Feed sync against real feeds: a Hugo site built in the test from fixture
+//! posts and served on 127.0.0.1, plus broken servers (HTML, malformed XML,
+//! huge, slow, redirect loops, closed ports, HTTP errors).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use noren_core::calendar::{self, ChannelInput, ChannelKind, PostInput, PostSource};
+use noren_core::crypto::KdfParams;
+use noren_core::feed::{self, FetchOptions};
+use noren_core::{Error, SecretString, Store};
+
+const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    delay: StdDuration,
+}
+
+fn ok(body: Vec<u8>, ctype: &str) -> Resp {
+    Resp { status: 200, headers: vec![("Content-Type".into(), ctype.into())], body, delay: StdDuration::ZERO }
+}
+
+/// A one-thread-per-connection HTTP/1.1 server on 127.0.0.1; returns its base URL.
+fn serve(handler: impl Fn(&str) -> Resp + Send + Sync + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handler = Arc::new(handler);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let handler = handler.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                }
+                let r = handler(&path);
+                std::thread::sleep(r.delay);
+                let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", r.status, r.body.len());
+                for (k, v) in &r.headers {
+                    head.push_str(&format!("{k}: {v}\r\n"));
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&r.body);
+            });
+        }
+    });
+    base
+}
+
+fn store(dir: &Path) -> Store {
+    Store::init_with(&dir.join("s"), &SecretString::from("correct horse battery".to_string()), FAST).unwrap()
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// Builds a Hugo site with one post per (slug, date) into `dir/public`.
+fn hugo_site(dir: &Path, base: &str, posts: &[(&str, &str)]) -> PathBuf {
+    std::fs::create_dir_all(dir.join("content/posts")).unwrap();
+    std::fs::create_dir_all(dir.join("layouts")).unwrap();
+    std::fs::write(dir.join("hugo.toml"), format!("baseURL = \"{base}/\"\nlanguageCode = \"ja\"\ntitle = \"さくら整骨院ブログ\"\n"))
+        .unwrap();
+    std::fs::write(
+        dir.join("layouts/index.html"),
+        "<!DOCTYPE html><html><head>{{ with .OutputFormats.Get \"rss\" }}<link rel=\"alternate\" type=\"application/rss+xml\" href=\"{{ .Permalink }}\">{{ end }}</head><body>{{ .Site.Title }}</body></html>\n",
+    )
+    .unwrap();
+    for (slug, date) in posts {
+        std::fs::write(
+            dir.join(format!("content/posts/{slug}.md")),
+            format!("---\ntitle: \"{slug} のお知らせ\"\ndate: {date}\n---\n本文\n"),
+        )
+        .unwrap();
+    }
+    let out = Command::new("hugo")
+        .args(["--quiet", "--source"])
+        .arg(dir)
+        .args(["--destination"])
+        .arg(dir.join("public"))
+        .output()
+        .expect("hugo is needed for this test (scripts/bootstrap.sh installs it)");
+    assert!(out.status.success(), "hugo failed: {}", String::from_utf8_lossy(&out.stderr));
+    dir.join("public")
+}
+
+fn blog(st: &Store, feed_url: &str) -> String {
+    let input =
+        ChannelInput {
+            kind: Some(ChannelKind::Blog), name: Some("ブログ".into()), feed_url: Some(feed_url.into()), ..Default::default()
+        };
+    calendar::add_channel(st, &input, utc("2026-01-01T00:00:00Z")).unwrap().id
+}
+
+#[test]
+fn hugo_feed_syncs_once_per_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let public = Arc::new(std::sync::Mutex::new(PathBuf::new()));
+    let served = public.clone();
+    let base = serve(move |path| {
+        let root = served.lock().unwrap().clone();
+        let rel = path.trim_start_matches('/');
+        let file = if rel.is_empty() || rel.ends_with('/') { root.join(rel).join("index.html") } else { root.join(rel) };
+        match std::fs::read(&file) {
+            Ok(b) if file.extension().is_some_and(|e| e == "xml") => ok(b, "application/rss+xml"),
+            Ok(b) => ok(b, "text/html"),
+            Err(_) => Resp { status: 404, headers: vec![], body: b"not found".to_vec(), delay: StdDuration::ZERO },
+        }
+    });
+    let mut posts = vec![("p1", "2026-10-01T10:00:00+09:00"), ("p2", "2026-10-04T10:00:00+09:00"), ("p3", "2026-10-07T21:30:00+09:00")];
+    *public.lock().unwrap() = hugo_site(&site, &base, &posts);
+
+    let st = store(tmp.path());
+    let id = blog(&st, &format!("{base}/index.xml"));
+    let now = utc("2026-11-01T00:00:00Z");
+    let r = feed::sync(&st, &id, FetchOptions::default(), now).unwrap();
+    assert_eq!((r.items, r.new_items, r.skipped), (3, 3, 0));
+    let got = calendar::posts_of(&st, &id).unwrap();
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[2].at, utc("2026-10-07T12:30:00Z"));
+    assert_eq!(got[2].title, "p3 のお知らせ");
+    assert!(got.iter().all(|p| p.source == PostSource::Feed));
+    // The same feed again records nothing new.
+    let r = feed::sync(&st, &id, FetchOptions::default(), now).unwrap();
+    assert_eq!(r.new_items, 0);
+    assert_eq!(calendar::posts_of(&st, &id).unwrap().len(), 3);
+    // A manual "posted today" for p4, then the site publishes p4: adopted, not doubled.
+    calendar::log_post(&st, &id, &PostInput { at: Some(utc("2026-10-10T02:00:00Z")), ..Default::default() }, now).unwrap();
+    posts.push(("p4", "2026-10-10T10:00:00+09:00"));
+    posts.push(("p5", "2026-10-12T10:00:00+09:00"));
+    *public.lock().unwrap() = hugo_site(&site, &base, &posts);
+    let r = feed::sync(&st, &id, FetchOptions::default(), now).unwrap();
+    assert_eq!(r.new_items, 1);
+    let got = calendar::posts_of(&st, &id).unwrap();
+    assert_eq!(got.len(), 5);
+    let p4 = got.iter().find(|p| p.title == "p4 のお知らせ").unwrap();
+    assert_eq!(p4.source, PostSource::Manual);
+    assert!(p4.url.as_deref().unwrap().ends_with("/posts/p4/"));
+    let ch = calendar::resolve_channel(&st, &id).unwrap();
+    assert!(ch.last_sync.unwrap().ok);
+
+    // The site's home page instead of its feed: a clear error naming the feed address.
+    let page = store(&tmp.path().join("other"));
+    let html = blog(&page, &format!("{base}/"));
+    match feed::sync(&page, &html, FetchOptions::default(), now) {
+        Err(Error::NotAFeed(m)) => assert!(m.contains(&format!("{base}/index.xml")), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(page.count::<calendar::Post>().unwrap(), 0);
+    let ch = calendar::resolve_channel(&page, &html).unwrap();
+    let info = ch.last_sync.unwrap();
+    assert!(!info.ok);
+    assert_eq!(info.code.as_deref(), Some("not_a_feed"));
+}
+
+#[test]
+fn broken_servers_give_clear_errors_and_record_nothing() {
+    let big = {
+        let mut b = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>".to_vec();
+        while b.len() < 2 * 1024 * 1024 {
+            b.extend_from_slice(b"<item><title>x</title><guid>g</guid></item>");
+        }
+        b
+    };
+    let base = serve(move |path| {
+        match path {
+        "/malformed" => ok(b"<?xml version=\"1.0\"?><rss><channel><item><title>oops</channel>".to_vec(), "application/xml"),
+        "/huge" => ok(big.clone(), "application/rss+xml"),
+        "/slow" => Resp { delay: StdDuration::from_secs(4), ..ok(b"<rss/>".to_vec(), "application/rss+xml") },
+        "/loop" => Resp { status: 302, headers: vec![("Location".into(), "/loop".into())], body: vec![], delay: StdDuration::ZERO },
+        "/moved" => Resp { status: 301, headers: vec![("Location".into(), "/good".into())], body: vec![], delay: StdDuration::ZERO },
+        "/good" => ok(
+            b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><item><title>a</title><guid>a</guid><pubDate>Mon, 02 Nov 2026 10:00:00 +0900</pubDate></item></channel></rss>".to_vec(),
+            "application/rss+xml",
+        ),
+        _ => Resp { status: 500, headers: vec![], body: b"boom".to_vec(), delay: StdDuration::ZERO },
+    }
+    });
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let a = l.local_addr().unwrap();
+        drop(l);
+        format!("http://{a}/feed.xml")
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let st = store(tmp.path());
+    let now = utc("2026-11-03T00:00:00Z");
+    let opts = FetchOptions { timeout: StdDuration::from_secs(2), max_bytes: 1024 * 1024, max_redirects: 5 };
+    let cases: Vec<(String, &str, &str)> = vec![
+        (format!("{base}/malformed"), "not_a_feed", "not a readable"),
+        (format!("{base}/huge"), "network", "larger than"),
+        (format!("{base}/slow"), "network", "did not answer"),
+        (format!("{base}/loop"), "network", "redirect"),
+        (format!("{base}/error"), "network", "HTTP 500"),
+        (closed, "network", "could not connect"),
+    ];
+    for (i, (url, code, text)) in cases.iter().enumerate() {
+        let input =
+            ChannelInput { kind: Some(ChannelKind::Blog), name: Some(format!("c{i}")), feed_url: Some(url.clone()), ..Default::default() };
+        let id = calendar::add_channel(&st, &input, now).unwrap().id;
+        let err = feed::sync(&st, &id, opts, now).unwrap_err();
+        assert_eq!(err.code(), *code, "{url}: {err}");
+        assert!(err.to_string().contains(text), "{url}: {err}");
+    }
+    assert_eq!(st.count::<calendar::Post>().unwrap(), 0);
+    // A permanent redirect to a real feed is followed.
+    let input = ChannelInput {
+        kind: Some(ChannelKind::Blog),
+        name: Some("moved".into()),
+        feed_url: Some(format!("{base}/moved")),
+        ..Default::default()
+    };
+    let id = calendar::add_channel(&st, &input, now).unwrap().id;
+    assert_eq!(feed::sync(&st, &id, opts, now).unwrap().new_items, 1);
+}
