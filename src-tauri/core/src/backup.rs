@@ -18,10 +18,12 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
+use crate::calendar::{Channel, Post};
 use crate::credential::Credential;
 use crate::error::{Error, Result};
+use crate::notify::NotifySettings;
 use crate::secret::{with_secrets_exposed, SecretString};
-use crate::store::Store;
+use crate::store::{Record, Store};
 
 pub const FORMAT: &str = "noren-backup";
 pub const VERSION: u32 = 1;
@@ -44,6 +46,11 @@ pub struct Document {
     pub checksums: BTreeMap<String, String>,
     #[serde(default)]
     pub credentials: Vec<Credential>,
+    /// Posting channels and their posts (done and planned).
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    #[serde(default)]
+    pub posts: Vec<Post>,
     /// Store settings (automatic backup folder, retention, recipients).
     #[serde(default)]
     pub settings: DocumentSettings,
@@ -58,11 +65,14 @@ pub struct DocumentSettings {
     pub backup_keep: Option<u32>,
     #[serde(default)]
     pub backup_recipients: Vec<String>,
+    /// Notification preferences (quiet hours, feed sync interval).
+    #[serde(default)]
+    pub notify: Option<NotifySettings>,
 }
 
 const README: &str = "Noren backup (format noren-backup v1). Everything is in plain text: keep this \
 decrypted file safe and delete it when done. 'credentials' lists every login with its password \
-and password history. Times are UTC (RFC 3339). See docs/backup-format.md.";
+and password history; 'channels' and 'posts' are the posting calendar. Times are UTC (RFC 3339). See docs/backup-format.md.";
 
 /// How the backup is (or was) encrypted.
 pub enum Protection {
@@ -97,14 +107,18 @@ fn checksum<T: Serialize>(items: &T) -> Result<String> {
 
 /// Collects every collection of the store into a document.
 pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
-    let mut credentials = store.all::<Credential>()?;
-    credentials.sort_by(|a, b| a.id.cmp(&b.id));
     let mut counts = BTreeMap::new();
-    counts.insert("credentials".to_string(), credentials.len());
     let mut checksums = BTreeMap::new();
-    checksums.insert("credentials".to_string(), checksum(&credentials)?);
+    let credentials = collect::<Credential>(store, &mut counts, &mut checksums)?;
+    let channels = collect::<Channel>(store, &mut counts, &mut checksums)?;
+    let posts = collect::<Post>(store, &mut counts, &mut checksums)?;
     let bs = load_settings(store)?;
-    let settings = DocumentSettings { backup_dir: bs.auto_dir, backup_keep: Some(bs.keep), backup_recipients: bs.recipients };
+    let settings = DocumentSettings {
+        backup_dir: bs.auto_dir,
+        backup_keep: Some(bs.keep),
+        backup_recipients: bs.recipients,
+        notify: Some(crate::notify::load_settings(store)?),
+    };
     Ok(Document {
         settings,
         format: FORMAT.into(),
@@ -115,7 +129,39 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
         counts,
         checksums,
         credentials,
+        channels,
+        posts,
     })
+}
+
+/// Every record of one collection, sorted by id, with its count and checksum.
+fn collect<T: Record>(store: &Store, counts: &mut BTreeMap<String, usize>, sums: &mut BTreeMap<String, String>) -> Result<Vec<T>> {
+    let mut v = store.all::<T>()?;
+    v.sort_by(|a, b| a.id().cmp(b.id()));
+    counts.insert(T::TREE.to_string(), v.len());
+    sums.insert(T::TREE.to_string(), checksum(&v)?);
+    Ok(v)
+}
+
+/// Checks a collection against the document's count and checksum, and its ids.
+fn check_collection<T: Record>(doc_counts: &BTreeMap<String, usize>, sums: &BTreeMap<String, String>, items: &[T]) -> Result<()> {
+    let name = T::TREE;
+    let claimed = doc_counts.get(name).copied().unwrap_or(items.len());
+    if claimed != items.len() {
+        return Err(Error::Corrupt(format!("backup says {claimed} {name} but holds {}", items.len())));
+    }
+    if let Some(want) = sums.get(name) {
+        if *want != checksum(&items)? {
+            return Err(Error::Corrupt(format!("{name} checksum does not match")));
+        }
+    }
+    let mut ids = std::collections::HashSet::new();
+    for c in items {
+        if c.id().is_empty() || c.id().len() > 64 || !ids.insert(c.id()) {
+            return Err(Error::Corrupt(format!("{} id {:?} is empty, too long or repeated", T::WHAT, c.id())));
+        }
+    }
+    Ok(())
 }
 
 /// The document as pretty UTF-8 JSON (the plaintext of a backup).
@@ -135,20 +181,10 @@ pub fn from_json(bytes: &[u8]) -> Result<Document> {
     if doc.version > VERSION {
         return Err(Error::UnsupportedFormat { found: doc.version, supported: VERSION });
     }
-    let claimed = doc.counts.get("credentials").copied().unwrap_or(doc.credentials.len());
-    if claimed != doc.credentials.len() {
-        return Err(Error::Corrupt(format!("backup says {claimed} credentials but holds {}", doc.credentials.len())));
-    }
-    if let Some(want) = doc.checksums.get("credentials") {
-        if *want != checksum(&doc.credentials)? {
-            return Err(Error::Corrupt("credentials checksum does not match".into()));
-        }
-    }
-    let mut ids = std::collections::HashSet::new();
+    check_collection(&doc.counts, &doc.checksums, &doc.credentials)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.channels)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.posts)?;
     for c in &doc.credentials {
-        if c.id.is_empty() || c.id.len() > 64 || !ids.insert(c.id.as_str()) {
-            return Err(Error::Corrupt(format!("credential id {:?} is empty, too long or repeated", c.id)));
-        }
         if c.name.trim().is_empty() {
             return Err(Error::Corrupt(format!("credential {} has no name", c.id)));
         }
@@ -336,7 +372,12 @@ pub fn restore_with(path: &Path, unlock: &Unlock, into: &Path, new_pass: &Secret
         {
             let store = Store::init_with(&tmp, new_pass, kdf)?;
             store.put_many(&doc.credentials)?;
+            store.put_many(&doc.channels)?;
+            store.put_many(&doc.posts)?;
             let s = &doc.settings;
+            if let Some(n) = &s.notify {
+                crate::notify::save_settings(&store, n)?;
+            }
             if s.backup_dir.is_some() || s.backup_keep.is_some() || !s.backup_recipients.is_empty() {
                 let keep = s.backup_keep.unwrap_or_else(default_keep).clamp(1, 365);
                 configure(&store, s.backup_dir.as_deref().map(Path::new), keep, s.backup_recipients.clone())?;

@@ -714,7 +714,7 @@ mod tests {
             status: PostStatus::Planned,
             at: now,
             planned_for: NaiveDate::from_ymd_opt(2026, 12, 1),
-            title: "年末年始の営業時間のお知らせ、ご予約について; 詳しくはこちら".repeat(2),
+            title: "年末年始の営業時間のお知らせ, ご予約について; 詳しくはこちら".repeat(2),
             url: None,
             note: "1行目\n2行目".into(),
             guid: None,

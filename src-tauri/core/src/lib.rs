@@ -10,6 +10,7 @@ pub mod error;
 pub mod feed;
 pub mod generator;
 pub mod normalize;
+pub mod notify;
 pub mod paths;
 pub mod reminders;
 pub mod rhythm;

@@ -48,6 +48,26 @@ fn filled_store(dir: &Path, n: usize) -> Store {
         .unwrap();
         credential::rotate(&s, &c.id, pass(&format!("二代目-pw-{i}")), now() + Duration::days(1)).unwrap();
     }
+    use noren_core::calendar::{self, ChannelInput, ChannelKind, PostInput};
+    let ch = ChannelInput {
+        kind: Some(ChannelKind::Instagram),
+        name: Some("インスタ".into()),
+        rhythm: Some("週2回".into()),
+        ..Default::default()
+    };
+    let ch = calendar::add_channel(&s, &ch, now()).unwrap();
+    for d in 1..4 {
+        let at = Some(now() - Duration::days(d));
+        calendar::log_post(&s, &ch.id, &PostInput { at, title: Some(format!("投稿{d}")), ..Default::default() }, now()).unwrap();
+    }
+    let plan = PostInput {
+        planned_for: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+        title: Some("冬メニュー".into()),
+        ..Default::default()
+    };
+    calendar::plan_post(&s, &ch.id, &plan, chrono_tz::Asia::Tokyo, now()).unwrap();
+    let quiet = noren_core::notify::NotifySettings { quiet_start: "22:00".into(), ..Default::default() };
+    noren_core::notify::save_settings(&s, &quiet).unwrap();
     s
 }
 
@@ -90,6 +110,10 @@ fn export_restore_export_gives_the_same_document() {
     assert_eq!(c.len(), 12);
     let settings = backup::load_settings(&restored).unwrap();
     assert_eq!((settings.auto_dir.as_deref(), settings.keep), (Some("/media/usb/noren"), 9), "settings restored");
+    assert_eq!(restored.count::<noren_core::calendar::Channel>().unwrap(), 1, "channels restored");
+    assert_eq!(restored.count::<noren_core::calendar::Post>().unwrap(), 4, "posts restored");
+    assert_eq!(noren_core::notify::load_settings(&restored).unwrap().quiet_start, "22:00");
+    assert_eq!((r.counts["channels"], r.counts["posts"]), (1, 4));
     let again = tmp.path().join("c.age");
     backup::export(&restored, &again, &Protection::Recipients(vec![recipient]), now() + Duration::hours(5)).unwrap();
     let second = backup::decrypt_from(std::fs::File::open(&again).unwrap(), &unlock).unwrap();
