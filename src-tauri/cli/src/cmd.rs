@@ -8,11 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use noren_core::backup::{self, Protection, Unlock};
 use noren_core::credential::{self, Category, CredentialDetail, CredentialInput, CredentialSummary, SearchIndex};
 use noren_core::generator::{self, GeneratorSpec};
-use noren_core::reminders::Settings;
 use noren_core::session::Session;
 use noren_core::{paths, Error, SecretString, Store};
 use serde_json::json;
 
+use crate::calendar_cmd::{self, CalendarCmd, ChannelCmd, FeedCmd, NotifyCmd, PostCmd, TimerCmd};
 use crate::io::{self, CliError, CliResult};
 
 #[derive(Parser)]
@@ -44,12 +44,34 @@ pub enum Cmd {
     /// Encrypted backups (standard age files).
     #[command(subcommand)]
     Backup(BackupCmd),
-    /// Evaluate reminders; exit 10 when anything is due.
+    /// Evaluate reminders; exit 10 when anything is due. With only
+    /// $NOREN_CALENDAR_KEY_FILE (no passphrase), calendar reminders only.
     Check {
         /// Evaluate as of this instant (RFC 3339, e.g. 2026-12-01T09:00:00+09:00).
         #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
         now: Option<DateTime<Utc>>,
+        /// Show desktop notifications for items not yet shown today (quiet hours and snoozes apply).
+        #[arg(long)]
+        notify: bool,
     },
+    /// Blog and SNS channels whose posting rhythm Noren watches.
+    #[command(subcommand)]
+    Channel(ChannelCmd),
+    /// Posts of a channel: log ("投稿した"), plan, list.
+    #[command(subcommand)]
+    Post(PostCmd),
+    /// Read channels' RSS/Atom feeds into their posting history.
+    #[command(subcommand)]
+    Feed(FeedCmd),
+    /// Export the posting calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// Desktop notification settings and snoozes.
+    #[command(subcommand)]
+    Notify(NotifyCmd),
+    /// A systemd user timer that notifies while the app is closed.
+    #[command(subcommand)]
+    Timer(TimerCmd),
 }
 
 #[derive(Subcommand)]
@@ -230,7 +252,7 @@ pub struct CredFields {
     pub fields: Vec<String>,
 }
 
-fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| format!("{s:?} is not an RFC 3339 time (e.g. 2026-12-01T09:00:00+09:00)"))
@@ -494,12 +516,15 @@ pub fn run(cli: Cli) -> CliResult<u8> {
             }
         }
         Cmd::Backup(b) => return backup(cli.store, json_out, b, now),
-        Cmd::Check { now: at } => {
-            let store = open_store(&cli.store)?;
+        Cmd::Check { now: at, notify } => {
+            let store = calendar_cmd::open_calendar_store(&cli.store)?;
             let at = at.unwrap_or(now);
-            let items = Session::new(store).due_items(at, &Settings::default())?;
+            let settings = calendar_cmd::settings()?;
+            let mut session = Session::new(store);
+            let items = session.due_items(at, &settings)?;
+            let shown = if notify { calendar_cmd::notify_items(session.store(), &items, at, &settings)? } else { 0 };
             if json_out {
-                io::print_json(&json!({ "now": at, "items": items }))?;
+                io::print_json(&json!({ "now": at, "items": items, "notified": shown }))?;
             } else if items.is_empty() {
                 println!("nothing due");
             } else {
@@ -510,6 +535,12 @@ pub fn run(cli: Cli) -> CliResult<u8> {
             return Ok(if items.is_empty() { 0 } else { 10 });
         }
         Cmd::Cred(c) => return cred(cli.store, json_out, *c, now),
+        Cmd::Channel(c) => return calendar_cmd::channel(cli.store, json_out, c, now),
+        Cmd::Post(c) => return calendar_cmd::post(cli.store, json_out, c, now),
+        Cmd::Feed(c) => return calendar_cmd::feed_cmd(cli.store, json_out, c, now),
+        Cmd::Calendar(c) => return calendar_cmd::calendar_cmd(cli.store, c, now),
+        Cmd::Notify(c) => return calendar_cmd::notify_cmd(cli.store, json_out, c, now),
+        Cmd::Timer(c) => return calendar_cmd::timer_cmd(cli.store, json_out, c),
     }
     Ok(0)
 }

@@ -4,6 +4,7 @@
 //! one `error:` line on stderr; exit 1 error, 2 usage, 3 wrong passphrase,
 //! 4 store in use, 10 when `check` finds something due.
 
+mod calendar_cmd;
 mod cmd;
 mod io;
 

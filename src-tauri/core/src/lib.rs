@@ -17,6 +17,7 @@ pub mod rhythm;
 pub mod secret;
 pub mod session;
 pub mod store;
+pub mod timer;
 pub mod totp;
 
 pub use error::{Error, Result};

@@ -97,6 +97,55 @@ impl LockedStore {
     }
 }
 
+const CALENDAR_KEY_MAGIC: &str = "noren-calendar-key v1";
+
+impl LockedStore {
+    /// Opens only the calendar compartment with a key file written by
+    /// [`Store::export_calendar_key`] (unattended reminders: the vault stays locked).
+    pub fn unlock_calendar(self, key_file: &Path) -> Result<Store> {
+        let bad = || Error::invalid("calendar_key", format!("{} is not a Noren calendar key file", key_file.display()));
+        let text = Zeroizing::new(fs::read_to_string(key_file).map_err(|e| Error::io(format!("cannot read {}", key_file.display()), e))?);
+        let mut lines = text.lines();
+        if lines.next() != Some(CALENDAR_KEY_MAGIC) {
+            return Err(bad());
+        }
+        let store_id = lines.next().and_then(|l| l.strip_prefix("store ")).ok_or_else(bad)?;
+        if store_id != store_fingerprint(&self.header) {
+            return Err(Error::invalid(
+                "calendar_key",
+                "the calendar key file belongs to another store (install the reminder timer again)",
+            ));
+        }
+        let raw = Zeroizing::new(BASE64.decode(lines.next().ok_or_else(bad)?.trim().as_bytes()).map_err(|_| bad())?);
+        let bytes: [u8; 32] = raw.as_slice().try_into().map_err(|_| bad())?;
+        let calendar = crypto::key_from_bytes(bytes);
+        let db = open_sled(&self.dir)?;
+        let store = Store { dir: self.dir, db, header: self.header, vault: None, calendar: Some(calendar), _lock: self.lock };
+        // Prove the key on a stored record when there is one.
+        for tree in ["channels", "posts", "reminder_state"] {
+            if let Some((k, v)) = store.db.open_tree(tree)?.first()? {
+                let id = std::str::from_utf8(&k).map_err(|_| Error::Corrupt("non-text record id".into()))?.to_string();
+                let key = store.key_for(Compartment::Calendar)?;
+                if crypto::open(key, &aad(tree, &id), &v).is_err() {
+                    return Err(Error::invalid(
+                        "calendar_key",
+                        "the calendar key does not open this store (install the reminder timer again)",
+                    ));
+                }
+                break;
+            }
+        }
+        Ok(store)
+    }
+}
+
+/// A short public identifier of a store (from its salt), to match key files to stores.
+fn store_fingerprint(header: &Header) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(format!("noren/1/store-id/{}/{}", header.salt, header.created_at.to_rfc3339()).as_bytes());
+    d.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 fn derive_header_kek(header: &Header, pass: &SecretString) -> Result<Key> {
     let salt = unb64(&header.salt, "salt")?;
     crypto::derive_kek(pass, &salt, header.kdf)
@@ -315,6 +364,34 @@ impl Store {
 
     fn write_header(&self) -> Result<()> {
         write_header_file(&self.dir, &self.header)
+    }
+
+    /// Writes the calendar key to `path` (mode 0600, atomically) so that an
+    /// unattended `noren-cli check` can evaluate reminders without the
+    /// passphrase. It opens channels, posts and reminder state only, never the vault.
+    pub fn export_calendar_key(&self, path: &Path) -> Result<()> {
+        let key = self.key_for(Compartment::Calendar)?;
+        let encoded = Zeroizing::new(BASE64.encode(&key.0));
+        let text = Zeroizing::new(format!("{CALENDAR_KEY_MAGIC}\nstore {}\n{}\n", store_fingerprint(&self.header), encoded.as_str()));
+        let dir = path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        let tmp = path.with_extension("tmp");
+        let io = |what: &str, e| Error::io(format!("cannot {what} {}", tmp.display()), e);
+        {
+            use std::io::Write;
+            let mut opts = fs::OpenOptions::new();
+            opts.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut f = opts.open(&tmp).map_err(|e| io("create", e))?;
+            f.write_all(text.as_bytes()).map_err(|e| io("write", e))?;
+            f.sync_all().map_err(|e| io("sync", e))?;
+        }
+        fs::rename(&tmp, path).map_err(|e| io("rename", e))?;
+        Ok(())
     }
 
     /// Makes every earlier write durable (fsync).
