@@ -29,7 +29,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   driver=$!
   for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.2; done
   status=0
-  node --test --test-concurrency=1 tests/e2e/ || status=$?
+  node --test --test-concurrency=1 ${NOREN_E2E_ONLY:-tests/e2e/} || status=$?
   kill $driver 2>/dev/null || true
   if [ $status -ne 0 ]; then echo "--- tauri-driver log"; tail -n 40 "$HOME/tauri-driver.log"; fi
   exit $status

@@ -110,7 +110,43 @@ impl AppCore {
         let name = real_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "noren".into());
         let demo_dir = real_dir.with_file_name(format!("{name}-demo"));
         let settings = settings::load(&settings_path);
-        AppCore { real_dir, demo_dir, settings_path, settings, demo: false, session: None, pass: None, last_activity: Instant::now() }
+        let mut core =
+            AppCore { real_dir, demo_dir, settings_path, settings, demo: false, session: None, pass: None, last_activity: Instant::now() };
+        core.open_calendar_with_key_file();
+        core
+    }
+
+    /// The directory the timer's units and key file live under ($XDG_CONFIG_HOME).
+    pub(crate) fn config_home(&self) -> PathBuf {
+        self.settings_path.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir)
+    }
+
+    /// With the reminder timer installed, its calendar key opens the calendar
+    /// compartment at start-up: reminders fire before anyone unlocks the vault.
+    fn open_calendar_with_key_file(&mut self) {
+        let key = noren_core::timer::status(&self.config_home(), false).key_path;
+        if !key.exists() || !Store::exists(self.dir()) {
+            return;
+        }
+        match Store::open_locked(self.dir()).and_then(|l| l.unlock_calendar(&key)) {
+            Ok(store) => self.session = Some(Session::new(store)),
+            Err(e) => eprintln!("noren: calendar key not used: {}", e.code()),
+        }
+    }
+
+    /// The store while the vault is unlocked (every screen needs that).
+    pub(crate) fn store_unlocked(&mut self) -> IpcResult<&Store> {
+        Ok(self.session()?.store())
+    }
+
+    /// The open store even while the vault is locked (reminders, notifications).
+    pub(crate) fn store_any(&self) -> Option<&Store> {
+        self.session.as_ref().map(Session::store)
+    }
+
+    /// After a calendar change: the same automatic snapshot as after any change.
+    pub(crate) fn changed(&mut self) {
+        self.after_change();
     }
 
     fn dir(&self) -> &Path {
@@ -405,8 +441,12 @@ impl AppCore {
 
     /// Due items for the dashboard (calendar kinds even while locked).
     pub fn due(&mut self) -> IpcResult<Vec<DueItem>> {
+        self.due_at(Utc::now())
+    }
+
+    pub fn due_at(&mut self, now: chrono::DateTime<Utc>) -> IpcResult<Vec<DueItem>> {
         match &mut self.session {
-            Some(s) => Ok(s.due_items(Utc::now(), &Settings::default())?),
+            Some(s) => Ok(s.due_items(now, &Settings::default())?),
             None => Ok(Vec::new()),
         }
     }

@@ -1,6 +1,7 @@
 //! The Noren desktop shell. It only wires: every decision lives in
 //! `noren_core` (domain) and `core.rs` (app state machine).
 
+pub mod calendar;
 mod clipboard;
 pub mod core;
 pub mod settings;
@@ -19,10 +20,195 @@ use tauri::{AppHandle, Emitter, Manager, State, WindowEvent};
 use crate::core::{AppCore, AppStatus, BackupInfo, CategoryInfo, Generated, IpcError, IpcResult};
 use crate::settings::AppSettings;
 use noren_core::backup::{AutoReport, Report};
+use noren_core::calendar::{Channel, ChannelInput, ChannelView, Post, PostInput};
+use noren_core::notify::NotifySettings;
+use noren_core::timer::TimerStatus;
 
 struct App {
     core: Mutex<AppCore>,
     clipboard: clipboard::Clipboard,
+    /// Wakes the reminder thread after a change.
+    wake: Mutex<std::sync::mpsc::Sender<()>>,
+}
+
+fn wake(app: &State<'_, App>) {
+    if let Ok(tx) = app.wake.lock() {
+        let _ = tx.send(());
+    }
+}
+
+/// Runs `f` and wakes the reminder thread (a change may raise or clear items).
+fn changing<T>(app: &State<'_, App>, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> IpcResult<T> {
+    let r = with(app, f);
+    wake(app);
+    r
+}
+
+#[tauri::command]
+fn cal_overview(app: State<'_, App>) -> IpcResult<Vec<ChannelView>> {
+    with(&app, calendar::overview)
+}
+
+#[tauri::command]
+fn cal_channel_add(app: State<'_, App>, input: ChannelInput) -> IpcResult<Channel> {
+    changing(&app, |c| calendar::channel_add(c, &input))
+}
+
+#[tauri::command]
+fn cal_channel_update(app: State<'_, App>, id: String, input: ChannelInput) -> IpcResult<Channel> {
+    changing(&app, |c| calendar::channel_update(c, &id, &input))
+}
+
+#[tauri::command]
+fn cal_channel_delete(app: State<'_, App>, id: String) -> IpcResult<usize> {
+    changing(&app, |c| calendar::channel_delete(c, &id))
+}
+
+#[tauri::command]
+fn cal_posts(app: State<'_, App>, channel_id: String) -> IpcResult<Vec<Post>> {
+    with(&app, |c| calendar::posts(c, &channel_id))
+}
+
+#[tauri::command]
+fn cal_posts_between(app: State<'_, App>, from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> IpcResult<Vec<Post>> {
+    with(&app, |c| calendar::posts_between(c, from, to))
+}
+
+#[tauri::command]
+fn cal_post_log(app: State<'_, App>, channel_id: String, input: PostInput) -> IpcResult<Post> {
+    changing(&app, |c| calendar::post_log(c, &channel_id, &input))
+}
+
+#[tauri::command]
+fn cal_post_plan(app: State<'_, App>, channel_id: String, input: PostInput) -> IpcResult<Post> {
+    changing(&app, |c| calendar::post_plan(c, &channel_id, &input))
+}
+
+#[tauri::command]
+fn cal_post_done(app: State<'_, App>, id: String) -> IpcResult<Post> {
+    changing(&app, |c| calendar::post_done(c, &id))
+}
+
+#[tauri::command]
+fn cal_post_update(app: State<'_, App>, id: String, input: PostInput) -> IpcResult<Post> {
+    changing(&app, |c| calendar::post_update(c, &id, &input))
+}
+
+#[tauri::command]
+fn cal_post_delete(app: State<'_, App>, id: String) -> IpcResult<Post> {
+    changing(&app, |c| calendar::post_delete(c, &id))
+}
+
+#[tauri::command]
+fn cal_ics_export(app: State<'_, App>, file: String) -> IpcResult<String> {
+    with(&app, |c| calendar::ics_export(c, &file))
+}
+
+#[tauri::command]
+fn cal_ics_suggested() -> String {
+    calendar::suggested_ics_path()
+}
+
+/// Fetches feeds without holding the state lock, then records them.
+#[tauri::command]
+async fn cal_feed_sync(handle: AppHandle, channel_id: Option<String>) -> IpcResult<Vec<calendar::SyncOutcome>> {
+    let app = handle.state::<App>();
+    let targets = with(&app, |c| calendar::feed_targets(c, channel_id.as_deref(), false))?;
+    let out = sync_targets(&handle, targets);
+    wake(&app);
+    Ok(out)
+}
+
+fn sync_targets(handle: &AppHandle, targets: Vec<(String, String)>) -> Vec<calendar::SyncOutcome> {
+    let app = handle.state::<App>();
+    let mut out = Vec::new();
+    for (id, url) in targets {
+        let fetched = calendar::fetch(&url);
+        match app.core.lock() {
+            Ok(mut c) => out.push(calendar::feed_apply(&mut c, &id, fetched)),
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+#[tauri::command]
+fn notify_settings(app: State<'_, App>) -> IpcResult<NotifySettings> {
+    with(&app, calendar::notify_settings)
+}
+
+#[tauri::command]
+fn notify_save_settings(app: State<'_, App>, settings: NotifySettings) -> IpcResult<NotifySettings> {
+    changing(&app, |c| calendar::save_notify_settings(c, &settings))
+}
+
+#[tauri::command]
+fn notify_snooze(app: State<'_, App>, key: String, days: i64) -> IpcResult<chrono::DateTime<chrono::Utc>> {
+    with(&app, |c| calendar::snooze(c, &key, days))
+}
+
+#[tauri::command]
+fn timer_status(app: State<'_, App>) -> IpcResult<TimerStatus> {
+    with(&app, calendar::timer_status)
+}
+
+#[tauri::command]
+fn timer_install(app: State<'_, App>) -> IpcResult<TimerStatus> {
+    with(&app, calendar::timer_install)
+}
+
+#[tauri::command]
+fn timer_remove(app: State<'_, App>) -> IpcResult<TimerStatus> {
+    with(&app, calendar::timer_remove)
+}
+
+/// What a clicked notification asks the window to open.
+#[derive(Clone, serde::Serialize)]
+struct OpenItem {
+    collection: String,
+    id: String,
+}
+
+/// Evaluates reminders every minute and after each change, shows the new ones
+/// as desktop notifications (even while the vault is locked), and syncs feeds
+/// on their schedule.
+fn reminder_loop(handle: AppHandle, rx: std::sync::mpsc::Receiver<()>) {
+    let mut last_sync: Option<Instant> = None;
+    loop {
+        let _ = rx.recv_timeout(Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(300)); // coalesce bursts of changes
+        while rx.try_recv().is_ok() {}
+        let app = handle.state::<App>();
+        let hours = app.core.lock().map(|c| calendar::sync_hours(&c)).unwrap_or(0);
+        if hours > 0 && last_sync.is_none_or(|t| t.elapsed() >= Duration::from_secs(u64::from(hours) * 3600)) {
+            last_sync = Some(Instant::now());
+            let targets = app.core.lock().ok().and_then(|mut c| calendar::feed_targets(&mut c, None, true).ok()).unwrap_or_default();
+            if !targets.is_empty() {
+                sync_targets(&handle, targets);
+            }
+        }
+        let (items, lang) = match app.core.lock() {
+            Ok(mut c) => (calendar::to_notify(&mut c, chrono::Utc::now()), c.settings().language.clone()),
+            Err(_) => return,
+        };
+        if !items.is_empty() {
+            let _ = handle.emit("noren://due-changed", ());
+        }
+        for item in items {
+            let h = handle.clone();
+            let lang = noren_core::notify::Lang::from_tag(&lang);
+            std::thread::spawn(move || {
+                let record = item.record.clone();
+                let click = move |_key: &str| {
+                    show_window(&h);
+                    let _ = h.emit("noren://open", OpenItem { collection: record.collection.to_string(), id: record.id.clone() });
+                };
+                if let Err(e) = noren_core::notify::show(&item, lang, Some(&click)) {
+                    eprintln!("noren: {e}");
+                }
+            });
+        }
+    }
 }
 
 fn with<T>(app: &State<'_, App>, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> IpcResult<T> {
@@ -276,9 +462,10 @@ pub fn run() -> i32 {
     let minimized = std::env::args().any(|a| a == "--minimized");
     let core = AppCore::new(store_dir, settings_path);
     let lang = core.settings().language.clone();
+    let (wake_tx, wake_rx) = std::sync::mpsc::channel();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_window(app)))
-        .manage(App { core: Mutex::new(core), clipboard: clipboard::Clipboard::default() })
+        .manage(App { core: Mutex::new(core), clipboard: clipboard::Clipboard::default(), wake: Mutex::new(wake_tx) })
         .invoke_handler(tauri::generate_handler![
             status,
             setup_store,
@@ -307,7 +494,27 @@ pub fn run() -> i32 {
             backup_now,
             backup_export,
             backup_verify,
-            backup_restore
+            backup_restore,
+            cal_overview,
+            cal_channel_add,
+            cal_channel_update,
+            cal_channel_delete,
+            cal_posts,
+            cal_posts_between,
+            cal_post_log,
+            cal_post_plan,
+            cal_post_done,
+            cal_post_update,
+            cal_post_delete,
+            cal_ics_export,
+            cal_ics_suggested,
+            cal_feed_sync,
+            notify_settings,
+            notify_save_settings,
+            notify_snooze,
+            timer_status,
+            timer_install,
+            timer_remove
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -332,6 +539,8 @@ pub fn run() -> i32 {
                     }
                 });
             }
+            let reminders = handle.clone();
+            std::thread::spawn(move || reminder_loop(reminders, wake_rx));
             // Auto-lock: check idleness every few seconds.
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));

@@ -224,13 +224,26 @@ pub fn record(store: &Store, channel: &Channel, items: &[FeedItem], now: DateTim
     Ok(SyncReport { channel_id: channel.id.clone(), channel: channel.name.clone(), items: items.len(), new_items, skipped })
 }
 
+/// The feed address of a channel, or a clear error when it has none.
+pub fn feed_url(store: &Store, channel_key: &str) -> Result<(String, String)> {
+    let ch = resolve_channel(store, channel_key)?;
+    match ch.feed_url {
+        Some(u) => Ok((ch.id, u)),
+        None => Err(Error::invalid("feed_url", format!("{} has no feed address", ch.name))),
+    }
+}
+
 /// Fetches and records one channel's feed; the outcome is kept on the channel either way.
 pub fn sync(store: &Store, channel_key: &str, opts: FetchOptions, now: DateTime<Utc>) -> Result<SyncReport> {
-    let mut ch = resolve_channel(store, channel_key)?;
-    let Some(url) = ch.feed_url.clone() else {
-        return Err(Error::invalid("feed_url", format!("{} has no feed address", ch.name)));
-    };
-    let outcome = fetch(&url, opts).and_then(|body| parse(&body)).and_then(|items| record(store, &ch, &items, now));
+    let (id, url) = feed_url(store, channel_key)?;
+    apply(store, &id, fetch(&url, opts), now)
+}
+
+/// Records the result of a fetch made elsewhere (the app fetches without holding
+/// its state lock): parses, records new items, and notes the outcome on the channel.
+pub fn apply(store: &Store, channel_id: &str, fetched: Result<Vec<u8>>, now: DateTime<Utc>) -> Result<SyncReport> {
+    let mut ch = resolve_channel(store, channel_id)?;
+    let outcome = fetched.and_then(|body| parse(&body)).and_then(|items| record(store, &ch, &items, now));
     ch.last_sync = Some(match &outcome {
         Ok(r) => SyncInfo { at: now, ok: true, code: None, message: String::new(), new_items: r.new_items },
         Err(e) => SyncInfo { at: now, ok: false, code: Some(e.code().to_string()), message: e.to_string(), new_items: 0 },

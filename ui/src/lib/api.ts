@@ -16,8 +16,29 @@ import type { GeneratorSpec } from "../bindings/GeneratorSpec";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { IpcError } from "../bindings/IpcError";
 import type { Strength } from "../bindings/Strength";
+import type { Channel } from "../bindings/Channel";
+import type { ChannelInput } from "../bindings/ChannelInput";
+import type { ChannelKind } from "../bindings/ChannelKind";
+import type { ChannelView } from "../bindings/ChannelView";
+import type { Post } from "../bindings/Post";
+import type { PostInput } from "../bindings/PostInput";
+import type { QuietPeriod } from "../bindings/QuietPeriod";
+import type { NotifySettings } from "../bindings/NotifySettings";
+import type { TimerStatus } from "../bindings/TimerStatus";
+import type { SyncOutcome } from "../bindings/SyncOutcome";
 
 export type { AutoReport, BackupInfo, Report };
+export type { Channel, ChannelInput, ChannelKind, ChannelView, Post, PostInput, QuietPeriod, NotifySettings, TimerStatus, SyncOutcome };
+
+/** A full ChannelInput from the fields given (the rest: unchanged). */
+export function channelInput(p: Partial<ChannelInput>): ChannelInput {
+  return { kind: null, name: null, url: null, feed_url: null, rhythm: null, owner: null, paused: null, quiet_periods: null, ...p };
+}
+
+/** A full PostInput from the fields given. */
+export function postInput(p: Partial<PostInput>): PostInput {
+  return { at: null, planned_for: null, title: null, url: null, note: null, ...p };
+}
 export type { AppSettings, AppStatus, CategoryInfo, CredentialDetail, CredentialInput, CredentialSummary, DueItem, Generated, GeneratorSpec, HistoryEntry, IpcError, Strength };
 
 /** Rejections always carry `{code, message, field}`. */
@@ -63,4 +84,27 @@ export const api = {
   backupRestore: (file: string, passphrase: string | null, identity: string | null, into: string, newPassphrase: string | null) =>
     call<AppStatus>("backup_restore", { file, passphrase, identity, into, newPassphrase }),
   onLocked: (f: () => void): Promise<UnlistenFn> => listen("noren://locked", f),
+  onOpen: (f: (collection: string, id: string) => void): Promise<UnlistenFn> =>
+    listen<{ collection: string; id: string }>("noren://open", (e) => f(e.payload.collection, e.payload.id)),
+  onDueChanged: (f: () => void): Promise<UnlistenFn> => listen("noren://due-changed", f),
+  calOverview: () => call<ChannelView[]>("cal_overview"),
+  channelAdd: (input: ChannelInput) => call<Channel>("cal_channel_add", { input }),
+  channelUpdate: (id: string, input: ChannelInput) => call<Channel>("cal_channel_update", { id, input }),
+  channelDelete: (id: string) => call<number>("cal_channel_delete", { id }),
+  posts: (channelId: string) => call<Post[]>("cal_posts", { channelId }),
+  postsBetween: (from: string, to: string) => call<Post[]>("cal_posts_between", { from, to }),
+  postLog: (channelId: string, input: PostInput) => call<Post>("cal_post_log", { channelId, input }),
+  postPlan: (channelId: string, input: PostInput) => call<Post>("cal_post_plan", { channelId, input }),
+  postDone: (id: string) => call<Post>("cal_post_done", { id }),
+  postUpdate: (id: string, input: PostInput) => call<Post>("cal_post_update", { id, input }),
+  postDelete: (id: string) => call<Post>("cal_post_delete", { id }),
+  icsExport: (file: string) => call<string>("cal_ics_export", { file }),
+  icsSuggested: () => call<string>("cal_ics_suggested"),
+  feedSync: (channelId: string | null) => call<SyncOutcome[]>("cal_feed_sync", { channelId }),
+  notifySettings: () => call<NotifySettings>("notify_settings"),
+  notifySaveSettings: (settings: NotifySettings) => call<NotifySettings>("notify_save_settings", { settings }),
+  notifySnooze: (key: string, days: number) => call<string>("notify_snooze", { key, days }),
+  timerStatus: () => call<TimerStatus>("timer_status"),
+  timerInstall: () => call<TimerStatus>("timer_install"),
+  timerRemove: () => call<TimerStatus>("timer_remove"),
 };

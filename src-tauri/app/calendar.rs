@@ -1,0 +1,200 @@
+//! The posting calendar, notifications and the reminder timer as the app
+//! offers them. Thin: every rule is in `noren_core::{calendar, feed, notify, timer}`.
+
+use chrono::{DateTime, Utc};
+use noren_core::calendar::{self, Channel, ChannelInput, ChannelView, Post, PostInput};
+use noren_core::feed::{self, FetchOptions, SyncReport};
+use noren_core::notify::{self, NotifySettings};
+use noren_core::reminders::{DueItem, Settings};
+use noren_core::timer::{self, TimerStatus};
+use noren_core::Error;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::core::{AppCore, IpcError, IpcResult};
+
+fn tz() -> chrono_tz::Tz {
+    Settings::default().timezone
+}
+
+pub fn overview(c: &mut AppCore) -> IpcResult<Vec<ChannelView>> {
+    Ok(calendar::overview(c.store_unlocked()?, Utc::now(), tz())?)
+}
+
+pub fn channel_add(c: &mut AppCore, input: &ChannelInput) -> IpcResult<Channel> {
+    let ch = calendar::add_channel(c.store_unlocked()?, input, Utc::now())?;
+    c.changed();
+    Ok(ch)
+}
+
+pub fn channel_update(c: &mut AppCore, id: &str, input: &ChannelInput) -> IpcResult<Channel> {
+    let ch = calendar::edit_channel(c.store_unlocked()?, id, input, Utc::now())?;
+    c.changed();
+    Ok(ch)
+}
+
+pub fn channel_delete(c: &mut AppCore, id: &str) -> IpcResult<usize> {
+    let (_, n) = calendar::remove_channel(c.store_unlocked()?, id)?;
+    c.changed();
+    Ok(n)
+}
+
+pub fn posts(c: &mut AppCore, channel_id: &str) -> IpcResult<Vec<Post>> {
+    let store = c.store_unlocked()?;
+    let ch = calendar::resolve_channel(store, channel_id)?;
+    Ok(calendar::posts_of(store, &ch.id)?)
+}
+
+/// Posts of every channel between two instants (the calendar's visible range).
+pub fn posts_between(c: &mut AppCore, from: DateTime<Utc>, to: DateTime<Utc>) -> IpcResult<Vec<Post>> {
+    if to < from || (to - from).num_days() > 400 {
+        return Err(Error::invalid("range", "choose at most about a year").into());
+    }
+    let mut v: Vec<Post> = c.store_unlocked()?.all::<Post>()?.into_iter().filter(|p| p.at >= from && p.at < to).collect();
+    v.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    Ok(v)
+}
+
+pub fn post_log(c: &mut AppCore, channel_id: &str, input: &PostInput) -> IpcResult<Post> {
+    let p = calendar::log_post(c.store_unlocked()?, channel_id, input, Utc::now())?;
+    c.changed();
+    Ok(p)
+}
+
+pub fn post_plan(c: &mut AppCore, channel_id: &str, input: &PostInput) -> IpcResult<Post> {
+    let p = calendar::plan_post(c.store_unlocked()?, channel_id, input, tz(), Utc::now())?;
+    c.changed();
+    Ok(p)
+}
+
+pub fn post_done(c: &mut AppCore, id: &str) -> IpcResult<Post> {
+    let p = calendar::complete_post(c.store_unlocked()?, id, None, Utc::now())?;
+    c.changed();
+    Ok(p)
+}
+
+pub fn post_update(c: &mut AppCore, id: &str, input: &PostInput) -> IpcResult<Post> {
+    let p = calendar::edit_post(c.store_unlocked()?, id, input, tz(), Utc::now())?;
+    c.changed();
+    Ok(p)
+}
+
+pub fn post_delete(c: &mut AppCore, id: &str) -> IpcResult<Post> {
+    let p = calendar::remove_post(c.store_unlocked()?, id)?;
+    c.changed();
+    Ok(p)
+}
+
+/// Writes the planned posts as an .ics file; returns the path written.
+pub fn ics_export(c: &mut AppCore, path: &str) -> IpcResult<String> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(Error::invalid("file", "choose where to save the file").into());
+    }
+    let store = c.store_unlocked()?;
+    let text = calendar::ics(&store.all()?, &store.all()?, Utc::now());
+    let p = std::path::Path::new(path);
+    let tmp = p.with_extension("ics.tmp");
+    std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, p)).map_err(|e| Error::io(format!("cannot write {path}"), e))?;
+    Ok(path.to_string())
+}
+
+pub fn suggested_ics_path() -> String {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    home.join("noren-posting-plan.ics").display().to_string()
+}
+
+/// The outcome of one channel's sync, for the UI.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct SyncOutcome {
+    pub channel_id: String,
+    pub ok: bool,
+    pub report: Option<SyncReport>,
+    pub error: Option<IpcError>,
+}
+
+/// Channels to sync (one, or every channel with a feed): (id, url).
+pub fn feed_targets(c: &mut AppCore, channel_id: Option<&str>, locked_ok: bool) -> IpcResult<Vec<(String, String)>> {
+    let store = if locked_ok { c.store_any().ok_or(IpcError::from(Error::Locked))? } else { c.store_unlocked()? };
+    match channel_id {
+        Some(id) => Ok(vec![feed::feed_url(store, id)?]),
+        None => Ok(calendar::list_channels(store)?.into_iter().filter_map(|ch| ch.feed_url.map(|u| (ch.id, u))).collect()),
+    }
+}
+
+/// Fetches outside any lock.
+pub fn fetch(url: &str) -> noren_core::Result<Vec<u8>> {
+    feed::fetch(url, FetchOptions::default())
+}
+
+pub fn feed_apply(c: &mut AppCore, channel_id: &str, fetched: noren_core::Result<Vec<u8>>) -> SyncOutcome {
+    let Some(store) = c.store_any() else {
+        return SyncOutcome { channel_id: channel_id.into(), ok: false, report: None, error: Some(Error::Locked.into()) };
+    };
+    match feed::apply(store, channel_id, fetched, Utc::now()) {
+        Ok(r) => SyncOutcome { channel_id: channel_id.into(), ok: true, report: Some(r), error: None },
+        Err(e) => SyncOutcome { channel_id: channel_id.into(), ok: false, report: None, error: Some(e.into()) },
+    }
+}
+
+pub fn notify_settings(c: &mut AppCore) -> IpcResult<NotifySettings> {
+    Ok(notify::load_settings(c.store_unlocked()?)?)
+}
+
+pub fn save_notify_settings(c: &mut AppCore, s: &NotifySettings) -> IpcResult<NotifySettings> {
+    let store = c.store_unlocked()?;
+    notify::save_settings(store, s)?;
+    Ok(notify::load_settings(store)?)
+}
+
+pub fn snooze(c: &mut AppCore, key: &str, days: i64) -> IpcResult<DateTime<Utc>> {
+    Ok(notify::snooze(c.store_unlocked()?, key, days, Utc::now())?)
+}
+
+pub fn timer_status(c: &mut AppCore) -> IpcResult<TimerStatus> {
+    c.store_unlocked()?;
+    Ok(timer::status(&c.config_home(), true))
+}
+
+/// The noren-cli to run from the timer: next to the app, else on PATH.
+fn find_cli() -> IpcResult<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok();
+    let beside = exe.as_ref().and_then(|e| e.parent()).map(|d| d.join("noren-cli"));
+    let on_path = std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("noren-cli")).find(|p| p.is_file()));
+    beside.filter(|p| p.is_file()).or(on_path).ok_or_else(|| {
+        Error::invalid("cli", "noren-cli was not found next to Noren or on PATH (install the noren-cli package or binary first)").into()
+    })
+}
+
+pub fn timer_install(c: &mut AppCore) -> IpcResult<TimerStatus> {
+    let cli = find_cli()?;
+    let home = c.config_home();
+    let lang = c.settings().language.clone();
+    let store = c.store_unlocked()?;
+    Ok(timer::install(store, &cli, &home, &lang, std::env::var_os("NOREN_TIMER_NO_SYSTEMCTL").is_none())?)
+}
+
+pub fn timer_remove(c: &mut AppCore) -> IpcResult<TimerStatus> {
+    c.store_unlocked()?;
+    Ok(timer::remove(&c.config_home(), std::env::var_os("NOREN_TIMER_NO_SYSTEMCTL").is_none())?)
+}
+
+/// Due items to show as notifications now (marked shown). Works while the vault is locked.
+pub fn to_notify(c: &mut AppCore, now: DateTime<Utc>) -> Vec<DueItem> {
+    let Ok(items) = c.due_at(now) else { return Vec::new() };
+    let Some(store) = c.store_any() else { return Vec::new() };
+    let (Ok(ns), Ok(state)) = (notify::load_settings(store), notify::load_state(store)) else { return Vec::new() };
+    let chosen: Vec<DueItem> = notify::select(&items, &state, &ns, now, tz()).into_iter().cloned().collect();
+    let keys: Vec<String> = chosen.iter().map(|i| i.key.clone()).collect();
+    if let Err(e) = notify::mark_shown(store, &keys, now, tz()) {
+        eprintln!("noren: cannot record notifications: {}", e.code());
+        return Vec::new();
+    }
+    chosen
+}
+
+/// Hours between scheduled feed syncs (0 = off), readable while locked.
+pub fn sync_hours(c: &AppCore) -> u32 {
+    c.store_any().and_then(|s| notify::load_settings(s).ok()).map(|n| n.sync_hours).unwrap_or(0)
+}
