@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../src-tauri"
 secs="${1:-60}"
 export RUSTC_BOOTSTRAP=1
-for t in backup_document backup_age sealed_record; do
+for t in backup_document backup_age sealed_record feed_parse; do
   mkdir -p "fuzz/corpus/$t"
   echo "==> $t for ${secs}s"
   cargo fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -max_len=65536 2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|ERROR|panicked|SUMMARY|Done" | tail -3

@@ -198,3 +198,60 @@ pub fn to_notify(c: &mut AppCore, now: DateTime<Utc>) -> Vec<DueItem> {
 pub fn sync_hours(c: &AppCore) -> u32 {
     c.store_any().and_then(|s| notify::load_settings(s).ok()).map(|n| n.sync_hours).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use chrono::Duration;
+    use noren_core::calendar::ChannelKind;
+    use noren_core::SecretString;
+
+    fn lapsed_channel(c: &mut AppCore) -> String {
+        let input = ChannelInput { kind: Some(ChannelKind::Blog), name: Some("ブログ".into()), ..Default::default() };
+        let ch = channel_add(c, &input).unwrap();
+        for d in [40, 37, 34, 31, 28, 25, 22] {
+            post_log(c, &ch.id, &PostInput { at: Some(Utc::now() - Duration::days(d)), ..Default::default() }).unwrap();
+        }
+        ch.id
+    }
+
+    #[test]
+    fn reminders_fire_while_the_vault_is_locked_once_a_day() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut c = AppCore::new(tmp.path().join("store"), tmp.path().join("config/noren/settings.json"));
+        c.setup(&SecretString::new("shop passphrase")).unwrap();
+        let id = lapsed_channel(&mut c);
+        // Quiet hours off, so the test does not depend on the time of day.
+        let ns = NotifySettings { quiet_start: "00:00".into(), quiet_end: "00:00".into(), ..Default::default() };
+        save_notify_settings(&mut c, &ns).unwrap();
+        assert!(c.lock());
+        // Vault commands fail, calendar reminders still evaluate.
+        assert_eq!(overview(&mut c).unwrap_err().code, "locked");
+        let now = Utc::now();
+        let items = to_notify(&mut c, now);
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(items[0].record.id, id);
+        assert!(to_notify(&mut c, now + Duration::minutes(5)).is_empty(), "once per day");
+    }
+
+    #[test]
+    fn timer_key_opens_the_calendar_at_start_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let settings = tmp.path().join("config/noren/settings.json");
+        let mut c = AppCore::new(tmp.path().join("store"), settings.clone());
+        c.setup(&SecretString::new("shop passphrase")).unwrap();
+        lapsed_channel(&mut c);
+        let home = c.config_home();
+        let store = c.store_unlocked().unwrap();
+        let st = timer::install(store, &std::env::current_exe().unwrap(), &home, "ja", false).unwrap();
+        assert!(st.key_path.starts_with(tmp.path()));
+        drop(c);
+        // A new app start: nobody has typed the passphrase, yet reminders are available.
+        let mut again = AppCore::new(tmp.path().join("store"), settings);
+        assert_eq!(again.status().phase, crate::core::Phase::Locked);
+        assert_eq!(again.due().unwrap().len(), 1);
+        again.unlock(&SecretString::new("shop passphrase")).unwrap();
+        assert_eq!(overview(&mut again).unwrap().len(), 1);
+    }
+}

@@ -560,6 +560,12 @@ mod tests {
         assert!(all.len() >= 8);
         assert!(c.search("エキテン").unwrap().len() == 1);
         assert!(!c.due().unwrap().is_empty(), "the demo shop has reminders to show");
+        let lapses: Vec<String> =
+            c.due().unwrap().into_iter().filter(|i| i.kind == noren_core::reminders::Kind::PostingLapse).map(|i| i.title_ja).collect();
+        assert_eq!(lapses.len(), 1, "only the quiet Instagram, not the healthy blog or the paused LINE: {lapses:?}");
+        assert!(lapses[0].contains("Instagram"));
+        let views = crate::calendar::overview(&mut c).unwrap();
+        assert_eq!(views.len(), 3);
         let st = c.leave_demo();
         assert!(!st.demo);
         assert_eq!(st.phase, Phase::Setup, "the real store was never created");

@@ -3,7 +3,7 @@
 // "投稿した", plan a post, and read it all in English.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
 import { firstRun } from "./helpers.mjs";
@@ -101,8 +101,34 @@ test("channel lapse shows on the dashboard and the calendar, and 投稿した cl
     await d.click("[data-testid=plan-save]");
     await d.waitText("[data-testid=channel-detail]", "年末年始の営業時間");
 
-    // English.
+    // Notification settings: quiet hours, and the reminder timer for when the app is closed.
     await d.click("[data-nav=settings]");
+    await d.wait("[data-testid=notify-form]");
+    await setValue(d, "[data-testid=quiet-start]", "22:30");
+    await d.click("[data-testid=notify-form] button[type=submit]");
+    // Saved in the store: visible again after leaving and coming back.
+    await d.click("[data-nav=dashboard]");
+    await d.click("[data-nav=settings]");
+    await d.wait("[data-testid=quiet-start]");
+    let quietStart = "";
+    for (let i = 0; i < 30 && quietStart !== "22:30"; i++) {
+      quietStart = await d.exec("return document.querySelector('[data-testid=quiet-start]').value");
+      if (quietStart !== "22:30") await sleep(100);
+    }
+    assert.equal(quietStart, "22:30");
+    await d.waitText("[data-testid=timer-state]", "未登録");
+    await d.click("[data-testid=timer-toggle]");
+    await d.waitText("[data-testid=timer-state]", "登録済み");
+    const unit = readFileSync(join(HOME, ".config/systemd/user/noren-check.service"), "utf8");
+    assert.match(unit, /check --notify/);
+    assert.ok(existsSync(join(HOME, ".config/noren/calendar.key")));
+    await sleep(200);
+    await d.screenshot(join(SHOTS, "settings-notify-ja.png"));
+    await d.click("[data-testid=timer-toggle]");
+    await d.waitText("[data-testid=timer-state]", "未登録");
+    assert.ok(!existsSync(join(HOME, ".config/noren/calendar.key")));
+
+    // English.
     await d.click("[data-testid=lang-en]");
     await d.click("[data-nav=calendar]");
     await d.waitText("[data-testid=channel-status]", "On track");

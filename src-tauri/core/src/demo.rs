@@ -184,7 +184,39 @@ pub fn fill(store: &Store, now: DateTime<Utc>) -> Result<()> {
         }
         batch.push(c);
     }
-    store.put_many(&batch)
+    store.put_many(&batch)?;
+    fill_calendar(store, now)
+}
+
+/// Three channels: a healthy blog, an Instagram that has gone quiet, a paused LINE.
+fn fill_calendar(store: &Store, now: DateTime<Utc>) -> Result<()> {
+    use crate::calendar::{self, ChannelInput, ChannelKind, PostInput};
+    let channels: [(ChannelKind, &str, Option<&str>, &[i64]); 3] = [
+        (ChannelKind::Blog, "さくら整骨院ブログ", Some("7"), &[63, 56, 49, 42, 35, 28, 21, 14, 7, 2]),
+        (ChannelKind::Instagram, "Instagram @sakura_seikotsu", Some("週2回"), &[50, 47, 43, 40, 36, 33, 29, 26, 22, 19]),
+        (ChannelKind::Line, "LINE公式アカウント", None, &[90, 60, 30]),
+    ];
+    for (kind, name, rhythm, days_ago) in channels {
+        let input = ChannelInput { kind: Some(kind), name: Some(name.into()), rhythm: rhythm.map(str::to_string), ..Default::default() };
+        let ch = calendar::add_channel(store, &input, now - Duration::days(120))?;
+        for d in days_ago {
+            let at = Some(now - Duration::days(*d) + Duration::hours(1));
+            calendar::log_post(store, &ch.id, &PostInput { at, ..Default::default() }, now)?;
+        }
+        if kind == ChannelKind::Line {
+            calendar::edit_channel(store, &ch.id, &ChannelInput { paused: Some(true), ..Default::default() }, now)?;
+        }
+        if kind == ChannelKind::Blog {
+            let plan = PostInput {
+                planned_for: Some((now + Duration::days(5)).date_naive()),
+                title: Some("年末年始の営業時間のお知らせ".into()),
+                note: Some("12/29〜1/3 休診。1/4 から通常どおり。".into()),
+                ..Default::default()
+            };
+            calendar::plan_post(store, &ch.id, &plan, chrono_tz::Asia::Tokyo, now)?;
+        }
+    }
+    Ok(())
 }
 
 /// Opens the demo store at `dir`, creating and filling it on first use.

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod feed;
 pub mod generator;
+pub mod lapse_quality;
 pub mod normalize;
 pub mod notify;
 pub mod paths;
