@@ -100,6 +100,12 @@ test("channel lapse shows on the dashboard and the calendar, and 投稿した cl
     await d.type("[data-testid=plan-title]", "年末年始の営業時間");
     await d.click("[data-testid=plan-save]");
     await d.waitText("[data-testid=channel-detail]", "年末年始の営業時間");
+    // Edit the plan's title.
+    await d.click("[data-testid=post-edit-open]");
+    await d.type("[data-testid=post-edit-title]", "年末年始の営業時間のお知らせ");
+    await d.click("[data-testid=post-edit-save]");
+    await d.gone("[data-testid=post-edit]");
+    await d.waitText("[data-testid=channel-detail]", "年末年始の営業時間のお知らせ");
 
     // Notification settings: quiet hours, and the reminder timer for when the app is closed.
     await d.click("[data-nav=settings]");
