@@ -18,9 +18,12 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
+use crate::business::ShopHours;
 use crate::calendar::{Channel, Post};
 use crate::credential::Credential;
+use crate::customer::Customer;
 use crate::error::{Error, Result};
+use crate::inquiry::{Inquiry, Template};
 use crate::notify::NotifySettings;
 use crate::secret::{with_secrets_exposed, SecretString};
 use crate::store::{Record, Store};
@@ -51,6 +54,13 @@ pub struct Document {
     pub channels: Vec<Channel>,
     #[serde(default)]
     pub posts: Vec<Post>,
+    /// Customers (contacts, agreements, timeline), inquiries and reply templates.
+    #[serde(default)]
+    pub customers: Vec<Customer>,
+    #[serde(default)]
+    pub inquiries: Vec<Inquiry>,
+    #[serde(default)]
+    pub templates: Vec<Template>,
     /// Store settings (automatic backup folder, retention, recipients).
     #[serde(default)]
     pub settings: DocumentSettings,
@@ -68,11 +78,14 @@ pub struct DocumentSettings {
     /// Notification preferences (quiet hours, feed sync interval).
     #[serde(default)]
     pub notify: Option<NotifySettings>,
+    /// Business hours and closed days (reply deadlines).
+    #[serde(default)]
+    pub shop: Option<ShopHours>,
 }
 
 const README: &str = "Noren backup (format noren-backup v1). Everything is in plain text: keep this \
 decrypted file safe and delete it when done. 'credentials' lists every login with its password \
-and password history; 'channels' and 'posts' are the posting calendar. Times are UTC (RFC 3339). See docs/backup-format.md.";
+and password history; 'channels' and 'posts' are the posting calendar; 'customers', 'inquiries' and 'templates' the customer record. Times are UTC (RFC 3339). See docs/backup-format.md.";
 
 /// How the backup is (or was) encrypted.
 pub enum Protection {
@@ -112,12 +125,16 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
     let credentials = collect::<Credential>(store, &mut counts, &mut checksums)?;
     let channels = collect::<Channel>(store, &mut counts, &mut checksums)?;
     let posts = collect::<Post>(store, &mut counts, &mut checksums)?;
+    let customers = collect::<Customer>(store, &mut counts, &mut checksums)?;
+    let inquiries = collect::<Inquiry>(store, &mut counts, &mut checksums)?;
+    let templates = collect::<Template>(store, &mut counts, &mut checksums)?;
     let bs = load_settings(store)?;
     let settings = DocumentSettings {
         backup_dir: bs.auto_dir,
         backup_keep: Some(bs.keep),
         backup_recipients: bs.recipients,
         notify: Some(crate::notify::load_settings(store)?),
+        shop: Some(crate::business::load(store)?),
     };
     Ok(Document {
         settings,
@@ -131,6 +148,9 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
         credentials,
         channels,
         posts,
+        customers,
+        inquiries,
+        templates,
     })
 }
 
@@ -184,6 +204,9 @@ pub fn from_json(bytes: &[u8]) -> Result<Document> {
     check_collection(&doc.counts, &doc.checksums, &doc.credentials)?;
     check_collection(&doc.counts, &doc.checksums, &doc.channels)?;
     check_collection(&doc.counts, &doc.checksums, &doc.posts)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.customers)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.inquiries)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.templates)?;
     for c in &doc.credentials {
         if c.name.trim().is_empty() {
             return Err(Error::Corrupt(format!("credential {} has no name", c.id)));
@@ -374,9 +397,15 @@ pub fn restore_with(path: &Path, unlock: &Unlock, into: &Path, new_pass: &Secret
             store.put_many(&doc.credentials)?;
             store.put_many(&doc.channels)?;
             store.put_many(&doc.posts)?;
+            store.put_many(&doc.customers)?;
+            store.put_many(&doc.inquiries)?;
+            store.put_many(&doc.templates)?;
             let s = &doc.settings;
             if let Some(n) = &s.notify {
                 crate::notify::save_settings(&store, n)?;
+            }
+            if let Some(h) = &s.shop {
+                crate::business::save(&store, h)?;
             }
             if s.backup_dir.is_some() || s.backup_keep.is_some() || !s.backup_recipients.is_empty() {
                 let keep = s.backup_keep.unwrap_or_else(default_keep).clamp(1, 365);

@@ -284,7 +284,7 @@ pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>>
         .map_err(|_| Error::invalid(field, format!("{v:?} is not a date (use YYYY-MM-DD, e.g. 2027-03-31)")))
 }
 
-fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
+pub(crate) fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for t in tags {
         let t = t.trim().trim_start_matches('#').trim();

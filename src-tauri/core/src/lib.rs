@@ -2,13 +2,18 @@
 //! No Tauri dependency; the desktop app and `noren-cli` are thin front ends.
 
 pub mod backup;
+pub mod business;
 pub mod calendar;
 pub mod credential;
 pub mod crypto;
+pub mod customer;
+pub mod customer_import;
 pub mod demo;
 pub mod error;
 pub mod feed;
 pub mod generator;
+pub mod holidays;
+pub mod inquiry;
 pub mod lapse_quality;
 pub mod normalize;
 pub mod notify;

@@ -17,6 +17,12 @@ pub enum Kind {
     PostingLapse,
     PlannedPostMissed,
     ReplyOverdue,
+    /// A reply is due within two hours.
+    ReplyDueSoon,
+    /// A reply is due later today.
+    ReplyDueToday,
+    /// Today is the day we promised to reply by (interim reply).
+    PromiseDue,
     FollowUpDue,
     PasswordRotation,
     RenewalApproaching,
@@ -80,7 +86,13 @@ pub struct Inputs<'a> {
     /// Posting channels and their posts (calendar compartment).
     pub channels: &'a [crate::calendar::Channel],
     pub posts: &'a [crate::calendar::Post],
+    /// Customers and inquiries (vault; empty while locked).
+    pub customers: &'a [crate::customer::Customer],
+    pub inquiries: &'a [crate::inquiry::Inquiry],
 }
+
+/// "Due soon" starts this long before a reply deadline.
+pub const REPLY_SOON_HOURS: i64 = 2;
 
 /// A snapshot older than this is overdue.
 pub const BACKUP_MAX_AGE_DAYS: i64 = 7;
@@ -179,6 +191,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
         }
     }
     posting_items(inputs, now, settings, &mut out);
+    inquiry_items(inputs, now, settings, &mut out);
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.due_at.cmp(&b.due_at)).then(a.key.cmp(&b.key)));
     out
 }
@@ -190,6 +203,80 @@ pub fn days_text(d: f64) -> String {
         format!("{r:.0}")
     } else {
         format!("{r:.1}")
+    }
+}
+
+fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, out: &mut Vec<DueItem>) {
+    use crate::inquiry::{who, InquiryStatus};
+    let tz = settings.timezone;
+    let today = now.with_timezone(&tz).date_naive();
+    for inq in inputs.inquiries {
+        let name = who(inq, inputs.customers);
+        let what = format!("{name}（{}）「{}」", inq.channel, inq.summary);
+        let what_en = format!("{name} ({}) \"{}\"", inq.channel, inq.summary);
+        let record = RecordRef { collection: "inquiries", id: inq.id.clone() };
+        let stamp = inq.due_at.timestamp();
+        let mut push = |key: String, kind: Kind, severity: Severity, due_at: DateTime<Utc>, ja: String, en: String| {
+            out.push(DueItem { key, kind, severity, due_at, title_ja: ja, title_en: en, record: record.clone() });
+        };
+        match inq.status {
+            InquiryStatus::Open => {
+                let local_due = inq.due_at.with_timezone(&tz);
+                let hm = local_due.format("%H:%M");
+                if now >= inq.due_at {
+                    push(
+                        format!("reply:{}:overdue:{stamp}", inq.id),
+                        Kind::ReplyOverdue,
+                        Severity::Urgent,
+                        inq.due_at,
+                        format!("返信期限を過ぎています: {what}"),
+                        format!("Reply overdue: {what_en}"),
+                    );
+                } else if inq.due_at - Duration::hours(REPLY_SOON_HOURS) <= now {
+                    push(
+                        format!("reply:{}:soon:{stamp}", inq.id),
+                        Kind::ReplyDueSoon,
+                        Severity::Warning,
+                        inq.due_at,
+                        format!("{hm}までに返信: {what}"),
+                        format!("Reply by {hm}: {what_en}"),
+                    );
+                } else if inq.promise().is_some_and(|p| p.with_timezone(&tz).date_naive() == today) {
+                    push(
+                        format!("promise:{}:{today}", inq.id),
+                        Kind::PromiseDue,
+                        Severity::Warning,
+                        inq.due_at,
+                        format!("今日{hm}までに返信すると約束しています: {what}"),
+                        format!("You promised to reply by {hm} today: {what_en}"),
+                    );
+                } else if local_due.date_naive() == today {
+                    push(
+                        format!("reply:{}:today:{stamp}", inq.id),
+                        Kind::ReplyDueToday,
+                        Severity::Info,
+                        inq.due_at,
+                        format!("今日{hm}までに返信: {what}"),
+                        format!("Reply today by {hm}: {what_en}"),
+                    );
+                }
+            }
+            InquiryStatus::Done => {
+                if let (Some(f), false) = (inq.follow_up, inq.follow_up_done) {
+                    if f <= today {
+                        push(
+                            format!("followup:{}", inq.id),
+                            Kind::FollowUpDue,
+                            Severity::Warning,
+                            local_midnight_utc(f, tz),
+                            format!("フォローアップの日です: {what}"),
+                            format!("Follow up: {what_en}"),
+                        );
+                    }
+                }
+            }
+            InquiryStatus::Waiting | InquiryStatus::Spam => {}
+        }
     }
 }
 

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 
 use crate::calendar::{Channel, Post};
 use crate::credential::{self, Credential, CredentialInput, CredentialSummary, SearchIndex};
+use crate::customer::Customer;
 use crate::error::{Error, Result};
+use crate::inquiry::Inquiry;
 use crate::reminders::{self, DueItem, Inputs, Settings};
 use crate::secret::SecretString;
 use crate::store::Store;
@@ -101,10 +103,19 @@ impl Session {
         let backup = crate::backup::state(&crate::backup::load_settings(&self.store)?);
         let channels = self.store.all::<Channel>()?;
         let posts = self.store.all::<Post>()?;
-        Ok(reminders::due_items(
-            &Inputs { credentials: &creds, backup: backup.as_ref(), channels: &channels, posts: &posts },
-            now,
-            settings,
-        ))
+        let (customers, inquiries) = if self.store.is_vault_unlocked() {
+            (self.store.all::<Customer>()?, self.store.all::<Inquiry>()?)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let inputs = Inputs {
+            credentials: &creds,
+            backup: backup.as_ref(),
+            channels: &channels,
+            posts: &posts,
+            customers: &customers,
+            inquiries: &inquiries,
+        };
+        Ok(reminders::due_items(&inputs, now, settings))
     }
 }

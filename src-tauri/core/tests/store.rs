@@ -198,6 +198,69 @@ fn no_plaintext_of_any_field_reaches_the_store_files() {
 }
 
 #[test]
+fn no_plaintext_of_customer_data_reaches_the_store_files() {
+    use noren_core::customer::{self, Agreement, Contact, ContactKind, CustomerInput};
+    use noren_core::inquiry::{self, InquiryInput};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let secrets = [
+        "顧客名マーカー-ツグミ",
+        "ふりがなまーかー",
+        "line-marker-ID-7731",
+        "customer-mail-marker@example.jp",
+        "090-5555-0173",
+        "約束マーカー-第2土曜",
+        "問い合わせ要約マーカー",
+        "本文マーカー-カワセミ",
+    ];
+    {
+        let s = new_store(&dir);
+        let shop = noren_core::business::ShopHours::default();
+        for i in 0..30 {
+            let c = customer::add(
+                &s,
+                &CustomerInput {
+                    name: Some(format!("{} {i}", secrets[0])),
+                    kana: Some(secrets[1].into()),
+                    contacts: Some(vec![
+                        Contact { kind: ContactKind::Line, value: secrets[2].into(), note: String::new() },
+                        Contact { kind: ContactKind::Email, value: secrets[3].into(), note: String::new() },
+                        Contact { kind: ContactKind::Phone, value: secrets[4].into(), note: String::new() },
+                    ]),
+                    agreements: Some(vec![Agreement { text: secrets[5].into(), since: None, until: None }]),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+            let input = InquiryInput {
+                customer: Some(c.id.clone()),
+                channel: Some(ContactKind::Line),
+                summary: Some(secrets[6].into()),
+                message: Some(secrets[7].into()),
+                ..Default::default()
+            };
+            inquiry::add(&s, &input, &shop, chrono_tz::Asia::Tokyo, now()).unwrap();
+        }
+        s.flush().unwrap();
+    }
+    let files = dir_bytes(&dir);
+    for (path, bytes) in &files {
+        for s in secrets {
+            let mut forms = vec![s.as_bytes().to_vec(), utf16le(s), utf16be(s)];
+            forms.extend(base64_forms(s));
+            for f in forms {
+                assert!(!contains(bytes, &f), "{s:?} (some encoding) found in {}", path.display());
+            }
+        }
+    }
+    // And the vault key is needed to read any of it.
+    let mut st = Store::open(&dir, &pass("correct horse battery")).unwrap();
+    st.lock_vault();
+    assert!(matches!(st.all::<noren_core::customer::Customer>(), Err(Error::Locked)));
+}
+
+#[test]
 fn wrong_passphrase_is_refused_and_store_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");

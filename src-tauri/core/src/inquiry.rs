@@ -1,0 +1,492 @@
+//! Inquiries: a message from a customer (or an unknown sender) on some
+//! channel, with a reply deadline (hours, or Japanese business days), interim
+//! replies that move it, a follow-up after resolution, and for complaints a
+//! guided playbook. Vault data.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::business::ShopHours;
+use crate::credential::{check_text, opt_text, MAX_NOTES, MAX_SHORT};
+use crate::customer::{self, ContactKind, Customer, TimelineEntry};
+use crate::error::{Error, Result};
+use crate::store::{new_id, Compartment, Record, Store};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum InquiryKind {
+    Question,
+    Booking,
+    Complaint,
+    Other,
+}
+
+impl std::str::FromStr for InquiryKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "question" => Ok(InquiryKind::Question),
+            "booking" => Ok(InquiryKind::Booking),
+            "complaint" => Ok(InquiryKind::Complaint),
+            "other" => Ok(InquiryKind::Other),
+            o => Err(Error::invalid("kind", format!("{o:?} is not a kind (question, booking, complaint, other)"))),
+        }
+    }
+}
+
+/// 要対応 / 返信待ち / 対応済み / spam.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InquiryStatus {
+    /// 要対応: we owe a reply.
+    Open,
+    /// 返信待ち: we replied; waiting for the customer.
+    Waiting,
+    /// 対応済み.
+    Done,
+    Spam,
+}
+
+/// How long we may take to reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReplyPolicy {
+    /// Wall-clock hours (not moved by holidays).
+    Hours(u32),
+    /// Japanese business days: closing time of the N-th business day after the day received.
+    BusinessDays(u32),
+}
+
+impl ReplyPolicy {
+    /// "24h", "48h", "1bd", "3bd".
+    pub fn parse(s: &str) -> Result<ReplyPolicy> {
+        let v = s.trim().to_ascii_lowercase();
+        let bad = || Error::invalid("reply_within", format!("{s:?} is not a reply deadline (e.g. 24h or 1bd)"));
+        if let Some(n) = v.strip_suffix("bd") {
+            let n: u32 = n.parse().map_err(|_| bad())?;
+            if !(1..=30).contains(&n) {
+                return Err(bad());
+            }
+            return Ok(ReplyPolicy::BusinessDays(n));
+        }
+        if let Some(n) = v.strip_suffix('h') {
+            let n: u32 = n.parse().map_err(|_| bad())?;
+            if !(1..=24 * 30).contains(&n) {
+                return Err(bad());
+            }
+            return Ok(ReplyPolicy::Hours(n));
+        }
+        Err(bad())
+    }
+
+    pub fn due(self, received: DateTime<Utc>, shop: &ShopHours, tz: Tz) -> DateTime<Utc> {
+        match self {
+            ReplyPolicy::Hours(h) => received + Duration::hours(i64::from(h)),
+            ReplyPolicy::BusinessDays(n) => shop.after_business_days(received, n, tz),
+        }
+    }
+}
+
+/// A reply we sent (or promised).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Reply {
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub text: String,
+    /// "We will reply by …": the deadline moved to `promised_by`.
+    #[serde(default)]
+    pub promised_by: Option<DateTime<Utc>>,
+}
+
+/// The complaint playbook's steps, ticked while replying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PlaybookStep {
+    /// Thank them for telling us.
+    Thank,
+    /// Apologise only for what was our fault.
+    ApologiseOwnFault,
+    /// A concrete remedy with a date.
+    ConcreteRemedy,
+    /// No jokes, no excuses.
+    NoJokes,
+    /// Follow up later.
+    FollowUp,
+}
+
+impl PlaybookStep {
+    pub const ALL: [PlaybookStep; 5] =
+        [PlaybookStep::Thank, PlaybookStep::ApologiseOwnFault, PlaybookStep::ConcreteRemedy, PlaybookStep::NoJokes, PlaybookStep::FollowUp];
+}
+
+/// A complaint that is not answered but handled otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExceptionTag {
+    Troll,
+    Discriminatory,
+    FalseClaims,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExceptionDecision {
+    Hide,
+    Report,
+    Disengage,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Exception {
+    pub tag: ExceptionTag,
+    pub decision: ExceptionDecision,
+    #[serde(default)]
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Inquiry {
+    pub id: String,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// Who wrote, when not a known customer (a LINE name, an address).
+    #[serde(default)]
+    pub sender: String,
+    pub channel: ContactKind,
+    pub received_at: DateTime<Utc>,
+    pub summary: String,
+    #[serde(default)]
+    pub message: String,
+    pub kind: InquiryKind,
+    pub status: InquiryStatus,
+    pub policy: ReplyPolicy,
+    /// When the reply is due (moved by interim replies).
+    pub due_at: DateTime<Utc>,
+    #[serde(default)]
+    pub replies: Vec<Reply>,
+    #[serde(default)]
+    pub follow_up: Option<NaiveDate>,
+    #[serde(default)]
+    pub follow_up_done: bool,
+    #[serde(default)]
+    pub playbook: BTreeSet<PlaybookStep>,
+    #[serde(default)]
+    pub exception: Option<Exception>,
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Record for Inquiry {
+    const TREE: &'static str = "inquiries";
+    const COMPARTMENT: Compartment = Compartment::Vault;
+    const WHAT: &'static str = "inquiry";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Inquiry {
+    /// The latest interim promise still pending, if any.
+    pub fn promise(&self) -> Option<DateTime<Utc>> {
+        if self.status != InquiryStatus::Open {
+            return None;
+        }
+        self.replies.iter().rev().find_map(|r| r.promised_by)
+    }
+}
+
+/// What the user types to log an inquiry.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct InquiryInput {
+    /// Id or exact name of a known customer.
+    pub customer: Option<String>,
+    pub sender: Option<String>,
+    pub channel: Option<ContactKind>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub summary: Option<String>,
+    pub message: Option<String>,
+    pub kind: Option<InquiryKind>,
+    /// "24h" or "Nbd"; the shop's default when empty.
+    pub reply_within: Option<String>,
+}
+
+fn log_on_customer(store: &Store, customer_id: &Option<String>, at: DateTime<Utc>, text: String) -> Result<()> {
+    if let Some(id) = customer_id {
+        if let Some(mut c) = store.get::<Customer>(id)? {
+            c.timeline.push(TimelineEntry { at, text });
+            store.put(&c)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn add(store: &Store, input: &InquiryInput, shop: &ShopHours, tz: Tz, now: DateTime<Utc>) -> Result<Inquiry> {
+    let channel = input.channel.ok_or_else(|| Error::invalid("channel", "choose where the message came in"))?;
+    let summary = opt_text("summary", input.summary.as_deref().unwrap_or(""), MAX_SHORT)?
+        .ok_or_else(|| Error::invalid("summary", "say in a few words what it is about"))?;
+    let message = input.message.clone().unwrap_or_default();
+    check_text("message", &message, MAX_NOTES, true)?;
+    let received_at = input.received_at.unwrap_or(now);
+    if received_at > now + Duration::minutes(5) {
+        return Err(Error::invalid("received_at", "cannot be in the future"));
+    }
+    let customer_id = match input.customer.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(k) => Some(customer::resolve(store, k)?.id),
+        None => None,
+    };
+    let sender = opt_text("sender", input.sender.as_deref().unwrap_or(""), MAX_SHORT)?.unwrap_or_default();
+    if customer_id.is_none() && sender.is_empty() {
+        return Err(Error::invalid("sender", "choose a customer or write who sent it"));
+    }
+    let policy = match input.reply_within.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => ReplyPolicy::parse(p)?,
+        None => ReplyPolicy::parse(&shop.default_reply)?,
+    };
+    let inq = Inquiry {
+        id: new_id()?,
+        customer_id,
+        sender,
+        channel,
+        received_at,
+        summary,
+        message: message.trim_end().to_string(),
+        kind: input.kind.unwrap_or(InquiryKind::Question),
+        status: InquiryStatus::Open,
+        policy,
+        due_at: policy.due(received_at, shop, tz),
+        replies: Vec::new(),
+        follow_up: None,
+        follow_up_done: false,
+        playbook: BTreeSet::new(),
+        exception: None,
+        closed_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    store.put(&inq)?;
+    log_on_customer(store, &inq.customer_id, received_at, format!("問い合わせ（{}）: {}", inq.channel, inq.summary))?;
+    Ok(inq)
+}
+
+pub fn get(store: &Store, id: &str) -> Result<Inquiry> {
+    store.get::<Inquiry>(id.trim())?.ok_or_else(|| Error::NotFound { what: "inquiry", key: id.trim().to_string() })
+}
+
+/// Records a reply. With `promised_by`, an interim reply ("we will reply by …")
+/// that moves the deadline; otherwise the inquiry waits for the customer.
+pub fn reply(store: &Store, id: &str, text: &str, promised_by: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<Inquiry> {
+    let mut inq = get(store, id)?;
+    check_text("text", text, MAX_NOTES, true)?;
+    if matches!(inq.status, InquiryStatus::Done | InquiryStatus::Spam) {
+        return Err(Error::invalid("status", "this inquiry is already closed"));
+    }
+    if let Some(p) = promised_by {
+        if p <= now {
+            return Err(Error::invalid("by", "the promised reply date must be in the future"));
+        }
+        inq.due_at = p;
+        inq.status = InquiryStatus::Open;
+    } else {
+        inq.status = InquiryStatus::Waiting;
+    }
+    inq.replies.push(Reply { at: now, text: text.trim_end().to_string(), promised_by });
+    inq.updated_at = now;
+    store.put(&inq)?;
+    let what = if promised_by.is_some() { "途中経過を返信" } else { "返信" };
+    log_on_customer(store, &inq.customer_id, now, format!("{what}: {}", inq.summary))?;
+    Ok(inq)
+}
+
+/// Closes an inquiry (対応済み), optionally with a follow-up date.
+pub fn close(store: &Store, id: &str, follow_up: Option<NaiveDate>, now: DateTime<Utc>, tz: Tz) -> Result<Inquiry> {
+    let mut inq = get(store, id)?;
+    if let Some(f) = follow_up {
+        if f < now.with_timezone(&tz).date_naive() {
+            return Err(Error::invalid("follow_up", "the follow-up date is in the past"));
+        }
+    }
+    inq.status = InquiryStatus::Done;
+    inq.follow_up = follow_up;
+    inq.follow_up_done = false;
+    inq.closed_at = Some(now);
+    inq.updated_at = now;
+    store.put(&inq)?;
+    log_on_customer(store, &inq.customer_id, now, format!("対応済み: {}", inq.summary))?;
+    Ok(inq)
+}
+
+pub fn follow_up_done(store: &Store, id: &str, now: DateTime<Utc>) -> Result<Inquiry> {
+    let mut inq = get(store, id)?;
+    if inq.follow_up.is_none() {
+        return Err(Error::invalid("follow_up", "no follow-up is planned for this inquiry"));
+    }
+    inq.follow_up_done = true;
+    inq.updated_at = now;
+    store.put(&inq)?;
+    log_on_customer(store, &inq.customer_id, now, format!("フォローアップ済み: {}", inq.summary))?;
+    Ok(inq)
+}
+
+pub fn mark_spam(store: &Store, id: &str, now: DateTime<Utc>) -> Result<Inquiry> {
+    let mut inq = get(store, id)?;
+    inq.status = InquiryStatus::Spam;
+    inq.closed_at = Some(now);
+    inq.updated_at = now;
+    store.put(&inq)?;
+    Ok(inq)
+}
+
+/// Ticks (or unticks) playbook steps of a complaint.
+pub fn set_playbook(store: &Store, id: &str, steps: &[PlaybookStep], now: DateTime<Utc>) -> Result<Inquiry> {
+    let mut inq = get(store, id)?;
+    if inq.kind != InquiryKind::Complaint {
+        return Err(Error::invalid("kind", "the playbook is for complaints"));
+    }
+    inq.playbook = steps.iter().copied().collect();
+    inq.updated_at = now;
+    store.put(&inq)?;
+    Ok(inq)
+}
+
+/// Records the decision not to reply (troll, discriminatory, false claims): closes it.
+pub fn set_exception(
+    store: &Store,
+    id: &str,
+    tag: ExceptionTag,
+    decision: ExceptionDecision,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Inquiry> {
+    let mut inq = get(store, id)?;
+    check_text("note", note, MAX_NOTES, true)?;
+    inq.exception = Some(Exception { tag, decision, note: note.trim().to_string(), at: now });
+    inq.status = InquiryStatus::Done;
+    inq.closed_at = Some(now);
+    inq.updated_at = now;
+    store.put(&inq)?;
+    log_on_customer(store, &inq.customer_id, now, format!("返信せず対応を記録: {}", inq.summary))?;
+    Ok(inq)
+}
+
+/// Inquiries, open ones first (oldest deadline first), then the rest newest first.
+pub fn list(store: &Store, open_only: bool) -> Result<Vec<Inquiry>> {
+    let mut v: Vec<Inquiry> = store.all::<Inquiry>()?.into_iter().filter(|i| !open_only || i.status == InquiryStatus::Open).collect();
+    v.sort_by(|a, b| {
+        let ao = a.status == InquiryStatus::Open;
+        let bo = b.status == InquiryStatus::Open;
+        bo.cmp(&ao).then_with(|| if ao { a.due_at.cmp(&b.due_at) } else { b.received_at.cmp(&a.received_at) }).then(a.id.cmp(&b.id))
+    });
+    Ok(v)
+}
+
+/// Who an inquiry is from, for lists and reminders.
+pub fn who(inq: &Inquiry, customers: &[Customer]) -> String {
+    inq.customer_id.as_ref().and_then(|id| customers.iter().find(|c| &c.id == id)).map(|c| c.name.clone()).unwrap_or_else(|| {
+        if inq.sender.is_empty() {
+            "?".into()
+        } else {
+            inq.sender.clone()
+        }
+    })
+}
+
+/// A saved reply (定型文) with placeholders {name} {shop} {date} {summary}.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Template {
+    pub id: String,
+    pub name: String,
+    pub body: String,
+}
+
+impl Record for Template {
+    const TREE: &'static str = "templates";
+    const COMPARTMENT: Compartment = Compartment::Vault;
+    const WHAT: &'static str = "template";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+fn builtin() -> Vec<Template> {
+    let t = |id: &str, name: &str, body: &str| Template { id: id.into(), name: name.into(), body: body.into() };
+    vec![
+        t(
+            "builtin-thanks",
+            "お問い合わせへのお礼",
+            "{name}様\n\nお問い合わせいただきありがとうございます。{shop}です。\n「{summary}」について確認し、{date}までにご連絡いたします。\n今しばらくお待ちください。",
+        ),
+        t(
+            "builtin-booking",
+            "ご予約の確認",
+            "{name}様\n\nご予約ありがとうございます。{shop}です。\n{date}にお待ちしております。\nご都合が変わった場合は、お気軽にご連絡ください。",
+        ),
+        t(
+            "builtin-apology",
+            "お詫び（苦情への返信）",
+            "{name}様\n\nこのたびはご不便をおかけし、申し訳ございません。\nご指摘いただきありがとうございます。\n「{summary}」について、{date}までに次のとおり対応いたします。\n\n（具体的な対応をここに）\n\n今後ともよろしくお願いいたします。\n{shop}",
+        ),
+    ]
+}
+
+/// The shop's templates (built-ins until the shop saves its own with the same id).
+pub fn templates(store: &Store) -> Result<Vec<Template>> {
+    let mut saved = store.all::<Template>()?;
+    let mut out: Vec<Template> = builtin().into_iter().filter(|b| !saved.iter().any(|s| s.id == b.id)).collect();
+    saved.sort_by(|a, b| a.name.cmp(&b.name));
+    out.extend(saved);
+    Ok(out)
+}
+
+pub fn save_template(store: &Store, t: &Template) -> Result<Template> {
+    let name = opt_text("name", &t.name, 200)?.ok_or_else(|| Error::invalid("name", "must not be empty"))?;
+    check_text("body", &t.body, MAX_NOTES, true)?;
+    let id = if t.id.trim().is_empty() { new_id()? } else { t.id.trim().to_string() };
+    let t = Template { id, name, body: t.body.clone() };
+    store.put(&t)?;
+    Ok(t)
+}
+
+/// Fills a template's placeholders.
+pub fn render(body: &str, name: &str, shop: &str, date: &str, summary: &str) -> String {
+    body.replace("{name}", name).replace("{shop}", shop).replace("{date}", date).replace("{summary}", summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies_parse() {
+        assert_eq!(ReplyPolicy::parse("24h").unwrap(), ReplyPolicy::Hours(24));
+        assert_eq!(ReplyPolicy::parse("1bd").unwrap(), ReplyPolicy::BusinessDays(1));
+        for bad in ["", "0h", "1d", "tomorrow", "99bd", "-1h"] {
+            assert!(ReplyPolicy::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn templates_fill_placeholders() {
+        let b = &builtin()[0].body;
+        let s = render(b, "山田", "さくら整骨院", "11月24日", "予約の変更");
+        assert!(s.starts_with("山田様") && s.contains("「予約の変更」") && s.contains("11月24日までに") && !s.contains('{'));
+    }
+}
