@@ -13,6 +13,7 @@ use noren_core::{paths, Error, SecretString, Store};
 use serde_json::json;
 
 use crate::calendar_cmd::{self, CalendarCmd, ChannelCmd, FeedCmd, NotifyCmd, PostCmd, TimerCmd};
+use crate::customer_cmd::{self, CustomerCmd, InquiryCmd, ShopArgs};
 use crate::io::{self, CliError, CliResult};
 
 #[derive(Parser)]
@@ -72,6 +73,14 @@ pub enum Cmd {
     /// A systemd user timer that notifies while the app is closed.
     #[command(subcommand)]
     Timer(TimerCmd),
+    /// Customers: contacts, individual agreements, notes, timeline.
+    #[command(subcommand)]
+    Customer(Box<CustomerCmd>),
+    /// Customer messages with reply deadlines (hours or Japanese business days).
+    #[command(subcommand)]
+    Inquiry(Box<InquiryCmd>),
+    /// Business hours and closed days (for reply deadlines); without flags, shows them.
+    Shop(ShopArgs),
 }
 
 #[derive(Subcommand)]
@@ -284,7 +293,7 @@ impl CredFields {
     }
 }
 
-fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
+pub(crate) fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
     Ok(open_store_with_pass(cli_store)?.0)
 }
 
@@ -529,7 +538,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
                 println!("nothing due");
             } else {
                 for i in &items {
-                    println!("{:?}\t{}\t{}", i.severity, i.due_at.format("%Y-%m-%d"), i.title_ja);
+                    println!("{:?}\t{}\t{}", i.severity, i.due_at.with_timezone(&settings.timezone).format("%Y-%m-%d"), i.title_ja);
                 }
             }
             return Ok(if items.is_empty() { 0 } else { 10 });
@@ -541,6 +550,9 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Cmd::Calendar(c) => return calendar_cmd::calendar_cmd(cli.store, c, now),
         Cmd::Notify(c) => return calendar_cmd::notify_cmd(cli.store, json_out, c, now),
         Cmd::Timer(c) => return calendar_cmd::timer_cmd(cli.store, json_out, c),
+        Cmd::Customer(c) => return customer_cmd::customer(cli.store, json_out, *c, now),
+        Cmd::Inquiry(c) => return customer_cmd::inquiry_cmd(cli.store, json_out, *c, now),
+        Cmd::Shop(a) => return customer_cmd::shop_cmd(cli.store, json_out, a),
     }
     Ok(0)
 }

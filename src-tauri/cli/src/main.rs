@@ -6,6 +6,7 @@
 
 mod calendar_cmd;
 mod cmd;
+mod customer_cmd;
 mod io;
 
 use std::process::ExitCode;

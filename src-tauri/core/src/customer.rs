@@ -211,6 +211,7 @@ impl Customer {
                 self.timeline.push(TimelineEntry { at: now, text: l.to_string() });
             }
         }
+        self.timeline.sort_by_key(|t| t.at);
         if self.timeline.len() > MAX_TIMELINE {
             let drop = self.timeline.len() - MAX_TIMELINE;
             self.timeline.drain(..drop);
@@ -285,6 +286,17 @@ pub fn resolve(store: &Store, key: &str) -> Result<Customer> {
     }
     let mut hits: Vec<Customer> =
         store.all::<Customer>()?.into_iter().filter(|c| c.name == key || (!c.kana.is_empty() && c.kana == key)).collect();
+    if hits.is_empty() && !key.is_empty() {
+        // Not an exact name: a search that finds exactly one customer will do ("山田").
+        hits = search(store, key)?;
+        if hits.len() > 1 {
+            return Err(Error::Ambiguous {
+                what: "customers",
+                key: key.to_string(),
+                candidates: hits.iter().map(|c| format!("{} ({})", c.id, c.name)).collect(),
+            });
+        }
+    }
     match hits.len() {
         0 => Err(Error::NotFound { what: "customer", key: key.to_string() }),
         1 => Ok(hits.remove(0)),

@@ -232,6 +232,7 @@ fn log_on_customer(store: &Store, customer_id: &Option<String>, at: DateTime<Utc
     if let Some(id) = customer_id {
         if let Some(mut c) = store.get::<Customer>(id)? {
             c.timeline.push(TimelineEntry { at, text });
+            c.timeline.sort_by_key(|t| t.at);
             store.put(&c)?;
         }
     }

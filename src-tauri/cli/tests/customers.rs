@@ -1,0 +1,149 @@
+//! Customers and inquiries from the command line: the contract flags, --json,
+//! exit codes (10 when a reply is due), CSV import with Shift_JIS.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Env {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    store: PathBuf,
+    passfile: PathBuf,
+}
+
+impl Env {
+    fn new() -> Env {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let e = Env { store: dir.join("store"), passfile: dir.join("pass"), dir, _tmp: tmp };
+        std::fs::write(&e.passfile, "shop passphrase 桜\n").unwrap();
+        assert!(e.run(&["init"]).status.success());
+        e
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_noren-cli"))
+            .arg("--store")
+            .arg(&self.store)
+            .args(args)
+            .env_remove("NOREN_PASSPHRASE")
+            .env_remove("NOREN_STORE")
+            .env("NOREN_PASSPHRASE_FILE", &self.passfile)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        let o = self.run(&a);
+        assert!(o.status.success() || o.status.code() == Some(10), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    }
+}
+
+#[test]
+fn customer_inquiry_reply_close_follow_up() {
+    let e = Env::new();
+    let c = e.json(&[
+        "customer",
+        "add",
+        "--name",
+        "山田 花子",
+        "--kana",
+        "やまだ はなこ",
+        "--line",
+        "はなこ",
+        "--phone",
+        "090-1234-5678",
+        "--agreement",
+        "毎月第2土曜に予約確保",
+    ]);
+    assert_eq!(c["agreements"][0]["text"], "毎月第2土曜に予約確保");
+    assert_eq!(e.json(&["customer", "search", "ﾔﾏﾀﾞ"])["customers"].as_array().unwrap().len(), 1);
+    let i = e.json(&[
+        "inquiry",
+        "add",
+        "--channel",
+        "line",
+        "--customer",
+        "山田 花子",
+        "--received",
+        "2026-11-20T15:00:00+09:00",
+        "--summary",
+        "予約の変更",
+        "--reply-within",
+        "1bd",
+    ]);
+    let id = i["id"].as_str().unwrap().to_string();
+    assert_eq!(i["due_at"], "2026-11-24T09:00:00Z", "Tuesday 18:00 JST");
+    // Monday (a holiday): not due yet → exit 0; Tuesday 18:30 → overdue, exit 10.
+    assert_eq!(e.run(&["check", "--now", "2026-11-23T12:00:00+09:00"]).status.code(), Some(0));
+    let o = e.run(&["check", "--now", "2026-11-24T18:30:00+09:00"]);
+    assert_eq!(o.status.code(), Some(10));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("返信期限を過ぎています: 山田 花子"));
+    let list = e.json(&["inquiry", "list", "--open"]);
+    assert_eq!(list["inquiries"][0]["who"], "山田 花子");
+    // Interim reply moves the deadline; the real reply and close with a follow-up.
+    let r = e.json(&["inquiry", "reply", &id, "--interim", "--by", "2099-01-05", "--text", "確認中です"]);
+    assert_eq!(r["due_at"], "2099-01-05T09:00:00Z");
+    e.json(&["inquiry", "reply", &id, "--text", "変更しました"]);
+    let closed = e.json(&["inquiry", "close", &id, "--follow-up", "2099-02-01"]);
+    assert_eq!(closed["status"], "done");
+    assert_eq!(e.json(&["inquiry", "list", "--open"])["inquiries"].as_array().unwrap().len(), 0);
+    let o = e.run(&["check", "--now", "2099-02-01T09:00:00+09:00"]);
+    assert_eq!(o.status.code(), Some(10));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("フォローアップ"));
+    // The timeline holds the story, in order.
+    let shown = e.json(&["customer", "show", "山田"]);
+    let texts: Vec<&str> = shown["timeline"].as_array().unwrap().iter().map(|t| t["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.starts_with("問い合わせ")) && texts.last().unwrap().starts_with("対応済み"), "{texts:?}");
+}
+
+#[test]
+fn bad_input_is_one_error_line() {
+    let e = Env::new();
+    for (args, code, needle) in [
+        (vec!["inquiry", "add", "--channel", "fax", "--from", "x", "--summary", "y"], 1, "not a channel"),
+        (vec!["inquiry", "add", "--channel", "line", "--summary", "y"], 1, "sender"),
+        (vec!["inquiry", "add", "--channel", "line", "--from", "x", "--summary", "y", "--reply-within", "soon"], 1, "reply deadline"),
+        (vec!["inquiry", "add", "--channel", "line", "--from", "x", "--summary", "y", "--received", "2026/11/20"], 2, "RFC 3339"),
+        (vec!["inquiry", "reply", "nope"], 1, "not found"),
+        (vec!["customer", "add", "--name", "a", "--email", "not-mail"], 1, "email"),
+        (vec!["shop", "--closed-days", "someday"], 1, "weekday"),
+        (vec!["shop", "--close", "07:00"], 1, "close"),
+    ] {
+        let o = e.run(&args);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.starts_with("error: ") && err.lines().count() == 1 && err.contains(needle), "{args:?}: {err}");
+    }
+    assert_eq!(e.json(&["customer", "list"])["customers"].as_array().unwrap().len(), 0);
+    assert_eq!(e.json(&["inquiry", "list"])["inquiries"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn csv_import_shift_jis_dry_run_then_import() {
+    let e = Env::new();
+    let csv = "お名前,ふりがな,電話,メール,メモ\n山田 花子,やまだ はなこ,090-1234-5678,hanako@example.jp,\"初回\n紹介あり\"\n,,03-0000-0000,,\n佐藤 一郎,さとう いちろう,,bad,\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(csv);
+    let file = e.dir.join("顧客.csv");
+    std::fs::write(&file, &sjis).unwrap();
+    let f = file.to_str().unwrap();
+    let dry = e.json(&["customer", "import", f, "--dry-run"]);
+    assert_eq!(dry["encoding"], "Shift_JIS");
+    assert_eq!(dry["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(dry["skipped"].as_array().unwrap().len(), 2);
+    assert_eq!(dry["imported"], 0);
+    assert_eq!(e.json(&["customer", "list"])["customers"].as_array().unwrap().len(), 0);
+    let done = e.json(&["customer", "import", f]);
+    assert_eq!(done["imported"], 1);
+    let c = e.json(&["customer", "show", "山田 花子"]);
+    assert_eq!(c["notes"], "初回\n紹介あり");
+    // Importing again finds the duplicate and adds nothing.
+    assert_eq!(e.json(&["customer", "import", f])["imported"], 0);
+    let o = e.run(&["customer", "import", e.dir.join("missing.csv").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}
