@@ -4,6 +4,7 @@
 pub mod calendar;
 mod clipboard;
 pub mod core;
+pub mod customers;
 pub mod settings;
 
 use std::sync::Mutex;
@@ -18,9 +19,14 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, State, WindowEvent};
 
 use crate::core::{AppCore, AppStatus, BackupInfo, CategoryInfo, Generated, IpcError, IpcResult};
+use crate::customers::InquiryView;
 use crate::settings::AppSettings;
 use noren_core::backup::{AutoReport, Report};
+use noren_core::business::ShopHours;
 use noren_core::calendar::{Channel, ChannelInput, ChannelView, Post, PostInput};
+use noren_core::customer::{Customer, CustomerInput};
+use noren_core::customer_import::Preview;
+use noren_core::inquiry::{ExceptionDecision, ExceptionTag, Inquiry, InquiryInput, PlaybookStep, Template};
 use noren_core::notify::NotifySettings;
 use noren_core::timer::TimerStatus;
 
@@ -160,6 +166,106 @@ fn timer_install(app: State<'_, App>) -> IpcResult<TimerStatus> {
 #[tauri::command]
 fn timer_remove(app: State<'_, App>) -> IpcResult<TimerStatus> {
     with(&app, calendar::timer_remove)
+}
+
+#[tauri::command]
+fn cust_list(app: State<'_, App>, query: String) -> IpcResult<Vec<Customer>> {
+    with(&app, |c| customers::list(c, &query))
+}
+
+#[tauri::command]
+fn cust_get(app: State<'_, App>, id: String) -> IpcResult<Customer> {
+    with(&app, |c| customers::get(c, &id))
+}
+
+#[tauri::command]
+fn cust_add(app: State<'_, App>, input: CustomerInput) -> IpcResult<Customer> {
+    changing(&app, |c| customers::add(c, &input))
+}
+
+#[tauri::command]
+fn cust_update(app: State<'_, App>, id: String, input: CustomerInput) -> IpcResult<Customer> {
+    changing(&app, |c| customers::update(c, &id, &input))
+}
+
+#[tauri::command]
+fn cust_delete(app: State<'_, App>, id: String) -> IpcResult<Customer> {
+    changing(&app, |c| customers::delete(c, &id))
+}
+
+#[tauri::command]
+fn cust_import_preview(app: State<'_, App>, file: String) -> IpcResult<Preview> {
+    with(&app, |c| customers::import_preview(c, &file))
+}
+
+#[tauri::command]
+fn cust_import(app: State<'_, App>, file: String, keep_duplicates: bool) -> IpcResult<usize> {
+    changing(&app, |c| customers::import(c, &file, keep_duplicates))
+}
+
+#[tauri::command]
+fn inq_list(app: State<'_, App>, open_only: bool) -> IpcResult<Vec<InquiryView>> {
+    with(&app, |c| customers::inquiries(c, open_only))
+}
+
+#[tauri::command]
+fn inq_get(app: State<'_, App>, id: String) -> IpcResult<InquiryView> {
+    with(&app, |c| customers::inquiry_get(c, &id))
+}
+
+#[tauri::command]
+fn inq_add(app: State<'_, App>, input: InquiryInput) -> IpcResult<Inquiry> {
+    changing(&app, |c| customers::inquiry_add(c, &input))
+}
+
+#[tauri::command]
+fn inq_reply(app: State<'_, App>, id: String, text: String, promised_by: Option<chrono::NaiveDate>) -> IpcResult<Inquiry> {
+    changing(&app, |c| customers::reply(c, &id, &text, promised_by))
+}
+
+#[tauri::command]
+fn inq_close(app: State<'_, App>, id: String, follow_up: Option<chrono::NaiveDate>) -> IpcResult<Inquiry> {
+    changing(&app, |c| customers::close(c, &id, follow_up))
+}
+
+#[tauri::command]
+fn inq_followed_up(app: State<'_, App>, id: String) -> IpcResult<Inquiry> {
+    changing(&app, |c| customers::followed_up(c, &id))
+}
+
+#[tauri::command]
+fn inq_spam(app: State<'_, App>, id: String) -> IpcResult<Inquiry> {
+    changing(&app, |c| customers::spam(c, &id))
+}
+
+#[tauri::command]
+fn inq_playbook(app: State<'_, App>, id: String, steps: Vec<PlaybookStep>) -> IpcResult<Inquiry> {
+    with(&app, |c| customers::playbook(c, &id, &steps))
+}
+
+#[tauri::command]
+fn inq_exception(app: State<'_, App>, id: String, tag: ExceptionTag, decision: ExceptionDecision, note: String) -> IpcResult<Inquiry> {
+    changing(&app, |c| customers::exception(c, &id, tag, decision, &note))
+}
+
+#[tauri::command]
+fn inq_templates(app: State<'_, App>) -> IpcResult<Vec<Template>> {
+    with(&app, customers::templates)
+}
+
+#[tauri::command]
+fn inq_render(app: State<'_, App>, id: String, template_id: String, shop_name: String) -> IpcResult<String> {
+    with(&app, |c| customers::render(c, &id, &template_id, &shop_name))
+}
+
+#[tauri::command]
+fn shop_get(app: State<'_, App>) -> IpcResult<ShopHours> {
+    with(&app, customers::shop)
+}
+
+#[tauri::command]
+fn shop_save(app: State<'_, App>, hours: ShopHours) -> IpcResult<ShopHours> {
+    changing(&app, |c| customers::save_shop(c, &hours))
 }
 
 /// What a clicked notification asks the window to open.
@@ -514,7 +620,27 @@ pub fn run() -> i32 {
             notify_snooze,
             timer_status,
             timer_install,
-            timer_remove
+            timer_remove,
+            cust_list,
+            cust_get,
+            cust_add,
+            cust_update,
+            cust_delete,
+            cust_import_preview,
+            cust_import,
+            inq_list,
+            inq_get,
+            inq_add,
+            inq_reply,
+            inq_close,
+            inq_followed_up,
+            inq_spam,
+            inq_playbook,
+            inq_exception,
+            inq_templates,
+            inq_render,
+            shop_get,
+            shop_save
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -76,7 +76,17 @@ pub struct PreviewRow {
 #[ts(export)]
 pub struct Skipped {
     pub line: usize,
+    /// `no_name`, `unreadable` or an error code (`invalid_input` with `field`).
+    pub code: String,
+    pub field: Option<String>,
+    /// English detail.
     pub reason: String,
+}
+
+impl Skipped {
+    fn new(line: usize, code: &str, reason: String) -> Skipped {
+        Skipped { line, code: code.into(), field: None, reason }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -147,7 +157,7 @@ pub fn preview(store: &Store, bytes: &[u8], now: DateTime<Utc>) -> Result<Previe
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                out.skipped.push(Skipped { line, reason: format!("unreadable row: {e}") });
+                out.skipped.push(Skipped::new(line, "unreadable", format!("unreadable row: {e}")));
                 continue;
             }
         };
@@ -182,7 +192,7 @@ pub fn preview(store: &Store, bytes: &[u8], now: DateTime<Utc>) -> Result<Previe
             }
         }
         if input.name.is_none() {
-            out.skipped.push(Skipped { line, reason: "no name".into() });
+            out.skipped.push(Skipped::new(line, "no_name", "no name".into()));
             continue;
         }
         input.contacts = Some(contacts);
@@ -204,7 +214,13 @@ pub fn preview(store: &Store, bytes: &[u8], now: DateTime<Utc>) -> Result<Previe
                 });
                 out.inputs.push(input);
             }
-            Err(e) => out.skipped.push(Skipped { line, reason: e.to_string() }),
+            Err(e) => {
+                let field = match &e {
+                    Error::Invalid { field, .. } => Some(field.to_string()),
+                    _ => None,
+                };
+                out.skipped.push(Skipped { line, code: e.code().into(), field, reason: e.to_string() });
+            }
         }
     }
     Ok(out)

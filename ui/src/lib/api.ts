@@ -26,13 +26,39 @@ import type { QuietPeriod } from "../bindings/QuietPeriod";
 import type { NotifySettings } from "../bindings/NotifySettings";
 import type { TimerStatus } from "../bindings/TimerStatus";
 import type { SyncOutcome } from "../bindings/SyncOutcome";
+import type { Customer } from "../bindings/Customer";
+import type { CustomerInput } from "../bindings/CustomerInput";
+import type { Contact } from "../bindings/Contact";
+import type { ContactKind } from "../bindings/ContactKind";
+import type { Agreement } from "../bindings/Agreement";
+import type { Preview } from "../bindings/Preview";
+import type { Inquiry } from "../bindings/Inquiry";
+import type { InquiryInput } from "../bindings/InquiryInput";
+import type { InquiryView } from "../bindings/InquiryView";
+import type { InquiryKind } from "../bindings/InquiryKind";
+import type { PlaybookStep } from "../bindings/PlaybookStep";
+import type { ExceptionTag } from "../bindings/ExceptionTag";
+import type { ExceptionDecision } from "../bindings/ExceptionDecision";
+import type { Template } from "../bindings/Template";
+import type { ShopHours } from "../bindings/ShopHours";
 
 export type { AutoReport, BackupInfo, Report };
+export type { Customer, CustomerInput, Contact, ContactKind, Agreement, Preview, Inquiry, InquiryInput, InquiryView, InquiryKind, PlaybookStep, ExceptionTag, ExceptionDecision, Template, ShopHours };
 export type { Channel, ChannelInput, ChannelKind, ChannelView, Post, PostInput, QuietPeriod, NotifySettings, TimerStatus, SyncOutcome };
 
 /** A full ChannelInput from the fields given (the rest: unchanged). */
 export function channelInput(p: Partial<ChannelInput>): ChannelInput {
   return { kind: null, name: null, url: null, feed_url: null, rhythm: null, owner: null, paused: null, quiet_periods: null, ...p };
+}
+
+/** A full CustomerInput from the fields given (the rest: unchanged). */
+export function customerInput(p: Partial<CustomerInput>): CustomerInput {
+  return { name: null, kana: null, contacts: null, notes: null, agreements: null, tags: null, log: null, ...p };
+}
+
+/** A full InquiryInput from the fields given. */
+export function inquiryInput(p: Partial<InquiryInput>): InquiryInput {
+  return { customer: null, sender: null, channel: null, received_at: null, summary: null, message: null, kind: null, reply_within: null, ...p };
 }
 
 /** A full PostInput from the fields given. */
@@ -107,4 +133,25 @@ export const api = {
   timerStatus: () => call<TimerStatus>("timer_status"),
   timerInstall: () => call<TimerStatus>("timer_install"),
   timerRemove: () => call<TimerStatus>("timer_remove"),
+  customers: (query: string) => call<Customer[]>("cust_list", { query }),
+  customer: (id: string) => call<Customer>("cust_get", { id }),
+  customerAdd: (input: CustomerInput) => call<Customer>("cust_add", { input }),
+  customerUpdate: (id: string, input: CustomerInput) => call<Customer>("cust_update", { id, input }),
+  customerDelete: (id: string) => call<Customer>("cust_delete", { id }),
+  importPreview: (file: string) => call<Preview>("cust_import_preview", { file }),
+  importCustomers: (file: string, keepDuplicates: boolean) => call<number>("cust_import", { file, keepDuplicates }),
+  inquiries: (openOnly: boolean) => call<InquiryView[]>("inq_list", { openOnly }),
+  inquiry: (id: string) => call<InquiryView>("inq_get", { id }),
+  inquiryAdd: (input: InquiryInput) => call<Inquiry>("inq_add", { input }),
+  inquiryReply: (id: string, text: string, promisedBy: string | null) => call<Inquiry>("inq_reply", { id, text, promisedBy }),
+  inquiryClose: (id: string, followUp: string | null) => call<Inquiry>("inq_close", { id, followUp }),
+  inquiryFollowedUp: (id: string) => call<Inquiry>("inq_followed_up", { id }),
+  inquirySpam: (id: string) => call<Inquiry>("inq_spam", { id }),
+  inquiryPlaybook: (id: string, steps: PlaybookStep[]) => call<Inquiry>("inq_playbook", { id, steps }),
+  inquiryException: (id: string, tag: ExceptionTag, decision: ExceptionDecision, note: string) =>
+    call<Inquiry>("inq_exception", { id, tag, decision, note }),
+  templates: () => call<Template[]>("inq_templates"),
+  renderTemplate: (id: string, templateId: string, shopName: string) => call<string>("inq_render", { id, templateId, shopName }),
+  shopHours: () => call<ShopHours>("shop_get"),
+  saveShopHours: (hours: ShopHours) => call<ShopHours>("shop_save", { hours }),
 };
