@@ -566,6 +566,9 @@ mod tests {
         assert!(lapses[0].contains("Instagram"));
         let views = crate::calendar::overview(&mut c).unwrap();
         assert_eq!(views.len(), 3);
+        let kinds: Vec<_> = c.due().unwrap().into_iter().map(|i| i.kind).collect();
+        assert!(kinds.contains(&noren_core::reminders::Kind::ReplyOverdue), "the demo has a LINE message to answer: {kinds:?}");
+        assert_eq!(crate::customers::list(&mut c, "").unwrap().len(), 3);
         let st = c.leave_demo();
         assert!(!st.demo);
         assert_eq!(st.phase, Phase::Setup, "the real store was never created");

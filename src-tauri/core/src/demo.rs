@@ -185,7 +185,58 @@ pub fn fill(store: &Store, now: DateTime<Utc>) -> Result<()> {
         batch.push(c);
     }
     store.put_many(&batch)?;
-    fill_calendar(store, now)
+    fill_calendar(store, now)?;
+    fill_customers(store, now)
+}
+
+/// Three customers, a LINE question that is overdue and a complaint due today.
+fn fill_customers(store: &Store, now: DateTime<Utc>) -> Result<()> {
+    use crate::customer::{self, Agreement, Contact, ContactKind, CustomerInput};
+    use crate::inquiry::{self, InquiryInput, InquiryKind};
+    let contact = |kind, value: &str| Contact { kind, value: value.into(), note: String::new() };
+    let people = [
+        (
+            "山田 花子",
+            "やまだ はなこ",
+            vec![contact(ContactKind::Line, "はなこ"), contact(ContactKind::Phone, "090-1234-5678")],
+            Some("毎月第2土曜 10時に予約確保"),
+        ),
+        ("佐藤 一郎", "さとう いちろう", vec![contact(ContactKind::Email, "ichiro@example.jp")], Some("腰痛のため施術台は低め")),
+        ("鈴木 美咲", "すずき みさき", vec![contact(ContactKind::Instagram, "@misaki_s")], None),
+    ];
+    for (name, kana, contacts, agreement) in people {
+        let input = CustomerInput {
+            name: Some(name.into()),
+            kana: Some(kana.into()),
+            contacts: Some(contacts),
+            agreements: agreement.map(|a| vec![Agreement { text: a.into(), since: None, until: None }]),
+            ..Default::default()
+        };
+        customer::add(store, &input, now - Duration::days(60))?;
+    }
+    let shop = crate::business::ShopHours::default();
+    let tz = chrono_tz::Asia::Tokyo;
+    let line = InquiryInput {
+        customer: Some("山田 花子".into()),
+        channel: Some(ContactKind::Line),
+        received_at: Some(now - Duration::hours(30)),
+        summary: Some("来週の予約を再来週に変えたい".into()),
+        message: Some("こんにちは。来週の予約を再来週の同じ時間に変更できますか？".into()),
+        reply_within: Some("24h".into()),
+        ..Default::default()
+    };
+    inquiry::add(store, &line, &shop, tz, now)?;
+    let complaint = InquiryInput {
+        customer: Some("佐藤 一郎".into()),
+        channel: Some(ContactKind::Email),
+        received_at: Some(now - Duration::hours(20)),
+        summary: Some("待ち時間が長かった".into()),
+        kind: Some(InquiryKind::Complaint),
+        reply_within: Some("24h".into()),
+        ..Default::default()
+    };
+    inquiry::add(store, &complaint, &shop, tz, now)?;
+    Ok(())
 }
 
 /// Three channels: a healthy blog, an Instagram that has gone quiet, a paused LINE.
