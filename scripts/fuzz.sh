@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../src-tauri"
 secs="${1:-60}"
 export RUSTC_BOOTSTRAP=1
-for t in backup_document backup_age sealed_record feed_parse; do
-  mkdir -p "fuzz/corpus/$t"
+for t in backup_document backup_age sealed_record feed_parse customer_csv; do
+  mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/work-$t"
   echo "==> $t for ${secs}s"
-  cargo fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -max_len=65536 2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|ERROR|panicked|SUMMARY|Done" | tail -3
+  # New inputs go to the scratch folder (ignored by git); the committed seeds stay small.
+  cargo fuzz run --fuzz-dir fuzz "$t" "fuzz/artifacts/work-$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -max_len=65536 2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|ERROR|panicked|SUMMARY|Done" | tail -3
 done

@@ -123,6 +123,11 @@ fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
 
 /// Parses a CSV file into a preview; nothing is written.
 pub fn preview(store: &Store, bytes: &[u8], now: DateTime<Utc>) -> Result<Preview> {
+    parse(bytes, store.all::<Customer>()?, now)
+}
+
+/// The preview of `bytes` against the customers already known (pure; fuzzed).
+pub fn parse(bytes: &[u8], existing: Vec<Customer>, now: DateTime<Utc>) -> Result<Preview> {
     if bytes.len() > MAX_BYTES {
         return Err(Error::invalid("file", format!("larger than {} MiB", MAX_BYTES / (1024 * 1024))));
     }
@@ -135,7 +140,7 @@ pub fn preview(store: &Store, bytes: &[u8], now: DateTime<Utc>) -> Result<Previe
     }
     // Known people by folded name: the store's and the rows read so far.
     let mut known: std::collections::HashMap<String, Vec<Customer>> = std::collections::HashMap::new();
-    for c in store.all::<Customer>()? {
+    for c in existing {
         known.entry(normalize::fold(&c.name)).or_default().push(c);
     }
     let mut out = Preview {
