@@ -154,6 +154,10 @@ pub fn render(c: &mut AppCore, id: &str, template_id: &str, shop_name: &str) -> 
     Ok(inquiry::render(&t.body, &inquiry::who(&i, &customers), shop, &date, &i.summary))
 }
 
+pub fn save_template(c: &mut AppCore, t: &Template) -> IpcResult<Template> {
+    Ok(inquiry::save_template(c.store_unlocked()?, t)?)
+}
+
 pub fn shop(c: &mut AppCore) -> IpcResult<ShopHours> {
     Ok(business::load(c.store_unlocked()?)?)
 }

@@ -259,6 +259,11 @@ fn inq_render(app: State<'_, App>, id: String, template_id: String, shop_name: S
 }
 
 #[tauri::command]
+fn inq_template_save(app: State<'_, App>, template: Template) -> IpcResult<Template> {
+    with(&app, |c| customers::save_template(c, &template))
+}
+
+#[tauri::command]
 fn shop_get(app: State<'_, App>) -> IpcResult<ShopHours> {
     with(&app, customers::shop)
 }
@@ -639,6 +644,7 @@ pub fn run() -> i32 {
             inq_exception,
             inq_templates,
             inq_render,
+            inq_template_save,
             shop_get,
             shop_save
         ])

@@ -322,6 +322,17 @@ pub enum InquiryCmd {
         id: String,
         template: String,
     },
+    /// The saved replies (定型文): built-in ones and the shop's own.
+    Templates,
+    /// Save a reply template; placeholders {name} {shop} {date} {summary}. With --id, replaces that one.
+    TemplateSave {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        body: String,
+        #[arg(long, default_value = "")]
+        id: String,
+    },
 }
 
 fn parse_step(s: &str) -> CliResult<PlaybookStep> {
@@ -466,6 +477,24 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
                 if let Some(f) = i.follow_up {
                     println!("  follow-up {f}{}", if i.follow_up_done { " (done)" } else { "" });
                 }
+            }
+        }
+        InquiryCmd::Templates => {
+            let list = inquiry::templates(&store)?;
+            if json_out {
+                io::print_json(&json!({ "templates": list }))?;
+            } else {
+                for t in &list {
+                    println!("{}\t{}", t.id, t.name);
+                }
+            }
+        }
+        InquiryCmd::TemplateSave { name, body, id } => {
+            let t = inquiry::save_template(&store, &inquiry::Template { id, name, body })?;
+            if json_out {
+                io::print_json(&to_json(&t))?;
+            } else {
+                println!("saved template {} ({})", t.name, t.id);
             }
         }
         InquiryCmd::Template { id, template } => {

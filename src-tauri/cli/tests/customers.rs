@@ -79,6 +79,11 @@ fn customer_inquiry_reply_close_follow_up() {
     ]);
     let id = i["id"].as_str().unwrap().to_string();
     assert_eq!(i["due_at"], "2026-11-24T09:00:00Z", "Tuesday 18:00 JST");
+    // Saved replies: a built-in one and the shop's own, filled in for this inquiry.
+    let t = e.json(&["inquiry", "template-save", "--name", "営業時間", "--body", "{name}様、{summary}の件は{date}までにご連絡します。"]);
+    let filled = e.json(&["inquiry", "template", &id, t["id"].as_str().unwrap()]);
+    assert_eq!(filled["text"], "山田 花子様、予約の変更の件は11月24日までにご連絡します。");
+    assert_eq!(e.json(&["inquiry", "templates"])["templates"].as_array().unwrap().len(), 4);
     // Monday (a holiday): not due yet → exit 0; Tuesday 18:30 → overdue, exit 10.
     assert_eq!(e.run(&["check", "--now", "2026-11-23T12:00:00+09:00"]).status.code(), Some(0));
     let o = e.run(&["check", "--now", "2026-11-24T18:30:00+09:00"]);

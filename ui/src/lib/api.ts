@@ -152,6 +152,7 @@ export const api = {
     call<Inquiry>("inq_exception", { id, tag, decision, note }),
   templates: () => call<Template[]>("inq_templates"),
   renderTemplate: (id: string, templateId: string, shopName: string) => call<string>("inq_render", { id, templateId, shopName }),
+  saveTemplate: (template: Template) => call<Template>("inq_template_save", { template }),
   shopHours: () => call<ShopHours>("shop_get"),
   saveShopHours: (hours: ShopHours) => call<ShopHours>("shop_save", { hours }),
 };
