@@ -121,9 +121,18 @@ test("customer with agreement, overdue LINE inquiry on the dashboard, reply and 
     await d.waitText("[data-testid=cust-list]", "佐藤 一郎");
     assert.ok(!(await d.textOf("[data-testid=cust-list]")).includes("山田"));
 
-    // English.
+    // Business days: a summer closed period; an impossible date is refused in Japanese.
     await d.click("[data-nav=settings]");
     await d.wait("[data-testid=shop-form]");
+    await d.click("[data-testid=shop-period-add]");
+    await d.exec("const f = document.querySelectorAll('[data-testid=shop-period-from]'); const t = document.querySelectorAll('[data-testid=shop-period-to]'); for (const [el, v] of [[f[f.length - 1], '08-13'], [t[t.length - 1], '02-30']]) { el.value = v; el.dispatchEvent(new Event('input', { bubbles: true })); }");
+    await d.click("[data-testid=shop-save]");
+    await d.waitText("[data-testid=toast]", "休業期間の入力を確認してください");
+    await d.exec("const t = document.querySelectorAll('[data-testid=shop-period-to]'); const el = t[t.length - 1]; el.value = '08-16'; el.dispatchEvent(new Event('input', { bubbles: true }));");
+    await d.click("[data-testid=shop-save]");
+    await d.waitText("[data-testid=toast]", "営業日を保存しました");
+
+    // English.
     await d.click("[data-testid=lang-en]");
     await d.click("[data-nav=inquiries]");
     await d.click("[data-testid=inq-item]");
