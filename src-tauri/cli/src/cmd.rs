@@ -15,6 +15,7 @@ use serde_json::json;
 use crate::calendar_cmd::{self, CalendarCmd, ChannelCmd, FeedCmd, NotifyCmd, PostCmd, TimerCmd};
 use crate::customer_cmd::{self, CustomerCmd, InquiryCmd, ShopArgs};
 use crate::io::{self, CliError, CliResult};
+use crate::migrate_cmd::{self, ExportCmd, ImportCmd};
 
 #[derive(Parser)]
 #[command(
@@ -81,6 +82,12 @@ pub enum Cmd {
     Inquiry(Box<InquiryCmd>),
     /// Business hours and closed days (for reply deadlines); without flags, shows them.
     Shop(ShopArgs),
+    /// Bring logins in from another password manager.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Take logins out to another password manager (plaintext never touches the disk).
+    #[command(subcommand)]
+    Export(ExportCmd),
 }
 
 #[derive(Subcommand)]
@@ -553,6 +560,8 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Cmd::Customer(c) => return customer_cmd::customer(cli.store, json_out, *c, now),
         Cmd::Inquiry(c) => return customer_cmd::inquiry_cmd(cli.store, json_out, *c, now),
         Cmd::Shop(a) => return customer_cmd::shop_cmd(cli.store, json_out, a),
+        Cmd::Import(c) => return migrate_cmd::import_cmd(cli.store, json_out, c, now),
+        Cmd::Export(c) => return migrate_cmd::export_cmd(cli.store, json_out, c),
     }
     Ok(0)
 }

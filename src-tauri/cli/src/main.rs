@@ -8,6 +8,7 @@ mod calendar_cmd;
 mod cmd;
 mod customer_cmd;
 mod io;
+mod migrate_cmd;
 
 use std::process::ExitCode;
 

@@ -492,6 +492,12 @@ pub fn resolve(store: &Store, key: &str) -> Result<Credential> {
     }
 }
 
+/// Applies `input` to a credential held in memory (imports write many in one batch).
+pub fn edit_in_memory(c: &mut Credential, input: &CredentialInput, now: DateTime<Utc>) -> Result<Credential> {
+    c.apply(input, now)?;
+    Ok(c.clone())
+}
+
 pub fn edit(store: &Store, key: &str, input: &CredentialInput, now: DateTime<Utc>) -> Result<Credential> {
     let mut c = resolve(store, key)?;
     c.apply(input, now)?;

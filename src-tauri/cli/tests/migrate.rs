@@ -1,0 +1,99 @@
+//! `import keepass` / `export keepass` from the command line, with KeePassXC's own CLI on the other side.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn kpcli(args: &[&str], stdin: &str) -> String {
+    let mut child = Command::new("keepassxc-cli")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("keepassxc-cli is needed (scripts/bootstrap.sh installs keepassxc)");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "keepassxc-cli {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn noren(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+    c.arg("--store").arg(dir.join("store")).args(args);
+    c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_STORE").env("NOREN_PASSPHRASE_FILE", dir.join("pass")).stdin(Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+fn setup() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    std::fs::write(dir.join("pass"), "store passphrase\n").unwrap();
+    assert!(noren(&dir, &["init"], &[]).status.success());
+    // A database made by KeePassXC itself, with a Japanese group and entry.
+    let db = dir.join("shop.kdbx");
+    let d = db.to_str().unwrap();
+    kpcli(&["db-create", "--set-password", "-t", "100", d], "kp-pass\nkp-pass\n");
+    kpcli(&["mkdir", d, "ホームページ"], "kp-pass\n");
+    kpcli(
+        &["add", d, "ホームページ/WordPress 管理画面", "-u", "admin", "--url", "https://sakura.example.jp/wp-admin", "-p"],
+        "kp-pass\nwp-秘密-1\n",
+    );
+    kpcli(&["add", d, "エキテン", "-u", "sakura@example.jp", "--url", "https://www.ekiten.jp", "-p"], "kp-pass\nekiten-2\n");
+    std::fs::write(dir.join("kp-pass"), "kp-pass\n").unwrap();
+    std::fs::write(dir.join("wrong"), "nope\n").unwrap();
+    (tmp, dir)
+}
+
+#[test]
+fn import_dry_run_import_and_wrong_password() {
+    let (_tmp, dir) = setup();
+    let db = dir.join("shop.kdbx");
+    let kp = dir.join("kp-pass");
+    let o = noren(&dir, &["import", "keepass", db.to_str().unwrap(), "--dry-run", "--json"], &[("NOREN_IMPORT_PASSPHRASE_FILE", &kp)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["preview"]["rows"].as_array().unwrap().len(), 2);
+    let count = |dir: &Path| {
+        let o = noren(dir, &["cred", "list", "--json"], &[]);
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["credentials"].as_array().unwrap().len()
+    };
+    assert_eq!(count(&dir), 0);
+    let wrong = dir.join("wrong");
+    let o = noren(&dir, &["import", "keepass", db.to_str().unwrap()], &[("NOREN_IMPORT_PASSPHRASE_FILE", &wrong)]);
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(count(&dir), 0);
+    let o = noren(&dir, &["import", "keepass", db.to_str().unwrap()], &[("NOREN_IMPORT_PASSPHRASE_FILE", &kp)]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("imported 2"));
+    let o = noren(&dir, &["cred", "show", "WordPress 管理画面", "--reveal", "--json"], &[]);
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(c["credential"]["password"], "wp-秘密-1");
+    assert_eq!(c["credential"]["category"], "website");
+    // Again: both are duplicates (same site and login) and are skipped.
+    let o = noren(&dir, &["import", "keepass", db.to_str().unwrap()], &[("NOREN_IMPORT_PASSPHRASE_FILE", &kp)]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("duplicates skipped 2"));
+}
+
+#[test]
+fn export_opens_in_keepassxc() {
+    let (_tmp, dir) = setup();
+    let kp = dir.join("kp-pass");
+    let db = dir.join("shop.kdbx");
+    assert!(noren(&dir, &["import", "keepass", db.to_str().unwrap()], &[("NOREN_IMPORT_PASSPHRASE_FILE", &kp)]).status.success());
+    std::fs::write(dir.join("succ"), "後任者のパス\n").unwrap();
+    let out = dir.join("for-successor.kdbx");
+    let o = noren(&dir, &["export", "keepass", out.to_str().unwrap()], &[("NOREN_EXPORT_PASSPHRASE_FILE", &dir.join("succ"))]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listing = kpcli(&["ls", "-R", "-f", out.to_str().unwrap()], "後任者のパス\n");
+    assert!(listing.contains("ホームページ・CMS/WordPress 管理画面"), "{listing}");
+    let shown = kpcli(&["show", "-s", out.to_str().unwrap(), "ポータル・掲載サイト/エキテン"], "後任者のパス\n");
+    assert!(shown.contains("Password: ekiten-2"), "{shown}");
+    // An existing file is not replaced without --force.
+    let o = noren(&dir, &["export", "keepass", out.to_str().unwrap()], &[("NOREN_EXPORT_PASSPHRASE_FILE", &dir.join("succ"))]);
+    assert_eq!(o.status.code(), Some(1));
+}
