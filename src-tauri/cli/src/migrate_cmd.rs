@@ -32,6 +32,25 @@ pub enum ImportCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Bitwarden's unencrypted JSON export: logins, secure notes, cards (as notes); folders as tags.
+    Bitwarden {
+        file: PathBuf,
+        #[arg(long, value_name = "skip|keep-both|update", default_value = "skip")]
+        on_duplicate: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A CSV from Chrome/Edge, Firefox, Bitwarden, KeePassXC or 1Password (detected), or any CSV
+    /// with --map name=COLUMN,url=COLUMN,login=COLUMN,password=COLUMN[,notes=…,totp=…,group=…].
+    Csv {
+        file: PathBuf,
+        #[arg(long, value_name = "FIELD=COLUMN,…")]
+        map: Option<String>,
+        #[arg(long, value_name = "skip|keep-both|update", default_value = "skip")]
+        on_duplicate: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -41,6 +60,16 @@ pub enum ExportCmd {
     Keepass {
         file: PathBuf,
         /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// PLAINTEXT CSV (name,url,username,password,note, as Chrome reads it). Anyone with the file
+    /// has every password: needs --plaintext, and delete the file after use.
+    Csv {
+        file: PathBuf,
+        /// Confirms that you understand the file is not encrypted.
+        #[arg(long)]
+        plaintext: bool,
         #[arg(long)]
         force: bool,
     },
@@ -63,22 +92,57 @@ fn read_file(path: &PathBuf) -> CliResult<Vec<u8>> {
     Ok(std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?)
 }
 
+fn parse_map(s: &str) -> CliResult<noren_core::import_formats::Mapping> {
+    let mut m = noren_core::import_formats::Mapping::default();
+    for part in s.split(',') {
+        let (k, v) = part.split_once('=').ok_or_else(|| CliError::Usage(format!("--map expects FIELD=COLUMN pairs, got {part:?}")))?;
+        let v = Some(v.trim().to_string());
+        match k.trim() {
+            "name" => m.name = v,
+            "url" => m.url = v,
+            "login" => m.login = v,
+            "password" => m.password = v,
+            "notes" => m.notes = v,
+            "totp" => m.totp = v,
+            "group" => m.group = v,
+            o => return Err(CliError::Usage(format!("--map: unknown field {o:?} (name, url, login, password, notes, totp, group)"))),
+        }
+    }
+    Ok(m)
+}
+
 pub fn import_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ImportCmd, now: DateTime<Utc>) -> CliResult<u8> {
-    let ImportCmd::Keepass { file, keyfile, no_password, on_duplicate: dup, dry_run } = cmd;
-    let dup = on_duplicate(&dup)?;
-    let bytes = read_file(&file)?;
-    let key = keyfile.as_ref().map(read_file).transpose()?;
-    // Open the store first: a store in use or a wrong store passphrase fails before the KeePass password is asked.
-    let store = open_store(&store_dir)?;
-    let pass = if no_password { None } else { Some(io::passphrase("NOREN_IMPORT_PASSPHRASE", "KeePass database password: ", false)?) };
-    let (cands, skipped) = kdbx::read(&bytes, pass.as_ref(), key.as_deref())?;
-    let preview = import::preview(&store, "KeePass", &cands, skipped)?;
+    let (source, cands, skipped, dup, dry_run, store) = match cmd {
+        ImportCmd::Keepass { file, keyfile, no_password, on_duplicate: dup, dry_run } => {
+            let dup = on_duplicate(&dup)?;
+            let bytes = read_file(&file)?;
+            let key = keyfile.as_ref().map(read_file).transpose()?;
+            // Open the store first: a store in use or a wrong store passphrase fails before the KeePass password is asked.
+            let store = open_store(&store_dir)?;
+            let pass =
+                if no_password { None } else { Some(io::passphrase("NOREN_IMPORT_PASSPHRASE", "KeePass database password: ", false)?) };
+            let (c, s) = kdbx::read(&bytes, pass.as_ref(), key.as_deref())?;
+            ("KeePass".to_string(), c, s, dup, dry_run, store)
+        }
+        ImportCmd::Bitwarden { file, on_duplicate: dup, dry_run } => {
+            let dup = on_duplicate(&dup)?;
+            let (c, s) = noren_core::import_formats::bitwarden_json(&read_file(&file)?)?;
+            ("Bitwarden".to_string(), c, s, dup, dry_run, open_store(&store_dir)?)
+        }
+        ImportCmd::Csv { file, map, on_duplicate: dup, dry_run } => {
+            let dup = on_duplicate(&dup)?;
+            let map = map.as_deref().map(parse_map).transpose()?;
+            let (f, c, s) = noren_core::import_formats::csv(&read_file(&file)?, map.as_ref())?;
+            (f, c, s, dup, dry_run, open_store(&store_dir)?)
+        }
+    };
+    let preview = import::preview(&store, &source, &cands, skipped)?;
     let report = if dry_run { None } else { Some(import::commit(&store, &cands, dup, now)?) };
     if json_out {
         io::print_json(&json!({ "preview": preview, "report": report, "dry_run": dry_run }))?;
     } else {
         let dups = preview.rows.iter().filter(|r| r.duplicate_of.is_some()).count();
-        println!("{} logins readable, {dups} match logins already stored", preview.rows.len());
+        println!("{}: {} logins readable, {dups} match logins already stored", preview.source, preview.rows.len());
         for s in &preview.skipped {
             println!("  skipped {}: {}", s.origin, io::one_line(&s.reason));
         }
@@ -95,8 +159,57 @@ pub fn import_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ImportCmd, no
     Ok(0)
 }
 
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 pub fn export_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ExportCmd) -> CliResult<u8> {
-    let ExportCmd::Keepass { file, force } = cmd;
+    let (file, force) = match cmd {
+        ExportCmd::Keepass { file, force } => (file, force),
+        ExportCmd::Csv { file, plaintext, force } => {
+            if !plaintext {
+                return Err(CliError::Usage(
+                    "export csv writes every password in PLAIN TEXT: add --plaintext to confirm, and delete the file after use".into(),
+                ));
+            }
+            if file.exists() && !force {
+                return Err(Error::invalid("file", format!("{} exists (use --force to replace it)", file.display())).into());
+            }
+            let store = open_store(&store_dir)?;
+            let creds: Vec<Credential> = store.all()?;
+            let mut text = zeroize::Zeroizing::new(String::from("name,url,username,password,note\n"));
+            for c in &creds {
+                let row = [
+                    c.name.as_str(),
+                    c.url.as_deref().unwrap_or(""),
+                    c.login.as_deref().unwrap_or(""),
+                    c.password.expose(),
+                    c.notes.as_str(),
+                ]
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(",");
+                text.push_str(&row);
+                text.push('\n');
+            }
+            write_private(&file, text.as_bytes())?;
+            eprintln!(
+                "warning: {} holds every password in plain text; delete it as soon as it has been imported elsewhere",
+                file.display()
+            );
+            if json_out {
+                io::print_json(&json!({ "file": file, "entries": creds.len(), "plaintext": true }))?;
+            } else {
+                println!("exported {} logins to {} (PLAIN TEXT)", creds.len(), file.display());
+            }
+            return Ok(0);
+        }
+    };
     if file.exists() && !force {
         return Err(Error::invalid("file", format!("{} exists (use --force to replace it)", file.display())).into());
     }
@@ -104,16 +217,35 @@ pub fn export_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ExportCmd) ->
     let pass = io::passphrase("NOREN_EXPORT_PASSPHRASE", "Password for the KeePass file: ", true)?;
     let creds: Vec<Credential> = store.all()?;
     let bytes = kdbx::write(&creds, &pass)?;
-    // Temp file then rename: a failed export never leaves half a file under the final name.
-    let tmp = file.with_extension("kdbx.tmp");
-    std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &file)).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(format!("cannot write {}", file.display()), e)
-    })?;
+    write_private(&file, &bytes)?;
     if json_out {
         io::print_json(&json!({ "file": file, "entries": creds.len(), "bytes": bytes.len() }))?;
     } else {
         println!("exported {} logins to {} (KDBX 4; open it in KeePassXC with the password you chose)", creds.len(), file.display());
     }
     Ok(0)
+}
+
+/// Writes a file readable by its owner only, through a temp file and a rename:
+/// a failed export never leaves half a file under the final name.
+fn write_private(file: &std::path::Path, bytes: &[u8]) -> CliResult<()> {
+    use std::io::Write;
+    let tmp = file.with_extension("tmp");
+    let res = (|| -> std::io::Result<()> {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, file)
+    })();
+    res.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        CliError::from(Error::io(format!("cannot write {}", file.display()), e))
+    })
 }

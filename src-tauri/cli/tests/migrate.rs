@@ -97,3 +97,37 @@ fn export_opens_in_keepassxc() {
     let o = noren(&dir, &["export", "keepass", out.to_str().unwrap()], &[("NOREN_EXPORT_PASSPHRASE_FILE", &dir.join("succ"))]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn bitwarden_and_csv_imports_and_plaintext_export_needs_consent() {
+    let (_tmp, dir) = setup();
+    let bw = dir.join("bitwarden.json");
+    std::fs::write(&bw, r#"{"encrypted":false,"folders":[],"items":[{"type":1,"name":"Google ビジネス","login":{"uris":[{"uri":"https://business.google.com"}],"username":"sakura@example.jp","password":"gbp-1"}}]}"#).unwrap();
+    let o = noren(&dir, &["import", "bitwarden", bw.to_str().unwrap()], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = dir.join("chrome.csv");
+    std::fs::write(&csv, "name,url,username,password\nエキテン,https://www.ekiten.jp/,sakura@example.jp,ek-1\n").unwrap();
+    let o = noren(&dir, &["import", "csv", csv.to_str().unwrap(), "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["preview"]["source"], "Chrome / Edge");
+    assert_eq!(v["report"]["imported"], 1);
+    let generic = dir.join("excel.csv");
+    std::fs::write(&generic, "サービス,ID,パス\n予約システム,admin,yo-1\n").unwrap();
+    let o = noren(&dir, &["import", "csv", generic.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("mapping"));
+    let o = noren(&dir, &["import", "csv", generic.to_str().unwrap(), "--map", "name=サービス,login=ID,password=パス"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Plain-text export: refused without --plaintext, then written owner-only.
+    let out = dir.join("all.csv");
+    let o = noren(&dir, &["export", "csv", out.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists());
+    let o = noren(&dir, &["export", "csv", out.to_str().unwrap(), "--plaintext"], &[]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("plain text"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("name,url,username,password,note\n") && text.contains("yo-1") && text.contains("gbp-1"));
+}

@@ -105,7 +105,7 @@ pub struct Preview {
 }
 
 /// Decodes bytes: UTF-8 (BOM stripped) when valid, else Shift_JIS.
-fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return std::str::from_utf8(rest)
             .map(|s| (s.to_string(), "UTF-8 (BOM)"))

@@ -14,6 +14,7 @@ pub mod feed;
 pub mod generator;
 pub mod holidays;
 pub mod import;
+pub mod import_formats;
 pub mod inquiry;
 pub mod kdbx;
 pub mod lapse_quality;
