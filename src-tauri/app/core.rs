@@ -144,6 +144,13 @@ impl AppCore {
         self.session.as_ref().map(Session::store)
     }
 
+    /// After a bulk write of credentials (import): the search index is rebuilt on next use.
+    pub(crate) fn reload_index(&mut self) {
+        if let Some(s) = &mut self.session {
+            s.invalidate_index();
+        }
+    }
+
     /// After a calendar change: the same automatic snapshot as after any change.
     pub(crate) fn changed(&mut self) {
         self.after_change();

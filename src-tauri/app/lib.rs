@@ -5,6 +5,7 @@ pub mod calendar;
 mod clipboard;
 pub mod core;
 pub mod customers;
+pub mod migrate;
 pub mod settings;
 
 use std::sync::Mutex;
@@ -261,6 +262,30 @@ fn inq_render(app: State<'_, App>, id: String, template_id: String, shop_name: S
 #[tauri::command]
 fn inq_template_save(app: State<'_, App>, template: Template) -> IpcResult<Template> {
     with(&app, |c| customers::save_template(c, &template))
+}
+
+#[tauri::command]
+fn import_preview(app: State<'_, App>, source: migrate::ImportSource) -> IpcResult<noren_core::import::ImportPreview> {
+    with(&app, |c| migrate::preview(c, &source))
+}
+
+#[tauri::command]
+fn import_run(
+    app: State<'_, App>,
+    source: migrate::ImportSource,
+    on_duplicate: noren_core::import::OnDuplicate,
+) -> IpcResult<noren_core::import::ImportReport> {
+    changing(&app, |c| migrate::run(c, &source, on_duplicate))
+}
+
+#[tauri::command]
+fn import_csv_headers(file: String) -> IpcResult<Vec<String>> {
+    migrate::csv_headers(&file)
+}
+
+#[tauri::command]
+fn export_keepass(app: State<'_, App>, file: String, password: String) -> IpcResult<usize> {
+    with(&app, |c| migrate::export_keepass(c, &file, &password))
 }
 
 #[tauri::command]
@@ -645,6 +670,10 @@ pub fn run() -> i32 {
             inq_templates,
             inq_render,
             inq_template_save,
+            import_preview,
+            import_run,
+            import_csv_headers,
+            export_keepass,
             shop_get,
             shop_save
         ])

@@ -39,7 +39,7 @@ pub enum OnDuplicate {
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
-pub struct PreviewRow {
+pub struct ImportRow {
     pub origin: String,
     pub name: String,
     #[ts(type = "string")]
@@ -66,7 +66,7 @@ pub struct SkippedItem {
 #[ts(export)]
 pub struct ImportPreview {
     pub source: String,
-    pub rows: Vec<PreviewRow>,
+    pub rows: Vec<ImportRow>,
     pub skipped: Vec<SkippedItem>,
 }
 
@@ -136,7 +136,7 @@ pub fn preview(store: &Store, source: &str, candidates: &[Candidate], mut skippe
     let mut rows = Vec::new();
     for cand in candidates {
         match credential::build(&cand.input, Utc::now()) {
-            Ok(c) => rows.push(PreviewRow {
+            Ok(c) => rows.push(ImportRow {
                 origin: cand.origin.clone(),
                 duplicate_of: host_login_key(c.url.as_deref(), c.login.as_deref()).and_then(|k| existing.get(&k).cloned()),
                 name: c.name,

@@ -179,6 +179,13 @@ pub struct Mapping {
     pub group: Option<String>,
 }
 
+/// The header row of a CSV file (for choosing a mapping).
+pub fn csv_headers(bytes: &[u8]) -> Result<Vec<String>> {
+    let (text, _) = crate::customer_import::decode(bytes)?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    Ok(rdr.headers().map_err(|e| Error::invalid("file", format!("cannot read the header row: {e}")))?.iter().map(str::to_string).collect())
+}
+
 /// The known exports, by their header lines.
 fn detect(headers: &[String]) -> Option<(&'static str, Mapping)> {
     let h: Vec<String> = headers.iter().map(|x| x.trim().to_ascii_lowercase()).collect();

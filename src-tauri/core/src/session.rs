@@ -37,6 +37,11 @@ impl Session {
         self.store.lock_vault();
     }
 
+    /// Forgets the search index (after a bulk write such as an import); it is rebuilt on next use.
+    pub fn invalidate_index(&mut self) {
+        self.index = None;
+    }
+
     pub fn unlock(&mut self, pass: &SecretString) -> Result<()> {
         self.store.unlock_vault(pass)
     }

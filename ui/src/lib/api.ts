@@ -41,9 +41,15 @@ import type { ExceptionTag } from "../bindings/ExceptionTag";
 import type { ExceptionDecision } from "../bindings/ExceptionDecision";
 import type { Template } from "../bindings/Template";
 import type { ShopHours } from "../bindings/ShopHours";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { ImportSource } from "../bindings/ImportSource";
+import type { Mapping } from "../bindings/Mapping";
+import type { OnDuplicate } from "../bindings/OnDuplicate";
 
 export type { AutoReport, BackupInfo, Report };
 export type { Customer, CustomerInput, Contact, ContactKind, Agreement, Preview, Inquiry, InquiryInput, InquiryView, InquiryKind, PlaybookStep, ExceptionTag, ExceptionDecision, Template, ShopHours };
+export type { ImportPreview, ImportReport, ImportSource, Mapping, OnDuplicate };
 export type { Channel, ChannelInput, ChannelKind, ChannelView, Post, PostInput, QuietPeriod, NotifySettings, TimerStatus, SyncOutcome };
 
 /** A full ChannelInput from the fields given (the rest: unchanged). */
@@ -153,6 +159,10 @@ export const api = {
   templates: () => call<Template[]>("inq_templates"),
   renderTemplate: (id: string, templateId: string, shopName: string) => call<string>("inq_render", { id, templateId, shopName }),
   saveTemplate: (template: Template) => call<Template>("inq_template_save", { template }),
+  migratePreview: (source: ImportSource) => call<ImportPreview>("import_preview", { source }),
+  migrateRun: (source: ImportSource, onDuplicate: OnDuplicate) => call<ImportReport>("import_run", { source, onDuplicate }),
+  migrateCsvHeaders: (file: string) => call<string[]>("import_csv_headers", { file }),
+  exportKeepass: (file: string, password: string) => call<number>("export_keepass", { file, password }),
   shopHours: () => call<ShopHours>("shop_get"),
   saveShopHours: (hours: ShopHours) => call<ShopHours>("shop_save", { hours }),
 };

@@ -1,0 +1,98 @@
+//! Import (KeePass, Bitwarden, CSV) and KeePass export as the app offers them.
+//! Thin: the work is in `noren_core::{import, import_formats, kdbx}`.
+
+use chrono::Utc;
+use noren_core::credential::Credential;
+use noren_core::import::{self, Candidate, ImportPreview, ImportReport, OnDuplicate, SkippedItem};
+use noren_core::import_formats::{self, Mapping};
+use noren_core::{kdbx, Error, SecretString};
+use serde::Deserialize;
+use ts_rs::TS;
+
+use crate::core::{AppCore, IpcResult};
+
+/// What the import wizard sends: where from, and how to open it.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportSource {
+    /// "keepass", "bitwarden" or "csv".
+    pub kind: String,
+    pub file: String,
+    /// KeePass database password.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// KeePass key file.
+    #[serde(default)]
+    pub keyfile: Option<String>,
+    /// Column mapping for a CSV of unknown layout.
+    #[serde(default)]
+    pub mapping: Option<Mapping>,
+}
+
+fn read(path: &str, limit: usize) -> IpcResult<Vec<u8>> {
+    let p = std::path::Path::new(path.trim());
+    let meta = std::fs::metadata(p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
+    if meta.len() as usize > limit {
+        return Err(Error::invalid("file", "too large").into());
+    }
+    Ok(std::fs::read(p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?)
+}
+
+fn parse(src: &ImportSource) -> IpcResult<(String, Vec<Candidate>, Vec<SkippedItem>)> {
+    match src.kind.as_str() {
+        "keepass" => {
+            let bytes = read(&src.file, kdbx::MAX_BYTES)?;
+            let key = src.keyfile.as_deref().filter(|k| !k.trim().is_empty()).map(|k| read(k, 1024 * 1024)).transpose()?;
+            let pass = src.password.as_deref().filter(|p| !p.is_empty()).map(SecretString::new);
+            if pass.is_none() && key.is_none() {
+                return Err(Error::invalid("password", "enter the KeePass database password").into());
+            }
+            let (c, s) = kdbx::read(&bytes, pass.as_ref(), key.as_deref())?;
+            Ok(("KeePass".into(), c, s))
+        }
+        "bitwarden" => {
+            let (c, s) = import_formats::bitwarden_json(&read(&src.file, import_formats::MAX_BYTES)?)?;
+            Ok(("Bitwarden".into(), c, s))
+        }
+        "csv" => Ok(import_formats::csv(&read(&src.file, import_formats::MAX_BYTES)?, src.mapping.as_ref())?),
+        other => Err(Error::invalid("kind", format!("{other:?} is not an import source")).into()),
+    }
+}
+
+pub fn preview(c: &mut AppCore, src: &ImportSource) -> IpcResult<ImportPreview> {
+    let (source, cands, skipped) = parse(src)?;
+    Ok(import::preview(c.store_unlocked()?, &source, &cands, skipped)?)
+}
+
+pub fn run(c: &mut AppCore, src: &ImportSource, on_duplicate: OnDuplicate) -> IpcResult<ImportReport> {
+    let (_, cands, skipped) = parse(src)?;
+    let mut r = import::commit(c.store_unlocked()?, &cands, on_duplicate, Utc::now())?;
+    r.skipped.splice(0..0, skipped);
+    c.reload_index();
+    c.changed();
+    Ok(r)
+}
+
+/// The header row of a CSV, for the mapping step.
+pub fn csv_headers(file: &str) -> IpcResult<Vec<String>> {
+    Ok(import_formats::csv_headers(&read(file, import_formats::MAX_BYTES)?)?)
+}
+
+/// Writes every login to a KDBX 4 file; returns how many.
+pub fn export_keepass(c: &mut AppCore, file: &str, password: &str) -> IpcResult<usize> {
+    let path = std::path::Path::new(file.trim());
+    if file.trim().is_empty() {
+        return Err(Error::invalid("file", "choose where to save the file").into());
+    }
+    if path.exists() {
+        return Err(Error::invalid("file", format!("{} exists; choose another name", path.display())).into());
+    }
+    let creds: Vec<Credential> = c.store_unlocked()?.all()?;
+    let bytes = kdbx::write(&creds, &SecretString::new(password))?;
+    let tmp = path.with_extension("kdbx.tmp");
+    std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, path)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(format!("cannot write {}", path.display()), e)
+    })?;
+    Ok(creds.len())
+}
