@@ -104,11 +104,14 @@ pub fn guess_category(groups: &[String], title: &str, url: &str) -> Category {
         ),
         (Category::Website, &["web", "site", "ホームページ", "サイト", "cms", "wordpress", "wix", "jimdo", "ペライチ"]),
     ];
+    // Folded once: imports call this for every entry.
+    static FOLDED: std::sync::OnceLock<Vec<(Category, Vec<String>)>> = std::sync::OnceLock::new();
+    let folded = FOLDED.get_or_init(|| rules.iter().map(|(c, ws)| (*c, ws.iter().map(|w| normalize::fold(w)).collect())).collect());
     // Group names decide first (the shop sorted them), then the entry itself.
     for hay in [groups.join(" "), format!("{title} {url}")] {
         let h = normalize::fold(&hay);
-        for (cat, words) in &rules {
-            if words.iter().any(|w| h.contains(&normalize::fold(w))) {
+        for (cat, words) in folded {
+            if words.iter().any(|w| h.contains(w.as_str())) {
                 return *cat;
             }
         }
