@@ -194,3 +194,24 @@ fn export_opens_in_keepassxc_with_every_password() {
     assert_eq!(back.len(), creds.len());
     assert!(back.iter().any(|b| b.history.len() == 1));
 }
+
+#[test]
+fn key_file_only_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("kf.kdbx");
+    let key = tmp.path().join("kf.keyx");
+    // KeePassXC creates the key file (its .keyx format) along with the database.
+    kpcli(&["db-create", "--set-key-file", key.to_str().unwrap(), "-t", "100", db.to_str().unwrap()], "");
+    kpcli(&["mkdir", "--no-password", "--key-file", key.to_str().unwrap(), db.to_str().unwrap(), "サーバー"], "");
+    kpcli(
+        &["add", "--no-password", "--key-file", key.to_str().unwrap(), db.to_str().unwrap(), "サーバー/VPS", "-u", "root", "-p"],
+        "vps-秘密\n",
+    );
+    let bytes = std::fs::read(&db).unwrap();
+    let keyfile = std::fs::read(&key).unwrap();
+    let (cands, _) = kdbx::read(&bytes, None, Some(&keyfile)).unwrap();
+    assert_eq!(cands.len(), 1);
+    assert_eq!(cands[0].input.password.as_ref().unwrap().expose(), "vps-秘密");
+    assert_eq!(cands[0].input.category, Some(noren_core::credential::Category::Server));
+    assert!(kdbx::read(&bytes, None, Some(b"not the key")).is_err(), "another key file is refused");
+}
