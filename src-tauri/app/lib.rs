@@ -723,3 +723,91 @@ pub fn run() -> i32 {
         }
     }
 }
+
+/// The shell's security settings, checked as data (docs/security.md).
+#[cfg(test)]
+mod shell_security {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use std::path::Path;
+
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn conf() -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(root().join("tauri.conf.json")).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn csp_is_strict_and_local_only() {
+        let csp = conf()["app"]["security"]["csp"].as_str().expect("a CSP string").to_string();
+        let directives: std::collections::HashMap<&str, Vec<&str>> = csp
+            .split(';')
+            .filter_map(|d| {
+                let mut it = d.split_whitespace();
+                it.next().map(|name| (name, it.collect()))
+            })
+            .collect();
+        assert_eq!(directives["default-src"], vec!["'self'"]);
+        assert_eq!(directives["script-src"], vec!["'self'"], "no inline or eval'd scripts");
+        assert_eq!(directives["object-src"], vec!["'none'"]);
+        assert_eq!(directives["frame-ancestors"], vec!["'none'"]);
+        assert_eq!(directives["form-action"], vec!["'none'"]);
+        assert!(!csp.contains("unsafe-eval"));
+        // The only non-self origin is Tauri's IPC.
+        for (name, sources) in &directives {
+            for s in sources {
+                let remote = s.starts_with("http") && *s != "http://ipc.localhost";
+                assert!(!remote && *s != "*" && !s.starts_with("https:"), "{name} allows {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn capabilities_grant_only_event_listening() {
+        let dir = root().join("src-tauri/capabilities");
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1, "one capability file");
+        let cap: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(files[0].path()).unwrap()).unwrap();
+        let perms: Vec<&str> = cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        assert_eq!(perms, vec!["core:event:allow-listen", "core:event:allow-unlisten"]);
+        assert_eq!(cap["windows"], serde_json::json!(["main"]));
+        assert!(cap.get("remote").is_none(), "no remote origins may use the IPC");
+    }
+
+    #[test]
+    fn no_plugin_opens_fs_shell_http_or_urls() {
+        let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        for p in ["tauri-plugin-fs", "tauri-plugin-shell", "tauri-plugin-http", "tauri-plugin-opener", "tauri-plugin-dialog"] {
+            assert!(!manifest.contains(p), "{p} must not be a dependency");
+        }
+        let conf = conf();
+        assert!(
+            conf["app"]["windows"][0].get("url").is_none_or(|u| !u.as_str().unwrap_or("").starts_with("http")),
+            "the window loads bundled assets"
+        );
+        assert_eq!(conf["build"]["frontendDist"], "ui/dist");
+    }
+
+    #[test]
+    fn the_front_end_references_no_remote_url() {
+        let mut stack = vec![root().join("ui/src"), root().join("ui/index.html")];
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+                continue;
+            }
+            if !matches!(p.extension().and_then(|e| e.to_str()), Some("svelte" | "ts" | "html" | "css"))
+                || p.to_string_lossy().contains(".test.")
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                for scheme in ["src=\"http", "href=\"http", "url(http", "fetch(", "XMLHttpRequest", "new WebSocket", "import(\"http"] {
+                    assert!(!line.contains(scheme), "{}:{}: {line}", p.display(), i + 1);
+                }
+            }
+        }
+    }
+}
