@@ -223,7 +223,13 @@ fn take_lock(dir: &Path) -> Result<File> {
 }
 
 fn open_sled(dir: &Path) -> Result<sled::Db> {
-    sled::Config::new().path(dir.join("db")).cache_capacity(64 * 1024 * 1024).open().map_err(|e| match e {
+    // sled 0.34 can panic while recovering damaged files (found by scripts/crash.sh with a
+    // directory copied mid-write): a damaged store must be an error, never a crash.
+    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sled::Config::new().path(dir.join("db")).cache_capacity(64 * 1024 * 1024).open()
+    }))
+    .map_err(|_| Error::Corrupt(format!("the database files in {} are damaged; restore the newest backup snapshot", dir.display())))?;
+    opened.map_err(|e| match e {
         sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => Error::StoreInUse(dir.to_path_buf()),
         other => Error::from(other),
     })
