@@ -2,7 +2,7 @@
 //! default, plus its own closed weekdays and closed periods (e.g. 12/29–1/3).
 //! Reply deadlines in business days are computed here.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -135,14 +135,12 @@ impl ShopHours {
                 }
             }
         }
-        let local = day.and_time(self.close_time());
-        tz.from_local_datetime(&local).earliest().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| local.and_utc())
+        crate::reminders::local_instant(day, self.close_time(), tz)
     }
 
     /// Closing time on a local date (for "we will reply by <date>").
     pub fn closing_on(&self, date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-        let local = date.and_time(self.close_time());
-        tz.from_local_datetime(&local).earliest().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| local.and_utc())
+        crate::reminders::local_instant(date, self.close_time(), tz)
     }
 }
 

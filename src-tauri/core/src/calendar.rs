@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -396,11 +396,7 @@ fn check_post_text(p: &mut Post, input: &PostInput) -> Result<()> {
     Ok(())
 }
 
-/// Local midnight of `date` in `tz`, as an instant.
-pub fn local_midnight(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&naive).earliest().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| naive.and_utc())
-}
+pub use crate::reminders::local_midnight_utc as local_midnight;
 
 fn check_not_far_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
     if at > now + Duration::days(1) {
@@ -669,6 +665,7 @@ pub fn ics(channels: &[Channel], posts: &[Post], now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn rhythms_in_words() {

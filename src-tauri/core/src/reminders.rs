@@ -97,10 +97,16 @@ pub const REPLY_SOON_HOURS: i64 = 2;
 /// A snapshot older than this is overdue.
 pub const BACKUP_MAX_AGE_DAYS: i64 = 7;
 
-fn local_midnight_utc(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
+/// The instant of a local wall-clock time in `tz` (the earlier one when a DST change repeats it).
+pub fn local_instant(date: NaiveDate, time: chrono::NaiveTime, tz: Tz) -> DateTime<Utc> {
     use chrono::TimeZone;
-    let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let naive = date.and_time(time);
     tz.from_local_datetime(&naive).earliest().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| naive.and_utc())
+}
+
+/// Local midnight of `date` in `tz`, as an instant.
+pub fn local_midnight_utc(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    local_instant(date, chrono::NaiveTime::MIN, tz)
 }
 
 /// The stage a renewal is in on `today`: `Some(days)` for the smallest stage
