@@ -61,6 +61,13 @@ pub struct Document {
     pub inquiries: Vec<Inquiry>,
     #[serde(default)]
     pub templates: Vec<Template>,
+    /// Vendors and contracts, renewals (domain, SSL, cards …) and the incident log.
+    #[serde(default)]
+    pub vendors: Vec<crate::vendor::Vendor>,
+    #[serde(default)]
+    pub renewals: Vec<crate::renewal::Renewal>,
+    #[serde(default)]
+    pub incidents: Vec<crate::incident::Incident>,
     /// Store settings (automatic backup folder, retention, recipients).
     #[serde(default)]
     pub settings: DocumentSettings,
@@ -85,7 +92,7 @@ pub struct DocumentSettings {
 
 const README: &str = "Noren backup (format noren-backup v1). Everything is in plain text: keep this \
 decrypted file safe and delete it when done. 'credentials' lists every login with its password \
-and password history; 'channels' and 'posts' are the posting calendar; 'customers', 'inquiries' and 'templates' the customer record. Times are UTC (RFC 3339). See docs/backup-format.md.";
+and password history; 'channels' and 'posts' are the posting calendar; 'customers', 'inquiries' and 'templates' the customer record; 'vendors', 'renewals' and 'incidents' the vendors, dates that must not lapse and the incident log. Times are UTC (RFC 3339). See docs/backup-format.md.";
 
 /// How the backup is (or was) encrypted.
 pub enum Protection {
@@ -128,6 +135,9 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
     let customers = collect::<Customer>(store, &mut counts, &mut checksums)?;
     let inquiries = collect::<Inquiry>(store, &mut counts, &mut checksums)?;
     let templates = collect::<Template>(store, &mut counts, &mut checksums)?;
+    let vendors = collect::<crate::vendor::Vendor>(store, &mut counts, &mut checksums)?;
+    let renewals = collect::<crate::renewal::Renewal>(store, &mut counts, &mut checksums)?;
+    let incidents = collect::<crate::incident::Incident>(store, &mut counts, &mut checksums)?;
     let bs = load_settings(store)?;
     let settings = DocumentSettings {
         backup_dir: bs.auto_dir,
@@ -151,6 +161,9 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
         customers,
         inquiries,
         templates,
+        vendors,
+        renewals,
+        incidents,
     })
 }
 
@@ -207,6 +220,9 @@ pub fn from_json(bytes: &[u8]) -> Result<Document> {
     check_collection(&doc.counts, &doc.checksums, &doc.customers)?;
     check_collection(&doc.counts, &doc.checksums, &doc.inquiries)?;
     check_collection(&doc.counts, &doc.checksums, &doc.templates)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.vendors)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.renewals)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.incidents)?;
     for c in &doc.credentials {
         if c.name.trim().is_empty() {
             return Err(Error::Corrupt(format!("credential {} has no name", c.id)));
@@ -400,6 +416,9 @@ pub fn restore_with(path: &Path, unlock: &Unlock, into: &Path, new_pass: &Secret
             store.put_many(&doc.customers)?;
             store.put_many(&doc.inquiries)?;
             store.put_many(&doc.templates)?;
+            store.put_many(&doc.vendors)?;
+            store.put_many(&doc.renewals)?;
+            store.put_many(&doc.incidents)?;
             let s = &doc.settings;
             if let Some(n) = &s.notify {
                 crate::notify::save_settings(&store, n)?;

@@ -138,6 +138,35 @@ impl ShopHours {
         crate::reminders::local_instant(day, self.close_time(), tz)
     }
 
+    fn open_time(&self) -> NaiveTime {
+        NaiveTime::parse_from_str(&self.open, "%H:%M").unwrap_or(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+    }
+
+    /// Whether `at` falls inside the hours (a business day, between opening and closing).
+    pub fn is_open_at(&self, at: DateTime<Utc>, tz: Tz) -> bool {
+        let local = at.with_timezone(&tz);
+        let t = local.time();
+        self.is_business_day(local.date_naive()) && self.open_time() <= t && t < self.close_time()
+    }
+
+    /// The next opening instant at or after `at` (`at` itself when open), within a year.
+    pub fn next_open(&self, at: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+        if self.is_open_at(at, tz) {
+            return Some(at);
+        }
+        let mut day = at.with_timezone(&tz).date_naive();
+        for _ in 0..366 {
+            if self.is_business_day(day) {
+                let open = crate::reminders::local_instant(day, self.open_time(), tz);
+                if open >= at {
+                    return Some(open);
+                }
+            }
+            day += Duration::days(1);
+        }
+        None
+    }
+
     /// Closing time on a local date (for "we will reply by <date>").
     pub fn closing_on(&self, date: NaiveDate, tz: Tz) -> DateTime<Utc> {
         crate::reminders::local_instant(date, self.close_time(), tz)

@@ -37,6 +37,12 @@ pub enum Error {
     /// The address answered, but not with a feed.
     #[error("{0}")]
     NotAFeed(String),
+    /// The address answered, but not with TLS (certificate check).
+    #[error("{0}")]
+    NotTls(String),
+    /// No RDAP data for this domain (e.g. `.jp`): the date must be entered by hand.
+    #[error("{0}")]
+    NoRdap(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -63,6 +69,8 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Network(_) => "network",
             Error::NotAFeed(_) => "not_a_feed",
+            Error::NotTls(_) => "not_tls",
+            Error::NoRdap(_) => "no_rdap",
             Error::Io { .. } => "io",
         }
     }

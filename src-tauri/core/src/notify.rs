@@ -26,11 +26,20 @@ pub struct NotifySettings {
     pub quiet_end: String,
     /// Feed sync interval of the running app, in hours (0 = only on demand).
     pub sync_hours: u32,
+    /// Days before a renewal at which it is announced (largest first); empty: 90/30/14/7/1.
+    pub renewal_stages: Vec<i64>,
 }
 
 impl Default for NotifySettings {
     fn default() -> Self {
-        NotifySettings { id: "notify".into(), enabled: true, quiet_start: "21:00".into(), quiet_end: "08:00".into(), sync_hours: 6 }
+        NotifySettings {
+            id: "notify".into(),
+            enabled: true,
+            quiet_start: "21:00".into(),
+            quiet_end: "08:00".into(),
+            sync_hours: 6,
+            renewal_stages: vec![90, 30, 14, 7, 1],
+        }
     }
 }
 
@@ -52,6 +61,9 @@ impl NotifySettings {
     pub fn validate(&self) -> Result<()> {
         parse_hhmm("quiet_start", &self.quiet_start)?;
         parse_hhmm("quiet_end", &self.quiet_end)?;
+        if self.renewal_stages.len() > 10 || self.renewal_stages.iter().any(|d| !(1..=365).contains(d)) {
+            return Err(Error::invalid("renewal_stages", "up to 10 stages, each 1 to 365 days before the date"));
+        }
         if self.sync_hours > 24 * 7 {
             return Err(Error::invalid("sync_hours", "at most 168 hours (a week)"));
         }
@@ -81,6 +93,8 @@ pub fn save_settings(store: &Store, s: &NotifySettings) -> Result<()> {
     s.validate()?;
     let mut s = s.clone();
     s.id = "notify".into();
+    s.renewal_stages.sort_unstable_by(|a, b| b.cmp(a));
+    s.renewal_stages.dedup();
     store.put(&s)
 }
 
@@ -185,6 +199,7 @@ pub fn text(item: &DueItem, lang: Lang) -> (String, String) {
         Kind::FollowUpDue => ("フォローアップ", "Follow-up due"),
         Kind::PasswordRotation => ("パスワード変更", "Password change"),
         Kind::RenewalApproaching => ("更新期限", "Renewal"),
+        Kind::CardExpiry => ("支払いカードの期限", "Card expiry"),
         Kind::IncidentActionDue => ("トラブル対応", "Incident action"),
         Kind::BackupOverdue => ("バックアップ", "Backup"),
     };

@@ -26,6 +26,8 @@ pub enum Kind {
     FollowUpDue,
     PasswordRotation,
     RenewalApproaching,
+    /// A renewal falls after the expiry of the card it is charged to.
+    CardExpiry,
     IncidentActionDue,
     BackupOverdue,
 }
@@ -89,6 +91,10 @@ pub struct Inputs<'a> {
     /// Customers and inquiries (vault; empty while locked).
     pub customers: &'a [crate::customer::Customer],
     pub inquiries: &'a [crate::inquiry::Inquiry],
+    /// Renewals (calendar compartment).
+    pub renewals: &'a [crate::renewal::Renewal],
+    /// Incidents (vault; empty while locked).
+    pub incidents: &'a [crate::incident::Incident],
 }
 
 /// "Due soon" starts this long before a reply deadline.
@@ -139,36 +145,13 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
             }
         }
         if let Some(date) = c.renewal_date {
-            if let Some(stage) = renewal_stage(date, today, &settings.renewal_stages) {
-                let left = (date - today).num_days();
-                let (severity, ja, en) = if stage == 0 {
-                    (
-                        Severity::Urgent,
-                        format!("更新期限を過ぎています: {} ({date})", c.name),
-                        format!("Renewal overdue: {} ({date})", c.name),
-                    )
-                } else {
-                    let sev = if stage <= 7 {
-                        Severity::Urgent
-                    } else if stage <= 30 {
-                        Severity::Warning
-                    } else {
-                        Severity::Info
-                    };
-                    (sev, format!("更新まであと{left}日: {} ({date})", c.name), format!("Renewal in {left} days: {} ({date})", c.name))
-                };
-                out.push(DueItem {
-                    key: format!("renewal:{}:{stage}", c.id),
-                    kind: Kind::RenewalApproaching,
-                    severity,
-                    due_at: local_midnight_utc(date, settings.timezone),
-                    title_ja: ja,
-                    title_en: en,
-                    record: RecordRef { collection: "credentials", id: c.id.clone() },
-                });
+            if let Some(item) = renewal_item(&c.id, "credentials", &c.name, date, false, today, settings) {
+                out.push(item);
             }
         }
     }
+    renewal_items(inputs, now, settings, &mut out);
+    incident_items(inputs, now, settings, &mut out);
     if let Some(b) = inputs.backup {
         let overdue_since = b.newest.map(|t| t + Duration::days(BACKUP_MAX_AGE_DAYS));
         let (due, ja, en) = if !b.available {
@@ -200,6 +183,102 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
     inquiry_items(inputs, now, settings, &mut out);
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.due_at.cmp(&b.due_at)).then(a.key.cmp(&b.key)));
     out
+}
+
+/// The item for a date that must not lapse, at the stage `today` is in.
+fn renewal_item(
+    id: &str,
+    collection: &'static str,
+    name: &str,
+    date: NaiveDate,
+    auto: bool,
+    today: NaiveDate,
+    settings: &Settings,
+) -> Option<DueItem> {
+    let stage = renewal_stage(date, today, &settings.renewal_stages)?;
+    let left = (date - today).num_days();
+    let (auto_ja, auto_en) = if auto { ("（自動更新）", " (auto-renews)") } else { ("", "") };
+    let (severity, ja, en) = if stage == 0 {
+        (Severity::Urgent, format!("更新期限を過ぎています: {name} ({date})"), format!("Renewal overdue: {name} ({date})"))
+    } else {
+        // An auto-renewal only needs a look (is the card still valid?), not action.
+        let sev = if auto {
+            Severity::Info
+        } else if stage <= 7 {
+            Severity::Urgent
+        } else if stage <= 30 {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        (sev, format!("更新まであと{left}日{auto_ja}: {name} ({date})"), format!("Renewal in {left} days{auto_en}: {name} ({date})"))
+    };
+    Some(DueItem {
+        key: format!("renewal:{id}:{stage}"),
+        kind: Kind::RenewalApproaching,
+        severity,
+        due_at: local_midnight_utc(date, settings.timezone),
+        title_ja: ja,
+        title_en: en,
+        record: RecordRef { collection, id: id.to_string() },
+    })
+}
+
+fn renewal_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, out: &mut Vec<DueItem>) {
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    for r in inputs.renewals {
+        if let Some(item) = renewal_item(&r.id, "renewals", &r.name, r.due, r.auto_renew, today, settings) {
+            out.push(item);
+        }
+    }
+    for c in crate::renewal::card_conflicts(inputs.renewals) {
+        // Worth saying once the card is within the largest stage of expiring, or already past.
+        if renewal_stage(c.card_expires, today, &settings.renewal_stages).is_none() {
+            continue;
+        }
+        out.push(DueItem {
+            key: format!("card:{}:{}:{}", c.renewal_id, c.card_id, c.card_expires),
+            kind: Kind::CardExpiry,
+            severity: Severity::Warning,
+            due_at: local_midnight_utc(c.card_expires, settings.timezone),
+            title_ja: format!("「{}」の支払いカード「{}」は{}に期限切れ（更新日 {}）", c.renewal_name, c.card_name, c.card_expires, c.due),
+            title_en: format!(
+                "{} is charged to card {}, which expires {} (renewal {})",
+                c.renewal_name, c.card_name, c.card_expires, c.due
+            ),
+            record: RecordRef { collection: "renewals", id: c.renewal_id.clone() },
+        });
+    }
+}
+
+fn incident_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, out: &mut Vec<DueItem>) {
+    let today = now.with_timezone(&settings.timezone).date_naive();
+    for inc in inputs.incidents {
+        for a in inc.actions.iter().filter(|a| a.done_at.is_none()) {
+            let Some(due) = a.due else { continue };
+            if due > today {
+                continue;
+            }
+            let late = due < today;
+            out.push(DueItem {
+                key: format!("action:{}:{}", a.id, if late { "late" } else { "today" }),
+                kind: Kind::IncidentActionDue,
+                severity: if late { Severity::Urgent } else { Severity::Warning },
+                due_at: local_midnight_utc(due, settings.timezone),
+                title_ja: if late {
+                    format!("対応項目の期限切れ（{due}）: {} — {}", a.text, inc.title)
+                } else {
+                    format!("今日が期限の対応項目: {} — {}", a.text, inc.title)
+                },
+                title_en: if late {
+                    format!("Action item overdue ({due}): {} — {}", a.text, inc.title)
+                } else {
+                    format!("Action item due today: {} — {}", a.text, inc.title)
+                },
+                record: RecordRef { collection: "incidents", id: inc.id.clone() },
+            });
+        }
+    }
 }
 
 /// Rounds days for a sentence: "3", "3.5", "14".

@@ -108,11 +108,18 @@ impl Session {
         let backup = crate::backup::state(&crate::backup::load_settings(&self.store)?);
         let channels = self.store.all::<Channel>()?;
         let posts = self.store.all::<Post>()?;
-        let (customers, inquiries) = if self.store.is_vault_unlocked() {
-            (self.store.all::<Customer>()?, self.store.all::<Inquiry>()?)
+        let (customers, inquiries, incidents) = if self.store.is_vault_unlocked() {
+            (self.store.all::<Customer>()?, self.store.all::<Inquiry>()?, self.store.all::<crate::incident::Incident>()?)
         } else {
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new())
         };
+        let renewals = self.store.all::<crate::renewal::Renewal>()?;
+        let mut settings = settings.clone();
+        let stages = crate::notify::load_settings(&self.store)?.renewal_stages;
+        if !stages.is_empty() {
+            settings.renewal_stages = stages;
+        }
+        let settings = &settings;
         let inputs = Inputs {
             credentials: &creds,
             backup: backup.as_ref(),
@@ -120,6 +127,8 @@ impl Session {
             posts: &posts,
             customers: &customers,
             inquiries: &inquiries,
+            renewals: &renewals,
+            incidents: &incidents,
         };
         Ok(reminders::due_items(&inputs, now, settings))
     }

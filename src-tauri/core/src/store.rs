@@ -44,6 +44,21 @@ pub trait Record: Serialize + DeserializeOwned {
     fn id(&self) -> &str;
 }
 
+/// A record by id, else by a key `matches` accepts (an exact name); several matches are
+/// `Ambiguous`, listed with `label`.
+pub fn resolve_by<T: Record>(store: &Store, key: &str, matches: impl Fn(&T, &str) -> bool, label: impl Fn(&T) -> String) -> Result<T> {
+    let key = key.trim();
+    if let Some(r) = store.get::<T>(key)? {
+        return Ok(r);
+    }
+    let mut hits: Vec<T> = store.all::<T>()?.into_iter().filter(|r| matches(r, key)).collect();
+    match hits.len() {
+        0 => Err(Error::NotFound { what: T::WHAT, key: key.to_string() }),
+        1 => Ok(hits.remove(0)),
+        _ => Err(Error::Ambiguous { what: T::WHAT, key: key.to_string(), candidates: hits.iter().map(label).collect() }),
+    }
+}
+
 /// A fresh opaque record id (80 random bits, lowercase base32).
 pub fn new_id() -> Result<String> {
     Ok(BASE32_NOPAD.encode(&crypto::random_bytes::<10>()?).to_ascii_lowercase())

@@ -11,4 +11,8 @@ quiet_start: string, quiet_end: string,
 /**
  * Feed sync interval of the running app, in hours (0 = only on demand).
  */
-sync_hours: number, };
+sync_hours: number, 
+/**
+ * Days before a renewal at which it is announced (largest first); empty: 90/30/14/7/1.
+ */
+renewal_stages: Array<bigint>, };

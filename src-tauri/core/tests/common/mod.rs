@@ -1,6 +1,11 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test file uses some of them).
+#![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
 
 /// Where the golden files of earlier format versions live.
 pub fn golden() -> PathBuf {
@@ -18,4 +23,52 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), dest).unwrap();
         }
     }
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub delay: StdDuration,
+}
+
+pub fn ok(body: Vec<u8>, ctype: &str) -> Resp {
+    Resp { status: 200, headers: vec![("Content-Type".into(), ctype.into())], body, delay: StdDuration::ZERO }
+}
+
+/// A one-thread-per-connection HTTP/1.1 server on 127.0.0.1; returns its base URL.
+pub fn serve(handler: impl Fn(&str) -> Resp + Send + Sync + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handler = Arc::new(handler);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let handler = handler.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                }
+                let r = handler(&path);
+                std::thread::sleep(r.delay);
+                let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", r.status, r.body.len());
+                for (k, v) in &r.headers {
+                    head.push_str(&format!("{k}: {v}\r\n"));
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&r.body);
+            });
+        }
+    });
+    base
 }
