@@ -490,7 +490,7 @@ pub fn calendar_cmd(store_dir: Option<PathBuf>, cmd: CalendarCmd, now: DateTime<
     let store = open_calendar_store(&store_dir)?;
     let text = calendar::ics(&store.all()?, &store.all()?, now);
     match out {
-        Some(path) => std::fs::write(&path, text).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?,
+        Some(path) => noren_core::backup::write_file_atomically(&path, text.as_bytes())?,
         None => print!("{text}"),
     }
     Ok(0)

@@ -16,6 +16,7 @@ use crate::calendar_cmd::{self, CalendarCmd, ChannelCmd, FeedCmd, NotifyCmd, Pos
 use crate::customer_cmd::{self, CustomerCmd, InquiryCmd, ShopArgs};
 use crate::io::{self, CliError, CliResult};
 use crate::migrate_cmd::{self, ExportCmd, ImportCmd};
+use crate::vendor_cmd::{self, CertCmd, DomainCmd, IncidentCmd, RenewalCmd, VendorCmd};
 
 #[derive(Parser)]
 #[command(
@@ -82,6 +83,21 @@ pub enum Cmd {
     Inquiry(Box<InquiryCmd>),
     /// Business hours and closed days (for reply deadlines); without flags, shows them.
     Shop(ShopArgs),
+    /// Vendors and contracts: who to call, support hours, fees.
+    #[command(subcommand)]
+    Vendor(Box<VendorCmd>),
+    /// Dates that must not lapse: domain, SSL, hosting, contracts, the card that pays.
+    #[command(subcommand)]
+    Renewal(Box<RenewalCmd>),
+    /// Certificate expiry from a TLS handshake.
+    #[command(subcommand)]
+    Cert(CertCmd),
+    /// Domain expiry from RDAP.
+    #[command(subcommand)]
+    Domain(DomainCmd),
+    /// The incident log: five steps, timeline, action items, reports.
+    #[command(subcommand)]
+    Incident(Box<IncidentCmd>),
     /// Bring logins in from another password manager.
     #[command(subcommand)]
     Import(ImportCmd),
@@ -560,6 +576,11 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Cmd::Customer(c) => return customer_cmd::customer(cli.store, json_out, *c, now),
         Cmd::Inquiry(c) => return customer_cmd::inquiry_cmd(cli.store, json_out, *c, now),
         Cmd::Shop(a) => return customer_cmd::shop_cmd(cli.store, json_out, a),
+        Cmd::Vendor(c) => return vendor_cmd::vendor_cmd(cli.store, json_out, *c, now),
+        Cmd::Renewal(c) => return vendor_cmd::renewal_cmd(cli.store, json_out, *c, now),
+        Cmd::Cert(c) => return vendor_cmd::cert_cmd(cli.store, json_out, c, now),
+        Cmd::Domain(c) => return vendor_cmd::domain_cmd(cli.store, json_out, c, now),
+        Cmd::Incident(c) => return vendor_cmd::incident_cmd(cli.store, json_out, *c, now),
         Cmd::Import(c) => return migrate_cmd::import_cmd(cli.store, json_out, c, now),
         Cmd::Export(c) => return migrate_cmd::export_cmd(cli.store, json_out, c),
     }

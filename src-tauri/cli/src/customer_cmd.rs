@@ -521,6 +521,23 @@ fn shop_name() -> String {
     std::env::var("NOREN_SHOP_NAME").ok().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "当店".into())
 }
 
+/// Weekdays as "sat,sun" or "wed" ("none" for none) → 0 = Monday … 6 = Sunday.
+pub(crate) fn parse_weekdays(days: &str) -> CliResult<Vec<u8>> {
+    const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    if days.trim() == "none" {
+        return Ok(Vec::new());
+    }
+    days.split(',')
+        .map(|d| {
+            NAMES
+                .iter()
+                .position(|n| *n == d.trim().to_ascii_lowercase())
+                .map(|p| p as u8)
+                .ok_or_else(|| CliError::from(Error::invalid("closed_weekdays", format!("{d:?} is not a weekday (mon … sun)"))))
+        })
+        .collect()
+}
+
 #[derive(Args)]
 pub struct ShopArgs {
     /// Opening time, HH:MM.
@@ -553,20 +570,7 @@ pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> C
         changed = true;
     }
     if let Some(days) = args.closed_days {
-        const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        h.closed_weekdays = if days.trim() == "none" {
-            Vec::new()
-        } else {
-            days.split(',')
-                .map(|d| {
-                    NAMES
-                        .iter()
-                        .position(|n| *n == d.trim().to_ascii_lowercase())
-                        .map(|p| p as u8)
-                        .ok_or_else(|| CliError::from(Error::invalid("closed_weekdays", format!("{d:?} is not a weekday (mon … sun)"))))
-                })
-                .collect::<CliResult<Vec<u8>>>()?
-        };
+        h.closed_weekdays = parse_weekdays(&days)?;
         changed = true;
     }
     if !args.closed_periods.is_empty() {

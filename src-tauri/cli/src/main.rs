@@ -9,6 +9,7 @@ mod cmd;
 mod customer_cmd;
 mod io;
 mod migrate_cmd;
+mod vendor_cmd;
 
 use std::process::ExitCode;
 

@@ -2,47 +2,8 @@
 //! exit codes (10 when a reply is due), CSV import with Shift_JIS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-use serde_json::Value;
-
-struct Env {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-    store: PathBuf,
-    passfile: PathBuf,
-}
-
-impl Env {
-    fn new() -> Env {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().to_path_buf();
-        let e = Env { store: dir.join("store"), passfile: dir.join("pass"), dir, _tmp: tmp };
-        std::fs::write(&e.passfile, "shop passphrase 桜\n").unwrap();
-        assert!(e.run(&["init"]).status.success());
-        e
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_noren-cli"))
-            .arg("--store")
-            .arg(&self.store)
-            .args(args)
-            .env_remove("NOREN_PASSPHRASE")
-            .env_remove("NOREN_STORE")
-            .env("NOREN_PASSPHRASE_FILE", &self.passfile)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = args.to_vec();
-        a.push("--json");
-        let o = self.run(&a);
-        assert!(o.status.success() || o.status.code() == Some(10), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice(&o.stdout).unwrap()
-    }
-}
+mod common;
+use common::Env;
 
 #[test]
 fn customer_inquiry_reply_close_follow_up() {

@@ -328,6 +328,25 @@ fn sync_dir(path: &Path) {
     }
 }
 
+/// Writes a plain file (a report, a calendar export) atomically: a temporary
+/// sibling, synced, then renamed, so a crash never leaves half a file.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temp_sibling(path, "partial")?;
+    let result = (|| {
+        let mut file = File::create(&tmp).map_err(|e| Error::io(format!("cannot create {}", tmp.display()), e))?;
+        std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        file.sync_all().map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        drop(file);
+        fs::rename(&tmp, path).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        sync_dir(path);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Writes `plaintext` encrypted to `path` atomically; `wrap` lets tests inject
 /// a failing writer between the encryptor and the file.
 pub fn write_file_with<W: IntoFile>(path: &Path, plaintext: &[u8], protection: &Protection, wrap: impl FnOnce(File) -> W) -> Result<u64> {
