@@ -7,6 +7,7 @@ pub mod core;
 pub mod customers;
 pub mod migrate;
 pub mod settings;
+pub mod vendors;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -167,6 +168,137 @@ fn timer_install(app: State<'_, App>) -> IpcResult<TimerStatus> {
 #[tauri::command]
 fn timer_remove(app: State<'_, App>) -> IpcResult<TimerStatus> {
     with(&app, calendar::timer_remove)
+}
+
+#[tauri::command]
+fn vnd_list(app: State<'_, App>) -> IpcResult<Vec<noren_core::vendor::Vendor>> {
+    with(&app, vendors::vendors)
+}
+
+#[tauri::command]
+fn vnd_save(app: State<'_, App>, id: Option<String>, input: noren_core::vendor::VendorInput) -> IpcResult<noren_core::vendor::Vendor> {
+    changing(&app, |c| vendors::vendor_save(c, id.as_deref(), &input))
+}
+
+#[tauri::command]
+fn vnd_delete(app: State<'_, App>, id: String) -> IpcResult<noren_core::vendor::Vendor> {
+    changing(&app, |c| vendors::vendor_delete(c, &id))
+}
+
+#[tauri::command]
+fn vnd_who(app: State<'_, App>, asset: String) -> IpcResult<Vec<noren_core::vendor::CallAdvice>> {
+    with(&app, |c| vendors::who_to_call(c, &asset))
+}
+
+#[tauri::command]
+fn ren_list(app: State<'_, App>) -> IpcResult<vendors::RenewalsView> {
+    with(&app, vendors::renewals)
+}
+
+#[tauri::command]
+fn ren_save(app: State<'_, App>, id: Option<String>, input: noren_core::renewal::RenewalInput) -> IpcResult<noren_core::renewal::Renewal> {
+    changing(&app, |c| vendors::renewal_save(c, id.as_deref(), &input))
+}
+
+#[tauri::command]
+fn ren_done(app: State<'_, App>, id: String, due: Option<String>) -> IpcResult<noren_core::renewal::Renewal> {
+    changing(&app, |c| vendors::renewal_done(c, &id, due.as_deref()))
+}
+
+#[tauri::command]
+fn ren_delete(app: State<'_, App>, id: String) -> IpcResult<noren_core::renewal::Renewal> {
+    changing(&app, |c| vendors::renewal_delete(c, &id))
+}
+
+#[tauri::command]
+fn ren_stages(app: State<'_, App>, stages: Vec<i64>) -> IpcResult<Vec<i64>> {
+    changing(&app, |c| vendors::renewal_stages(c, stages))
+}
+
+/// Certificate (kind "ssl", an https address) or domain (kind "domain") expiry from
+/// the internet; the network is used without holding the state lock.
+#[tauri::command]
+async fn ren_check(handle: AppHandle, kind: String, what: String) -> IpcResult<noren_core::renewal::Renewal> {
+    let app = handle.state::<App>();
+    let target = vendors::check_target(&kind, &what)?;
+    with(&app, |c| c.store_unlocked().map(|_| ()))?;
+    let found = vendors::run_check(&target);
+    let r = with(&app, |c| vendors::record_check(c, &target, found));
+    wake(&app);
+    r
+}
+
+#[tauri::command]
+fn inc_list(app: State<'_, App>) -> IpcResult<Vec<noren_core::incident::Incident>> {
+    with(&app, vendors::incidents)
+}
+
+#[tauri::command]
+fn inc_get(app: State<'_, App>, id: String) -> IpcResult<noren_core::incident::Incident> {
+    with(&app, |c| vendors::incident_get(c, &id))
+}
+
+#[tauri::command]
+fn inc_save(
+    app: State<'_, App>,
+    id: Option<String>,
+    input: noren_core::incident::IncidentInput,
+) -> IpcResult<noren_core::incident::Incident> {
+    changing(&app, |c| vendors::incident_save(c, id.as_deref(), &input))
+}
+
+#[tauri::command]
+fn inc_log(app: State<'_, App>, id: String, text: String) -> IpcResult<noren_core::incident::Incident> {
+    changing(&app, |c| vendors::incident_log(c, &id, &text))
+}
+
+#[tauri::command]
+fn inc_action(
+    app: State<'_, App>,
+    id: String,
+    text: String,
+    owner: String,
+    due: Option<chrono::NaiveDate>,
+) -> IpcResult<noren_core::incident::ActionItem> {
+    changing(&app, |c| vendors::incident_action(c, &id, &text, &owner, due))
+}
+
+#[tauri::command]
+fn inc_action_done(app: State<'_, App>, action_id: String, done: bool) -> IpcResult<noren_core::incident::Incident> {
+    changing(&app, |c| vendors::incident_action_done(c, &action_id, done))
+}
+
+#[tauri::command]
+fn inc_close(app: State<'_, App>, id: String, note: String, reopen: bool) -> IpcResult<noren_core::incident::Incident> {
+    changing(&app, |c| vendors::incident_close(c, &id, &note, reopen))
+}
+
+#[tauri::command]
+fn inc_delete(app: State<'_, App>, id: String) -> IpcResult<noren_core::incident::Incident> {
+    changing(&app, |c| vendors::incident_delete(c, &id))
+}
+
+#[tauri::command]
+fn inc_report(
+    app: State<'_, App>,
+    id: String,
+    format: noren_core::incident::ReportFormat,
+    audience: noren_core::incident::Audience,
+    shop: String,
+) -> IpcResult<vendors::IncidentReport> {
+    with(&app, |c| vendors::incident_report(c, &id, format, audience, &shop))
+}
+
+#[tauri::command]
+fn inc_report_save(
+    app: State<'_, App>,
+    id: String,
+    format: noren_core::incident::ReportFormat,
+    audience: noren_core::incident::Audience,
+    shop: String,
+    dir: String,
+) -> IpcResult<String> {
+    with(&app, |c| vendors::incident_report_save(c, &id, format, audience, &shop, &dir))
 }
 
 #[tauri::command]
@@ -651,6 +783,26 @@ pub fn run() -> i32 {
             timer_status,
             timer_install,
             timer_remove,
+            vnd_list,
+            vnd_save,
+            vnd_delete,
+            vnd_who,
+            ren_list,
+            ren_save,
+            ren_done,
+            ren_delete,
+            ren_stages,
+            ren_check,
+            inc_list,
+            inc_get,
+            inc_save,
+            inc_log,
+            inc_action,
+            inc_action_done,
+            inc_close,
+            inc_delete,
+            inc_report,
+            inc_report_save,
             cust_list,
             cust_get,
             cust_add,

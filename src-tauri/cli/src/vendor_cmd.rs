@@ -209,7 +209,7 @@ impl VendorFields {
                     .collect(),
             )
         };
-        let contract = if self.touches_contract() { Some(Some(self.contract(existing.and_then(|v| v.contract.as_ref()))?)) } else { None };
+        let contract = if self.touches_contract() { Some(self.contract(existing.and_then(|v| v.contract.as_ref()))?) } else { None };
         Ok(VendorInput {
             company: self.company.clone(),
             role: self.role.as_deref().map(str::parse::<VendorRole>).transpose()?,
@@ -219,6 +219,7 @@ impl VendorFields {
             form_url: self.form.clone(),
             assets: if self.assets.is_empty() { None } else { Some(self.assets.clone()) },
             contract,
+            no_contract: false,
             note: self.note.clone(),
         })
     }
@@ -252,7 +253,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             let existing = vendor::resolve(&store, &key)?;
             let mut input = fields.input(Some(&existing))?;
             if no_contract {
-                input.contract = Some(None);
+                input.no_contract = true;
             }
             let v = vendor::edit(&store, &existing.id, &input, now)?;
             if json_out {
@@ -766,7 +767,7 @@ impl IncidentFields {
             countermeasure_perm: self.permanent_fix.clone(),
             prevention: self.prevention.clone(),
             handled_by: self.handled_by.clone(),
-            cost_yen: self.cost.map(Some),
+            cost_yen: self.cost,
             internal_note: self.internal_note.clone(),
             vendor_id: None,
         }

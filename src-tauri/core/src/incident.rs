@@ -31,8 +31,11 @@ pub enum IncidentStatus {
 pub struct Impact {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    #[ts(type = "number | null")]
     pub visits_lost: Option<u64>,
+    #[ts(type = "number | null")]
     pub orders_lost: Option<u64>,
+    #[ts(type = "number | null")]
     pub sales_lost_yen: Option<u64>,
     /// Who was affected ("予約フォームを使ったお客様 約12名").
     pub affected: String,
@@ -97,6 +100,7 @@ pub struct Incident {
     #[serde(default)]
     pub handled_by: String,
     #[serde(default)]
+    #[ts(type = "number | null")]
     pub cost_yen: Option<u64>,
     #[serde(default)]
     pub internal_note: String,
@@ -133,8 +137,9 @@ pub struct IncidentInput {
     pub countermeasure_perm: Option<String>,
     pub prevention: Option<String>,
     pub handled_by: Option<String>,
-    #[ts(optional = nullable)]
-    pub cost_yen: Option<Option<u64>>,
+    /// A new cost (`None` keeps it).
+    #[ts(type = "number | null")]
+    pub cost_yen: Option<u64>,
     pub internal_note: Option<String>,
     pub vendor_id: Option<String>,
 }
@@ -184,7 +189,7 @@ impl Incident {
             self.impact = Impact { affected: i.affected.trim_end().to_string(), ..i.clone() };
         }
         if let Some(c) = input.cost_yen {
-            self.cost_yen = c;
+            self.cost_yen = Some(c);
         }
         if let Some(v) = &input.vendor_id {
             self.vendor_id = opt_text("vendor_id", v, 64)?;

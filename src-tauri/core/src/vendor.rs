@@ -138,6 +138,7 @@ pub struct Contract {
     pub fee_kind: FeeKind,
     /// Yen per fee period (tax included, as the invoice says).
     #[serde(default)]
+    #[ts(type = "number | null")]
     pub fee_yen: Option<u64>,
     #[serde(default)]
     pub start: Option<NaiveDate>,
@@ -205,8 +206,7 @@ impl Record for Vendor {
     }
 }
 
-/// What the user types (patch semantics on edit: `None` keeps, `Some("")` clears;
-/// `contract` replaces the whole contract, `Some(None)` removes it).
+/// What the user types (patch semantics on edit: `None` keeps, `Some("")` clears).
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
@@ -218,8 +218,10 @@ pub struct VendorInput {
     pub email: Option<String>,
     pub form_url: Option<String>,
     pub assets: Option<Vec<String>>,
-    #[ts(optional = nullable)]
-    pub contract: Option<Option<Contract>>,
+    /// Replaces the contract (`None` keeps it).
+    pub contract: Option<Contract>,
+    /// Removes the contract.
+    pub no_contract: bool,
     pub note: Option<String>,
 }
 
@@ -316,8 +318,10 @@ impl Vendor {
             }
             self.assets = out;
         }
-        if let Some(c) = &input.contract {
-            self.contract = c.as_ref().map(check_contract).transpose()?;
+        if input.no_contract {
+            self.contract = None;
+        } else if let Some(c) = &input.contract {
+            self.contract = Some(check_contract(c)?);
         }
         if let Some(n) = &input.note {
             check_text("note", n, MAX_NOTES, true)?;

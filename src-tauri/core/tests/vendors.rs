@@ -189,7 +189,7 @@ fn vendors_mirror_their_contract_end_as_a_renewal_and_answer_who_to_call() {
         role: Some(VendorRole::Maintenance),
         phone: Some("03-1234-5678".into()),
         assets: Some(vec!["ホームページ".into(), "salon-example.com".into()]),
-        contract: Some(Some(contract())),
+        contract: Some(contract()),
         ..Default::default()
     };
     let v = vendor::add(&st, &input, now).unwrap();
@@ -201,7 +201,7 @@ fn vendors_mirror_their_contract_end_as_a_renewal_and_answer_who_to_call() {
     // Moving the end moves the renewal; dropping the contract drops it.
     let mut c = contract();
     c.end = Some(d("2027-09-30"));
-    vendor::edit(&st, &v.id, &VendorInput { contract: Some(Some(c)), ..Default::default() }, now).unwrap();
+    vendor::edit(&st, &v.id, &VendorInput { contract: Some(c), ..Default::default() }, now).unwrap();
     assert_eq!(vendor::contract_renewal(&st, &v.id).unwrap().unwrap().due, d("2027-09-30"));
     assert_eq!(renewal::list(&st).unwrap().len(), 1);
 
@@ -221,12 +221,12 @@ fn vendors_mirror_their_contract_end_as_a_renewal_and_answer_who_to_call() {
     assert_eq!((doc.counts["vendors"], doc.counts["renewals"], doc.counts["incidents"]), (1, 1, 0));
     assert_eq!(doc.vendors[0].contract.as_ref().unwrap().fee_yen, Some(11000));
 
-    vendor::edit(&st, &v.id, &VendorInput { contract: Some(None), ..Default::default() }, now).unwrap();
+    vendor::edit(&st, &v.id, &VendorInput { no_contract: true, ..Default::default() }, now).unwrap();
     assert!(renewal::list(&st).unwrap().is_empty());
     // Bad input: an end before the start, an email without @, an empty company.
     let mut bad = contract();
     bad.end = Some(d("2026-01-01"));
-    assert!(vendor::edit(&st, &v.id, &VendorInput { contract: Some(Some(bad)), ..Default::default() }, now).is_err());
+    assert!(vendor::edit(&st, &v.id, &VendorInput { contract: Some(bad), ..Default::default() }, now).is_err());
     assert!(vendor::edit(&st, &v.id, &VendorInput { email: Some("webkobo".into()), ..Default::default() }, now).is_err());
     assert!(vendor::add(&st, &VendorInput { company: Some(" ".into()), ..Default::default() }, now).is_err());
     vendor::remove(&st, "ウェブ工房", now).unwrap();
@@ -382,7 +382,7 @@ fn incident_with_everything(st: &Store) -> incident::Incident {
         countermeasure_perm: Some("フォーム設定を復元し、自動更新を停止".into()),
         prevention: Some("更新前にバックアップを取り、月1回フォームを試験送信する".into()),
         handled_by: Some("田中（ウェブ工房）".into()),
-        cost_yen: Some(Some(22000)),
+        cost_yen: Some(22000),
         internal_note: Some("保守契約の範囲外として請求あり".into()),
         ..Default::default()
     };

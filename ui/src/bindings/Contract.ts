@@ -22,7 +22,7 @@ emergency: string, fee_kind: FeeKind,
 /**
  * Yen per fee period (tax included, as the invoice says).
  */
-fee_yen: bigint | null, start: string | null, end: string | null, auto_renew: boolean, 
+fee_yen: number | null, start: string | null, end: string | null, auto_renew: boolean, 
 /**
  * Days before the end by which a cancellation must be announced.
  */

@@ -3,7 +3,7 @@
 /**
  * Impact in numbers. Every figure is optional: unknown is not zero.
  */
-export type Impact = { from: string | null, to: string | null, visits_lost: bigint | null, orders_lost: bigint | null, sales_lost_yen: bigint | null, 
+export type Impact = { from: string | null, to: string | null, visits_lost: number | null, orders_lost: number | null, sales_lost_yen: number | null, 
 /**
  * Who was affected ("予約フォームを使ったお客様 約12名").
  */

@@ -4,4 +4,8 @@ import type { Impact } from "./Impact";
 /**
  * What the user types (patch semantics: `None` keeps, `Some("")` clears).
  */
-export type IncidentInput = { title: string | null, detected_at: string | null, detection: string | null, situation: string | null, checked: string | null, impact: Impact | null, cause: string | null, countermeasure_temp: string | null, countermeasure_perm: string | null, prevention: string | null, handled_by: string | null, cost_yen?: bigint | null | null, internal_note: string | null, vendor_id: string | null, };
+export type IncidentInput = { title: string | null, detected_at: string | null, detection: string | null, situation: string | null, checked: string | null, impact: Impact | null, cause: string | null, countermeasure_temp: string | null, countermeasure_perm: string | null, prevention: string | null, handled_by: string | null, 
+/**
+ * A new cost (`None` keeps it).
+ */
+cost_yen: number | null, internal_note: string | null, vendor_id: string | null, };

@@ -4,7 +4,14 @@ import type { VendorContact } from "./VendorContact";
 import type { VendorRole } from "./VendorRole";
 
 /**
- * What the user types (patch semantics on edit: `None` keeps, `Some("")` clears;
- * `contract` replaces the whole contract, `Some(None)` removes it).
+ * What the user types (patch semantics on edit: `None` keeps, `Some("")` clears).
  */
-export type VendorInput = { company: string | null, role: VendorRole | null, contacts: Array<VendorContact> | null, phone: string | null, email: string | null, form_url: string | null, assets: Array<string> | null, contract?: Contract | null | null, note: string | null, };
+export type VendorInput = { company: string | null, role: VendorRole | null, contacts: Array<VendorContact> | null, phone: string | null, email: string | null, form_url: string | null, assets: Array<string> | null, 
+/**
+ * Replaces the contract (`None` keeps it).
+ */
+contract: Contract | null, 
+/**
+ * Removes the contract.
+ */
+no_contract: boolean, note: string | null, };
