@@ -9,3 +9,15 @@ export async function firstRun(d, pass) {
   await d.click("[data-testid=setup-create]");
   await d.wait("[data-nav=settings]", 30_000);
 }
+
+/** Sets an input's value by script (date, time and select inputs ignore typed keys in WebKitWebDriver). */
+export async function setInput(d, css, value) {
+  await d.wait(css);
+  await d.exec(
+    "const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));",
+    [css, value],
+  );
+}
+
+/** Shop-local (Tokyo) date `days` from today: "YYYY-MM-DD". */
+export const tokyoDay = (days) => new Date(Date.now() + 9 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);

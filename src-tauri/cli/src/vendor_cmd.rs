@@ -9,7 +9,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use noren_core::business::ShopHours;
-use noren_core::incident::{self, Audience, Impact, Incident, IncidentInput, IncidentStatus, ReportFormat};
+use noren_core::incident::{self, Audience, Incident, IncidentInput, IncidentStatus, ReportFormat};
 use noren_core::renewal::{self, Renewal, RenewalInput, RenewalKind};
 use noren_core::tls_check;
 use noren_core::vendor::{self, Contract, FeeKind, Vendor, VendorContact, VendorInput, VendorRole};
@@ -744,7 +744,7 @@ impl IncidentFields {
             || self.sales_lost.is_some()
             || self.affected.is_some();
         let impact = touches_impact.then(|| {
-            let mut i = existing.map(|e| e.impact.clone()).unwrap_or_else(Impact::default);
+            let mut i = existing.map(|e| e.impact.clone()).unwrap_or_default();
             i.from = self.impact_from.or(i.from);
             i.to = self.impact_to.or(i.to);
             i.visits_lost = self.visits_lost.or(i.visits_lost);

@@ -274,10 +274,10 @@ pub fn add_action(
     now: DateTime<Utc>,
 ) -> Result<(Incident, ActionItem)> {
     let mut inc = resolve(store, key)?;
-    let text = opt_text("text", text, MAX_SHORT * 2)?.ok_or_else(|| Error::invalid("text", "describe what must be done"))?;
+    let text = opt_text("action", text, MAX_SHORT * 2)?.ok_or_else(|| Error::invalid("action", "describe what must be done"))?;
     let owner = opt_text("owner", owner, MAX_SHORT)?.unwrap_or_default();
     if inc.actions.len() >= MAX_ACTIONS {
-        return Err(Error::invalid("text", format!("at most {MAX_ACTIONS} action items")));
+        return Err(Error::invalid("action", format!("at most {MAX_ACTIONS} action items")));
     }
     let a = ActionItem { id: new_id()?, text, owner, due, done_at: None };
     inc.actions.push(a.clone());

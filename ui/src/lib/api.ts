@@ -46,10 +46,31 @@ import type { ImportReport } from "../bindings/ImportReport";
 import type { ImportSource } from "../bindings/ImportSource";
 import type { Mapping } from "../bindings/Mapping";
 import type { OnDuplicate } from "../bindings/OnDuplicate";
+import type { Vendor } from "../bindings/Vendor";
+import type { VendorInput } from "../bindings/VendorInput";
+import type { VendorRole } from "../bindings/VendorRole";
+import type { VendorContact } from "../bindings/VendorContact";
+import type { Contract } from "../bindings/Contract";
+import type { FeeKind } from "../bindings/FeeKind";
+import type { CallAdvice } from "../bindings/CallAdvice";
+import type { Renewal } from "../bindings/Renewal";
+import type { RenewalInput } from "../bindings/RenewalInput";
+import type { RenewalKind } from "../bindings/RenewalKind";
+import type { RenewalsView } from "../bindings/RenewalsView";
+import type { CardConflict } from "../bindings/CardConflict";
+import type { Incident } from "../bindings/Incident";
+import type { IncidentInput } from "../bindings/IncidentInput";
+import type { Impact } from "../bindings/Impact";
+import type { ActionItem } from "../bindings/ActionItem";
+import type { IncidentReport } from "../bindings/IncidentReport";
+import type { ReportFormat } from "../bindings/ReportFormat";
+import type { Audience } from "../bindings/Audience";
 
 export type { AutoReport, BackupInfo, Report };
 export type { Customer, CustomerInput, Contact, ContactKind, Agreement, Preview, Inquiry, InquiryInput, InquiryView, InquiryKind, PlaybookStep, ExceptionTag, ExceptionDecision, Template, ShopHours };
 export type { ImportPreview, ImportReport, ImportSource, Mapping, OnDuplicate };
+export type { Vendor, VendorInput, VendorRole, VendorContact, Contract, FeeKind, CallAdvice, Renewal, RenewalInput, RenewalKind, RenewalsView, CardConflict };
+export type { Incident, IncidentInput, Impact, ActionItem, IncidentReport, ReportFormat, Audience };
 export type { Channel, ChannelInput, ChannelKind, ChannelView, Post, PostInput, QuietPeriod, NotifySettings, TimerStatus, SyncOutcome };
 
 /** A full ChannelInput from the fields given (the rest: unchanged). */
@@ -65,6 +86,25 @@ export function customerInput(p: Partial<CustomerInput>): CustomerInput {
 /** A full InquiryInput from the fields given. */
 export function inquiryInput(p: Partial<InquiryInput>): InquiryInput {
   return { customer: null, sender: null, channel: null, received_at: null, summary: null, message: null, kind: null, reply_within: null, ...p };
+}
+
+/** A full VendorInput from the fields given (the rest: unchanged). */
+export function vendorInput(p: Partial<VendorInput>): VendorInput {
+  return { company: null, role: null, contacts: null, phone: null, email: null, form_url: null, assets: null, contract: null, no_contract: false, note: null, ...p };
+}
+
+/** A full RenewalInput from the fields given (the rest: unchanged). */
+export function renewalInput(p: Partial<RenewalInput>): RenewalInput {
+  return { kind: null, name: null, due: null, auto_renew: null, card: null, links: null, period_months: null, note: null, check_target: null, ...p };
+}
+
+/** A full IncidentInput from the fields given (the rest: unchanged). */
+export function incidentInput(p: Partial<IncidentInput>): IncidentInput {
+  return {
+    title: null, detected_at: null, detection: null, situation: null, checked: null, impact: null, cause: null,
+    countermeasure_temp: null, countermeasure_perm: null, prevention: null, handled_by: null, cost_yen: null, internal_note: null, vendor_id: null,
+    ...p,
+  };
 }
 
 /** A full PostInput from the fields given. */
@@ -165,4 +205,26 @@ export const api = {
   exportKeepass: (file: string, password: string) => call<number>("export_keepass", { file, password }),
   shopHours: () => call<ShopHours>("shop_get"),
   saveShopHours: (hours: ShopHours) => call<ShopHours>("shop_save", { hours }),
+  vendors: () => call<Vendor[]>("vnd_list"),
+  vendorSave: (id: string | null, input: VendorInput) => call<Vendor>("vnd_save", { id, input }),
+  vendorDelete: (id: string) => call<Vendor>("vnd_delete", { id }),
+  whoToCall: (asset: string) => call<CallAdvice[]>("vnd_who", { asset }),
+  renewals: () => call<RenewalsView>("ren_list"),
+  renewalSave: (id: string | null, input: RenewalInput) => call<Renewal>("ren_save", { id, input }),
+  renewalDone: (id: string, due: string | null) => call<Renewal>("ren_done", { id, due }),
+  renewalDelete: (id: string) => call<Renewal>("ren_delete", { id }),
+  renewalStages: (stages: number[]) => call<number[]>("ren_stages", { stages }),
+  renewalCheck: (kind: "ssl" | "domain", what: string) => call<Renewal>("ren_check", { kind, what }),
+  incidents: () => call<Incident[]>("inc_list"),
+  incident: (id: string) => call<Incident>("inc_get", { id }),
+  incidentSave: (id: string | null, input: IncidentInput) => call<Incident>("inc_save", { id, input }),
+  incidentLog: (id: string, text: string) => call<Incident>("inc_log", { id, text }),
+  incidentAction: (id: string, text: string, owner: string, due: string | null) => call<ActionItem>("inc_action", { id, text, owner, due }),
+  incidentActionDone: (actionId: string, done: boolean) => call<Incident>("inc_action_done", { actionId, done }),
+  incidentClose: (id: string, note: string, reopen: boolean) => call<Incident>("inc_close", { id, note, reopen }),
+  incidentDelete: (id: string) => call<Incident>("inc_delete", { id }),
+  incidentReport: (id: string, format: ReportFormat, audience: Audience, shop: string) =>
+    call<IncidentReport>("inc_report", { id, format, audience, shop }),
+  incidentReportSave: (id: string, format: ReportFormat, audience: Audience, shop: string, dir: string) =>
+    call<string>("inc_report_save", { id, format, audience, shop, dir }),
 };
