@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::calendar_cmd::{self, CalendarCmd, ChannelCmd, FeedCmd, NotifyCmd, PostCmd, TimerCmd};
 use crate::customer_cmd::{self, CustomerCmd, InquiryCmd, ShopArgs};
+use crate::handover_cmd::{self, KitCmd, PeopleCmd};
 use crate::io::{self, CliError, CliResult};
 use crate::migrate_cmd::{self, ExportCmd, ImportCmd};
 use crate::vendor_cmd::{self, CertCmd, DomainCmd, IncidentCmd, RenewalCmd, VendorCmd};
@@ -98,6 +99,14 @@ pub enum Cmd {
     /// The incident log: five steps, timeline, action items, reports.
     #[command(subcommand)]
     Incident(Box<IncidentCmd>),
+    /// People who know the accounts; departure mode.
+    #[command(subcommand)]
+    People(PeopleCmd),
+    /// Account health: weak, reused, old passwords, missing 2FA, risky recovery addresses, recovery loops.
+    Audit,
+    /// The emergency kit: handover sheet and a recovery key split into shares.
+    #[command(subcommand)]
+    Kit(KitCmd),
     /// Bring logins in from another password manager.
     #[command(subcommand)]
     Import(ImportCmd),
@@ -268,6 +277,9 @@ pub struct CredFields {
     /// Who holds the 2FA device.
     #[arg(long = "two-factor-holder")]
     pub two_factor_holder: Option<String>,
+    /// A person who knows the password (repeatable; on edit, replaces the list).
+    #[arg(long = "known-by", value_name = "NAME")]
+    pub known_by: Vec<String>,
     /// The card that pays for it.
     #[arg(long)]
     pub card: Option<String>,
@@ -306,6 +318,7 @@ impl CredFields {
             registered_email: self.registered_email.clone(),
             recovery_phone: self.recovery_phone.clone(),
             two_factor_holder: self.two_factor_holder.clone(),
+            known_by: if self.known_by.is_empty() { None } else { Some(self.known_by.clone()) },
             payment_card: self.card.clone(),
             contract_holder: self.contract_holder.clone(),
             renewal_date: self.renewal.clone(),
@@ -504,6 +517,7 @@ fn print_detail(c: &credential::Credential, reveal: bool) {
     println!("email:     {}", opt(&d.registered_email));
     println!("phone:     {}", opt(&d.recovery_phone));
     println!("2FA with:  {}", opt(&d.two_factor_holder));
+    println!("known by:  {}", if d.known_by.is_empty() { "-".into() } else { d.known_by.join(", ") });
     println!("TOTP:      {}", if d.has_totp { "yes (noren-cli cred totp)" } else { "-" });
     println!("card:      {}", opt(&d.payment_card));
     println!("contract:  {}", opt(&d.contract_holder));
@@ -581,6 +595,9 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Cmd::Cert(c) => return vendor_cmd::cert_cmd(cli.store, json_out, c, now),
         Cmd::Domain(c) => return vendor_cmd::domain_cmd(cli.store, json_out, c, now),
         Cmd::Incident(c) => return vendor_cmd::incident_cmd(cli.store, json_out, *c, now),
+        Cmd::People(c) => return handover_cmd::people_cmd(cli.store, json_out, c, now),
+        Cmd::Audit => return handover_cmd::audit_cmd(cli.store, json_out, now),
+        Cmd::Kit(c) => return handover_cmd::kit_cmd(cli.store, json_out, c, now),
         Cmd::Import(c) => return migrate_cmd::import_cmd(cli.store, json_out, c, now),
         Cmd::Export(c) => return migrate_cmd::export_cmd(cli.store, json_out, c),
     }

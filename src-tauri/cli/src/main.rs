@@ -7,6 +7,7 @@
 mod calendar_cmd;
 mod cmd;
 mod customer_cmd;
+mod handover_cmd;
 mod io;
 mod migrate_cmd;
 mod vendor_cmd;

@@ -68,6 +68,9 @@ pub struct Document {
     pub renewals: Vec<crate::renewal::Renewal>,
     #[serde(default)]
     pub incidents: Vec<crate::incident::Incident>,
+    /// People who know the accounts, and who has left.
+    #[serde(default)]
+    pub people: Vec<crate::people::Person>,
     /// Store settings (automatic backup folder, retention, recipients).
     #[serde(default)]
     pub settings: DocumentSettings,
@@ -138,6 +141,7 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
     let vendors = collect::<crate::vendor::Vendor>(store, &mut counts, &mut checksums)?;
     let renewals = collect::<crate::renewal::Renewal>(store, &mut counts, &mut checksums)?;
     let incidents = collect::<crate::incident::Incident>(store, &mut counts, &mut checksums)?;
+    let people = collect::<crate::people::Person>(store, &mut counts, &mut checksums)?;
     let bs = load_settings(store)?;
     let settings = DocumentSettings {
         backup_dir: bs.auto_dir,
@@ -164,6 +168,7 @@ pub fn document(store: &Store, now: DateTime<Utc>) -> Result<Document> {
         vendors,
         renewals,
         incidents,
+        people,
     })
 }
 
@@ -223,6 +228,7 @@ pub fn from_json(bytes: &[u8]) -> Result<Document> {
     check_collection(&doc.counts, &doc.checksums, &doc.vendors)?;
     check_collection(&doc.counts, &doc.checksums, &doc.renewals)?;
     check_collection(&doc.counts, &doc.checksums, &doc.incidents)?;
+    check_collection(&doc.counts, &doc.checksums, &doc.people)?;
     for c in &doc.credentials {
         if c.name.trim().is_empty() {
             return Err(Error::Corrupt(format!("credential {} has no name", c.id)));
@@ -438,6 +444,7 @@ pub fn restore_with(path: &Path, unlock: &Unlock, into: &Path, new_pass: &Secret
             store.put_many(&doc.vendors)?;
             store.put_many(&doc.renewals)?;
             store.put_many(&doc.incidents)?;
+            store.put_many(&doc.people)?;
             let s = &doc.settings;
             if let Some(n) = &s.notify {
                 crate::notify::save_settings(&store, n)?;

@@ -158,6 +158,9 @@ pub struct Credential {
     pub recovery_phone: Option<String>,
     #[serde(default)]
     pub two_factor_holder: Option<String>,
+    /// People (names, see `people`) who know this password.
+    #[serde(default)]
+    pub known_by: Vec<String>,
     #[serde(default)]
     pub totp: Option<SecretString>,
     #[serde(default)]
@@ -204,6 +207,8 @@ pub struct CredentialInput {
     pub registered_email: Option<String>,
     pub recovery_phone: Option<String>,
     pub two_factor_holder: Option<String>,
+    /// Replaces the list of people who know the password.
+    pub known_by: Option<Vec<String>>,
     #[ts(optional, type = "string")]
     pub totp: Option<SecretString>,
     pub payment_card: Option<String>,
@@ -342,6 +347,19 @@ impl Credential {
         if let Some(v) = &input.two_factor_holder {
             next.two_factor_holder = opt_text("two_factor_holder", v, MAX_NAME)?;
         }
+        if let Some(list) = &input.known_by {
+            let mut out: Vec<String> = Vec::new();
+            for n in list.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                check_text("known_by", n, MAX_NAME, false)?;
+                if !out.iter().any(|o| o == n) {
+                    out.push(n.to_string());
+                }
+            }
+            if out.len() > 50 {
+                return Err(Error::invalid("known_by", "at most 50 people"));
+            }
+            next.known_by = out;
+        }
         if let Some(v) = &input.payment_card {
             next.payment_card = opt_text("payment_card", v, MAX_NAME)?;
         }
@@ -458,6 +476,7 @@ pub fn build(input: &CredentialInput, now: DateTime<Utc>) -> Result<Credential> 
         registered_email: None,
         recovery_phone: None,
         two_factor_holder: None,
+        known_by: Vec::new(),
         totp: None,
         payment_card: None,
         contract_holder: None,
@@ -654,6 +673,7 @@ pub struct CredentialDetail {
     pub registered_email: Option<String>,
     pub recovery_phone: Option<String>,
     pub two_factor_holder: Option<String>,
+    pub known_by: Vec<String>,
     pub has_totp: bool,
     pub payment_card: Option<String>,
     pub contract_holder: Option<String>,
@@ -680,6 +700,7 @@ impl CredentialDetail {
             registered_email: c.registered_email.clone(),
             recovery_phone: c.recovery_phone.clone(),
             two_factor_holder: c.two_factor_holder.clone(),
+            known_by: c.known_by.clone(),
             has_totp: c.totp.is_some(),
             payment_card: c.payment_card.clone(),
             contract_holder: c.contract_holder.clone(),

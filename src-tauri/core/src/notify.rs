@@ -202,6 +202,7 @@ pub fn text(item: &DueItem, lang: Lang) -> (String, String) {
         Kind::CardExpiry => ("支払いカードの期限", "Card expiry"),
         Kind::IncidentActionDue => ("トラブル対応", "Incident action"),
         Kind::BackupOverdue => ("バックアップ", "Backup"),
+        Kind::HandoverRotation => ("退職に伴う変更", "Someone left"),
     };
     match lang {
         Lang::Ja => (format!("Noren: {ja}"), item.title_ja.clone()),

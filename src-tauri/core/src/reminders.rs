@@ -30,6 +30,8 @@ pub enum Kind {
     CardExpiry,
     IncidentActionDue,
     BackupOverdue,
+    /// Someone left: credentials they knew or control still need changing.
+    HandoverRotation,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
@@ -95,6 +97,8 @@ pub struct Inputs<'a> {
     pub renewals: &'a [crate::renewal::Renewal],
     /// Incidents (vault; empty while locked).
     pub incidents: &'a [crate::incident::Incident],
+    /// People (vault; empty while locked), for departure checklists.
+    pub people: &'a [crate::people::Person],
 }
 
 /// "Due soon" starts this long before a reply deadline.
@@ -151,6 +155,22 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
         }
     }
     renewal_items(inputs, now, settings, &mut out);
+    for dep in crate::people::departures(inputs.people, inputs.credentials, settings.timezone) {
+        if dep.done == dep.total {
+            continue;
+        }
+        let next = dep.items.iter().find(|i| !i.done).map(|i| i.credential_name.clone()).unwrap_or_default();
+        let p = &dep.person;
+        out.push(DueItem {
+            key: format!("handover:{}", p.id),
+            kind: Kind::HandoverRotation,
+            severity: Severity::Urgent,
+            due_at: p.departed_on.map(|d| local_midnight_utc(d, settings.timezone)).unwrap_or(now),
+            title_ja: format!("{}さんの退職に伴う変更: {}/{}件完了（次は「{next}」）", p.name, dep.done, dep.total),
+            title_en: format!("{} has left: {}/{} accounts made safe (next: {next})", p.name, dep.done, dep.total),
+            record: RecordRef { collection: "people", id: p.id.clone() },
+        });
+    }
     incident_items(inputs, now, settings, &mut out);
     if let Some(b) = inputs.backup {
         let overdue_since = b.newest.map(|t| t + Duration::days(BACKUP_MAX_AGE_DAYS));

@@ -108,10 +108,15 @@ impl Session {
         let backup = crate::backup::state(&crate::backup::load_settings(&self.store)?);
         let channels = self.store.all::<Channel>()?;
         let posts = self.store.all::<Post>()?;
-        let (customers, inquiries, incidents) = if self.store.is_vault_unlocked() {
-            (self.store.all::<Customer>()?, self.store.all::<Inquiry>()?, self.store.all::<crate::incident::Incident>()?)
+        let (customers, inquiries, incidents, people) = if self.store.is_vault_unlocked() {
+            (
+                self.store.all::<Customer>()?,
+                self.store.all::<Inquiry>()?,
+                self.store.all::<crate::incident::Incident>()?,
+                self.store.all::<crate::people::Person>()?,
+            )
         } else {
-            (Vec::new(), Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new())
         };
         let renewals = self.store.all::<crate::renewal::Renewal>()?;
         let mut settings = settings.clone();
@@ -129,6 +134,7 @@ impl Session {
             inquiries: &inquiries,
             renewals: &renewals,
             incidents: &incidents,
+            people: &people,
         };
         Ok(reminders::due_items(&inputs, now, settings))
     }

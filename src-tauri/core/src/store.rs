@@ -72,6 +72,28 @@ struct Header {
     salt: String,
     vault_key: String,
     calendar_key: String,
+    /// The data keys wrapped by the recovery key of the emergency kit (split
+    /// into Shamir shares; never stored whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recovery: Option<RecoveryWrap>,
+    /// The store's fingerprint, pinned when the passphrase first changes (it is
+    /// derived from the first salt, which a new passphrase replaces).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    store_id: Option<String>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct RecoveryWrap {
+    created_at: DateTime<Utc>,
+    vault_key: String,
+    calendar_key: String,
+}
+
+fn recovery_label(compartment: Compartment) -> &'static str {
+    match compartment {
+        Compartment::Vault => "noren/1/recovery/vault",
+        Compartment::Calendar => "noren/1/recovery/calendar",
+    }
 }
 
 pub struct Store {
@@ -109,6 +131,31 @@ impl LockedStore {
         let (vault, calendar) = unwrap_both(&self.header, &kek)?;
         let db = open_sled(&self.dir)?;
         Ok(Store { dir: self.dir, db, header: self.header, vault: Some(vault), calendar: Some(calendar), _lock: self.lock })
+    }
+}
+
+impl LockedStore {
+    /// The store's public fingerprint (printed on key files and kit shares).
+    pub fn fingerprint(&self) -> String {
+        store_fingerprint(&self.header)
+    }
+
+    /// Opens the store with the emergency kit's recovery key and sets `new_pass`
+    /// as its passphrase; the old passphrase stops working.
+    pub fn recover(self, recovery_key: &[u8; 32], new_pass: &SecretString) -> Result<Store> {
+        check_new_passphrase(new_pass)?;
+        let wrap = self.header.recovery.clone().ok_or_else(|| Error::invalid("shares", "this store has no emergency kit"))?;
+        let rk = crypto::key_from_bytes(*recovery_key);
+        let unwrap = |c: Compartment, v: &str, what: &str| -> Result<Key> {
+            crypto::unwrap_key(&rk, recovery_label(c), &unb64(v, what)?)
+                .map_err(|_| Error::invalid("shares", "the shares do not open this store (wrong or mixed-up shares)"))
+        };
+        let vault = unwrap(Compartment::Vault, &wrap.vault_key, "recovery.vault_key")?;
+        let calendar = unwrap(Compartment::Calendar, &wrap.calendar_key, "recovery.calendar_key")?;
+        let db = open_sled(&self.dir)?;
+        let mut store = Store { dir: self.dir, db, header: self.header, vault: Some(vault), calendar: Some(calendar), _lock: self.lock };
+        store.change_passphrase(new_pass)?;
+        Ok(store)
     }
 }
 
@@ -157,6 +204,9 @@ impl LockedStore {
 /// A short public identifier of a store (from its salt), to match key files to stores.
 fn store_fingerprint(header: &Header) -> String {
     use sha2::{Digest, Sha256};
+    if let Some(id) = &header.store_id {
+        return id.clone();
+    }
     let d = Sha256::digest(format!("noren/1/store-id/{}/{}", header.salt, header.created_at.to_rfc3339()).as_bytes());
     d.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
@@ -237,7 +287,24 @@ fn take_lock(dir: &Path) -> Result<File> {
     }
 }
 
+/// Opens the database. The caller already holds the store's own lock
+/// (`noren.lock`), so no other Noren can be using it: sled's lock failing then
+/// means a handle this process just dropped is still closing (sled's flusher
+/// thread lets go a moment later). That is waited out, up to three seconds.
 fn open_sled(dir: &Path) -> Result<sled::Db> {
+    let mut waited = 0;
+    loop {
+        match open_sled_once(dir) {
+            Err(Error::StoreInUse(_)) if waited < 3000 => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                waited += 50;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn open_sled_once(dir: &Path) -> Result<sled::Db> {
     // sled 0.34 can panic while recovering damaged files (found by scripts/crash.sh with a
     // directory copied mid-write): a damaged store must be an error, never a crash.
     let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -298,6 +365,8 @@ impl Store {
                 salt: b64(&salt),
                 vault_key: b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Vault), &vault)?),
                 calendar_key: b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Calendar), &calendar)?),
+                recovery: None,
+                store_id: None,
             };
             // A directory left by an init that crashed before its header was
             // written holds nothing readable: start it afresh.
@@ -371,6 +440,8 @@ impl Store {
         let kdf = KdfParams::DEFAULT.max(self.header.kdf);
         let kek = crypto::derive_kek(new, &salt, kdf)?;
         let mut header = self.header.clone();
+        // Key files and kit shares name the store by its fingerprint: keep it.
+        header.store_id = Some(store_fingerprint(&self.header));
         header.kdf = kdf;
         header.salt = b64(&salt);
         header.vault_key = b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Vault), vault)?);
@@ -381,6 +452,38 @@ impl Store {
             return Err(e);
         }
         Ok(())
+    }
+
+    /// Makes a new recovery key for the emergency kit: the data keys are wrapped
+    /// with it in the header (replacing an earlier kit, whose shares stop working).
+    /// The caller splits the returned key into shares and forgets it.
+    pub fn new_recovery_key(&mut self, now: DateTime<Utc>) -> Result<Zeroizing<[u8; 32]>> {
+        let vault = self.vault.as_ref().ok_or(Error::Locked)?;
+        let calendar = self.calendar.as_ref().ok_or(Error::Locked)?;
+        let raw = Zeroizing::new(crypto::random_bytes::<32>()?);
+        let rk = crypto::key_from_bytes(*raw);
+        let wrap = RecoveryWrap {
+            created_at: now,
+            vault_key: b64(&crypto::wrap_key(&rk, recovery_label(Compartment::Vault), vault)?),
+            calendar_key: b64(&crypto::wrap_key(&rk, recovery_label(Compartment::Calendar), calendar)?),
+        };
+        let mut header = self.header.clone();
+        header.recovery = Some(wrap);
+        let old = std::mem::replace(&mut self.header, header);
+        if let Err(e) = self.write_header() {
+            self.header = old;
+            return Err(e);
+        }
+        Ok(raw)
+    }
+
+    /// When the current emergency kit was made, if there is one.
+    pub fn recovery_created_at(&self) -> Option<DateTime<Utc>> {
+        self.header.recovery.as_ref().map(|r| r.created_at)
+    }
+
+    pub fn fingerprint(&self) -> String {
+        store_fingerprint(&self.header)
     }
 
     fn write_header(&self) -> Result<()> {

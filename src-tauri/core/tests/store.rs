@@ -37,6 +37,7 @@ fn full_input() -> CredentialInput {
         registered_email: Some("owner@sakura-seikotsu.jp".into()),
         recovery_phone: Some("090-1234-5678".into()),
         two_factor_holder: Some("院長 山田".into()),
+        known_by: Some(vec!["前任者の佐藤".into()]),
         totp: Some(pass("JBSWY3DPEHPK3PXP")),
         payment_card: Some("法人カード (末尾1234)".into()),
         contract_holder: Some("山田 花子".into()),
@@ -164,6 +165,10 @@ fn no_plaintext_of_any_field_reaches_the_store_files() {
         "password-marker-Kx93!z",
         "recovery-marker@example.jp",
         "tag-marker-ヒバリ",
+        "vendor-marker-ツバメ",
+        "renewal-marker-カモメ.jp",
+        "incident-marker-スズメ",
+        "person-marker-トンビ",
     ];
     {
         let s = new_store(&dir);
@@ -182,6 +187,19 @@ fn no_plaintext_of_any_field_reaches_the_store_files() {
             let c = credential::add(&s, &input, now()).unwrap();
             credential::rotate(&s, &c.id, pass(&format!("{}-{i}", secrets[4])), now()).unwrap();
         }
+        // The later collections go through the same sealing.
+        let vendor = noren_core::vendor::VendorInput { company: Some(secrets[7].into()), ..Default::default() };
+        noren_core::vendor::add(&s, &vendor, now()).unwrap();
+        let renewal = noren_core::renewal::RenewalInput {
+            kind: Some(noren_core::renewal::RenewalKind::Domain),
+            name: Some(secrets[8].into()),
+            due: Some("2027-01-01".into()),
+            ..Default::default()
+        };
+        noren_core::renewal::add(&s, &renewal, now()).unwrap();
+        let incident = noren_core::incident::IncidentInput { title: Some(secrets[9].into()), ..Default::default() };
+        noren_core::incident::add(&s, &incident, now()).unwrap();
+        noren_core::people::add(&s, secrets[10], noren_core::people::PersonRole::Web, "", now()).unwrap();
         s.flush().unwrap();
     }
     let files = dir_bytes(&dir);
@@ -297,6 +315,12 @@ fn change_passphrase_rewraps_keys_only() {
             ids.push(credential::add(&s, &inp, now()).unwrap().id);
         }
         sealed_before = s.raw_tree("credentials").unwrap().get(ids[0].as_bytes()).unwrap().unwrap();
+        let fingerprint = s.fingerprint();
+        s.change_passphrase(&pass("a brand new passphrase")).unwrap();
+        // The store keeps its name (calendar key files and kit shares refer to it).
+        assert_eq!(s.fingerprint(), fingerprint);
+        s.change_passphrase(&pass("and another passphrase")).unwrap();
+        assert_eq!(s.fingerprint(), fingerprint);
         s.change_passphrase(&pass("a brand new passphrase")).unwrap();
         // Records are not re-encrypted.
         assert_eq!(s.raw_tree("credentials").unwrap().get(ids[0].as_bytes()).unwrap().unwrap(), sealed_before);

@@ -1,0 +1,204 @@
+//! `people`, `audit` and `kit` commands over `noren_core::{people, kit}`.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use noren_core::people::{self, PersonRole};
+use noren_core::{credential, kit, paths, renewal};
+use serde_json::json;
+
+use crate::calendar_cmd::settings;
+use crate::cmd::open_store;
+use crate::io::{self, CliError, CliResult};
+
+#[derive(Subcommand)]
+pub enum PeopleCmd {
+    /// Add a person (owner, staff, web, vendor, other).
+    Add {
+        name: String,
+        #[arg(long, default_value = "staff")]
+        role: String,
+        /// Their own email address (a recovery address pointing here is theirs).
+        #[arg(long, default_value = "")]
+        email: String,
+    },
+    /// Everyone, with departures and their progress.
+    List,
+    /// "<NAME> has left": the rotation checklist of everything they knew or control.
+    Depart {
+        name: String,
+        /// The day they left (default: today).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        /// They are back: undo the departure.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// The rotation checklist of a departed person.
+    Checklist { name: String },
+    Remove {
+        name: String,
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KitCmd {
+    /// Write the handover sheet and N printable key shares (any K open the store) to DIR.
+    /// A new kit replaces the previous one: its shares stop working.
+    Export {
+        #[arg(long)]
+        shares: u8,
+        #[arg(long)]
+        threshold: u8,
+        /// Who keeps each share, comma-separated ("店長,税理士,ウェブ工房").
+        #[arg(long, value_delimiter = ',')]
+        holders: Vec<String>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Open the store with K shares and set a new passphrase
+    /// ($NOREN_NEW_PASSPHRASE_FILE, $NOREN_NEW_PASSPHRASE or a prompt).
+    Recover {
+        #[arg(required = true, num_args = 1..)]
+        shares: Vec<String>,
+    },
+}
+
+fn checklist_lines(d: &people::Departure) {
+    println!("{} left on {}: {}/{} done", d.person.name, d.person.departed_on.map(|x| x.to_string()).unwrap_or_default(), d.done, d.total);
+    for i in &d.items {
+        println!("  [{}] {} ({})", if i.done { "x" } else { " " }, i.credential_name, i.category.as_str());
+        for s in &i.steps_en {
+            println!("      - {s}");
+        }
+    }
+}
+
+pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, now: DateTime<Utc>) -> CliResult<u8> {
+    let store = open_store(&store_dir)?;
+    let tz = settings()?.timezone;
+    let today = now.with_timezone(&tz).date_naive();
+    match cmd {
+        PeopleCmd::Add { name, role, email } => {
+            let p = people::add(&store, &name, role.parse::<PersonRole>()?, &email, now)?;
+            if json_out {
+                io::print_json(&serde_json::to_value(&p).unwrap_or_default())?;
+            } else {
+                println!("added {} ({})", p.name, p.id);
+            }
+        }
+        PeopleCmd::List => {
+            let list = people::list(&store)?;
+            let deps = people::departures(&list, &credential::list(&store)?, tz);
+            if json_out {
+                io::print_json(&json!({ "people": list, "departures": deps }))?;
+            } else if list.is_empty() {
+                println!("no people yet (noren-cli people add NAME)");
+            } else {
+                for p in &list {
+                    let state = match deps.iter().find(|d| d.person.id == p.id) {
+                        Some(d) => format!(
+                            "left {} — {}/{} accounts made safe",
+                            p.departed_on.map(|x| x.to_string()).unwrap_or_default(),
+                            d.done,
+                            d.total
+                        ),
+                        None => "active".into(),
+                    };
+                    println!("{}\t{}\t{:?}\t{state}", p.id, p.name, p.role);
+                }
+            }
+        }
+        PeopleCmd::Depart { name, on, undo } => {
+            let on = if undo {
+                None
+            } else {
+                Some(match on {
+                    Some(d) => noren_core::credential::parse_date("on", &d)?.unwrap_or(today),
+                    None => today,
+                })
+            };
+            let p = people::depart(&store, &name, on, now)?;
+            let d = people::checklist(&p, &credential::list(&store)?, tz);
+            if json_out {
+                io::print_json(&json!({ "person": p, "departure": d }))?;
+            } else if let Some(d) = &d {
+                checklist_lines(d);
+            } else {
+                println!("{} is active again", p.name);
+            }
+        }
+        PeopleCmd::Checklist { name } => {
+            let p = people::resolve(&store, &name)?;
+            let d = people::checklist(&p, &credential::list(&store)?, tz)
+                .ok_or_else(|| CliError::Usage(format!("{} has not left (noren-cli people depart {})", p.name, p.name)))?;
+            if json_out {
+                io::print_json(&serde_json::to_value(&d).unwrap_or_default())?;
+            } else {
+                checklist_lines(&d);
+            }
+            return Ok(if d.done == d.total { 0 } else { 10 });
+        }
+        PeopleCmd::Remove { name, yes } => {
+            let p = people::resolve(&store, &name)?;
+            if !yes && !io::confirm(&format!("Remove {}?", p.name))? {
+                return Err(CliError::Usage("not removed (confirm, or pass --yes)".into()));
+            }
+            people::remove(&store, &p.id)?;
+            println!("removed {}", p.name);
+        }
+    }
+    Ok(0)
+}
+
+pub fn audit_cmd(store_dir: Option<PathBuf>, json_out: bool, now: DateTime<Utc>) -> CliResult<u8> {
+    let store = open_store(&store_dir)?;
+    let s = settings()?;
+    let findings = people::audit(&credential::list(&store)?, &people::list(&store)?, &renewal::list(&store)?, now, s.rotation_days);
+    if json_out {
+        io::print_json(&json!({ "findings": findings }))?;
+    } else if findings.is_empty() {
+        println!("no findings: every account looks healthy");
+    } else {
+        for f in &findings {
+            println!("{:?}\t{}\t{}\n    {}\n    → {}", f.kind, f.name, f.record_id, f.why_en, f.what_en);
+        }
+    }
+    Ok(if findings.is_empty() { 0 } else { 10 })
+}
+
+pub fn kit_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: KitCmd, now: DateTime<Utc>) -> CliResult<u8> {
+    match cmd {
+        KitCmd::Export { shares, threshold, holders, out } => {
+            let mut store = open_store(&store_dir)?;
+            let tz = settings()?.timezone;
+            let holders: Vec<String> = holders.into_iter().map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect();
+            let files = kit::export(&mut store, shares, threshold, &holders, &out, now, tz)?;
+            if json_out {
+                io::print_json(&serde_json::to_value(&files).unwrap_or_default())?;
+            } else {
+                println!("handover sheet: {}", files.sheet);
+                for f in &files.shares {
+                    println!("key share:      {f}");
+                }
+                println!(
+                    "Print them, give one share to each holder, then delete the share files. Any {threshold} of {shares} open the store."
+                );
+            }
+        }
+        KitCmd::Recover { shares } => {
+            let dir = paths::resolve_store_dir(store_dir)?;
+            let new = io::passphrase("NOREN_NEW_PASSPHRASE", "New passphrase: ", true)?;
+            let store = kit::recover(&dir, &shares, &new)?;
+            if json_out {
+                io::print_json(&json!({ "recovered": store.dir() }))?;
+            } else {
+                println!("recovered: the store opens with the new passphrase; the old one no longer works");
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,131 @@
+//! Handover from the command line: people, departure checklist in `check`,
+//! `cred rotate` closing it, `audit`, `kit export` / `kit recover`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+mod common;
+use common::Env;
+
+fn rotate(e: &Env, name: &str, pw: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_noren-cli"))
+        .args(["--store", e.store.to_str().unwrap(), "cred", "rotate", name, "--password-stdin"])
+        .env("NOREN_PASSPHRASE_FILE", &e.passfile)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{pw}\n").as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+fn add_cred(e: &Env, args: &[&str], pw: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_noren-cli"))
+        .args(["--store", e.store.to_str().unwrap(), "cred", "add", "--password-stdin"])
+        .args(args)
+        .env("NOREN_PASSPHRASE_FILE", &e.passfile)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{pw}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn departure_shows_in_check_until_rotated() {
+    let e = Env::new();
+    e.json(&["people", "add", "田中", "--role", "web", "--email", "tanaka@example.net"]);
+    e.json(&["people", "add", "佐藤"]);
+    add_cred(&e, &["--category", "server", "--name", "サーバー", "--known-by", "田中"], "Pq2@wE5!rT8#yU1i");
+    add_cred(&e, &["--category", "sns", "--name", "Instagram", "--known-by", "田中", "--known-by", "佐藤"], "Kp3$wQ9!nB7&xR2z");
+    add_cred(&e, &["--category", "website", "--name", "WordPress", "--known-by", "佐藤"], "Zt6^hN1*qW8%eY3u");
+    // Left today: every password set before now was known to them.
+    let d = e.json(&["people", "depart", "田中"]);
+    let items = d["departure"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["credential_name"], "サーバー", "server before SNS");
+
+    let o = e.run(&["check", "--json"]);
+    assert_eq!(o.status.code(), Some(10));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let h: Vec<_> = v["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "handover_rotation").collect();
+    assert_eq!(h.len(), 1);
+    assert!(h[0]["title_ja"].as_str().unwrap().contains("0/2"));
+
+    rotate(&e, "サーバー", "New-Server-Pass-2026!");
+    rotate(&e, "Instagram", "New-Insta-Pass-2026!");
+    let o = e.run(&["people", "checklist", "田中"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = e.run(&["check", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["items"].as_array().unwrap().iter().all(|i| i["kind"] != "handover_rotation"), "{v}");
+    // Unknown people are refused when departing.
+    assert_eq!(e.run(&["people", "depart", "山本"]).status.code(), Some(1));
+}
+
+#[test]
+fn audit_reports_reuse_across_categories() {
+    let e = Env::new();
+    add_cred(&e, &["--category", "sns", "--name", "Instagram", "--two-factor-holder", "店のiPhone"], "Same-Pass-2026!xyz");
+    add_cred(&e, &["--category", "portal", "--name", "ホットペッパー"], "Same-Pass-2026!xyz");
+    let o = e.run(&["audit", "--json"]);
+    assert_eq!(o.status.code(), Some(10));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let reused: Vec<_> = v["findings"].as_array().unwrap().iter().filter(|f| f["kind"] == "reused_password").collect();
+    assert_eq!(reused.len(), 2);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("Same-Pass"), "no password in the audit output");
+}
+
+#[test]
+fn kit_export_and_recover_with_two_of_three() {
+    let e = Env::new();
+    add_cred(&e, &["--category", "email", "--name", "受付メール"], "Hj3$kL9!mN2@pQ7r");
+    let out = e.dir.join("kit");
+    let files = e.json(&[
+        "kit",
+        "export",
+        "--shares",
+        "3",
+        "--threshold",
+        "2",
+        "--holders",
+        "店長,税理士,ウェブ工房",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let shares: Vec<String> = files["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let html = std::fs::read_to_string(p.as_str().unwrap()).unwrap();
+            let s = html.find("NOREN-KIT1-").unwrap();
+            html[s..].split('<').next().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(shares.len(), 3);
+    let newpass = e.dir.join("newpass");
+    std::fs::write(&newpass, "a new passphrase after recovery\n").unwrap();
+    let recover = |picked: &[&String]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+        c.args(["--store", e.store.to_str().unwrap(), "kit", "recover"]);
+        for s in picked {
+            c.arg(s.as_str());
+        }
+        c.env_remove("NOREN_PASSPHRASE_FILE").env("NOREN_NEW_PASSPHRASE_FILE", &newpass).stdin(Stdio::null()).output().unwrap()
+    };
+    let one = recover(&[&shares[2]]);
+    assert_eq!(one.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&one.stderr).contains("2 different shares are needed"));
+    let two = recover(&[&shares[2], &shares[0]]);
+    assert!(two.status.success(), "{}", String::from_utf8_lossy(&two.stderr));
+    // The old passphrase no longer opens the store (exit 3); the new one does.
+    assert_eq!(e.run(&["cred", "list"]).status.code(), Some(3));
+    std::fs::copy(&newpass, &e.passfile).unwrap();
+    let list = e.json(&["cred", "list"]);
+    assert!(list.to_string().contains("受付メール"));
+}

@@ -1,0 +1,260 @@
+//! Handover through a real store: departure checklists, the account health
+//! audit (every finding kind), and the emergency kit's Shamir shares opening
+//! the store with a new passphrase.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use noren_core::credential::{self, Category, CredentialInput};
+use noren_core::crypto::KdfParams;
+use noren_core::kit;
+use noren_core::people::{self, FindingKind, PersonRole};
+use noren_core::reminders::{Kind, Settings};
+use noren_core::renewal::{self, RenewalInput, RenewalKind};
+use noren_core::session::Session;
+use noren_core::{Error, SecretString, Store};
+
+const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
+const TZ: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
+const PASS: &str = "correct horse battery";
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn cred(st: &Store, cat: Category, name: &str, pw: &str, f: impl FnOnce(&mut CredentialInput), at: DateTime<Utc>) -> String {
+    let mut i =
+        CredentialInput { category: Some(cat), name: Some(name.into()), password: Some(SecretString::new(pw)), ..Default::default() };
+    f(&mut i);
+    credential::add(st, &i, at).unwrap().id
+}
+
+#[test]
+fn departure_checklist_closes_item_by_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = Store::init_with(&dir.path().join("s"), &SecretString::new(PASS), FAST).unwrap();
+    let t0 = utc("2026-01-10T10:00:00+09:00");
+    people::add(&st, "田中", PersonRole::Web, "tanaka.private@gmail.com", t0).unwrap();
+    people::add(&st, "佐藤", PersonRole::Staff, "", t0).unwrap();
+    let strong = "Vq8#rT2!mZp9@Lx4wE";
+    let dom = cred(
+        &st,
+        Category::Domain,
+        "salon-example.jp",
+        strong,
+        |i| {
+            i.known_by = Some(vec!["田中".into()]);
+            i.registered_email = Some("tanaka.private@gmail.com".into());
+        },
+        t0,
+    );
+    let insta = cred(
+        &st,
+        Category::Sns,
+        "Instagram",
+        "Kp3$wQ9!nB7&xR2z",
+        |i| {
+            i.known_by = Some(vec!["田中".into(), "佐藤".into()]);
+            i.two_factor_holder = Some("田中".into());
+        },
+        t0,
+    );
+    let other = cred(&st, Category::Website, "WordPress", "Zt6^hN1*qW8%eY3u", |i| i.known_by = Some(vec!["佐藤".into()]), t0);
+
+    people::depart(&st, "田中", Some(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()), utc("2026-11-22T08:00:00+09:00")).unwrap();
+    let mut s = Session::new(st);
+    s.unlock(&SecretString::new(PASS)).unwrap();
+    let now = utc("2026-11-22T09:00:00+09:00");
+    let items = s.due_items(now, &Settings::default()).unwrap();
+    let h: Vec<_> = items.iter().filter(|i| i.kind == Kind::HandoverRotation).collect();
+    assert_eq!(h.len(), 1);
+    assert!(h[0].title_ja.contains("田中さんの退職に伴う変更: 0/2件完了（次は「salon-example.jp」）"), "{}", h[0].title_ja);
+
+    let all = credential::list(s.store()).unwrap();
+    let dep = people::checklist(&people::resolve(s.store(), "田中").unwrap(), &all, TZ).unwrap();
+    assert_eq!(
+        dep.items.iter().map(|i| i.credential_id.as_str()).collect::<Vec<_>>(),
+        vec![dom.as_str(), insta.as_str()],
+        "domain first; 佐藤's untouched"
+    );
+    assert!(dep.items[0].recovery_is_theirs && dep.items[0].steps_ja.iter().any(|x| x.contains("登録メールアドレス")));
+    assert!(dep.items[1].holds_two_factor && dep.items[1].steps_ja.iter().any(|x| x.contains("管理者")));
+
+    // New password after the departure: not enough while the recovery email is still theirs.
+    s.edit(&dom, &CredentialInput { password: Some(SecretString::new("Nw7!kd93#Lq0pZ2x")), ..Default::default() }, now).unwrap();
+    let all = credential::list(s.store()).unwrap();
+    let dep = people::checklist(&people::resolve(s.store(), "田中").unwrap(), &all, TZ).unwrap();
+    assert!(dep.items.iter().all(|i| !i.done));
+    s.edit(&dom, &CredentialInput { registered_email: Some("info@salon-mail.example".into()), ..Default::default() }, now).unwrap();
+    s.edit(
+        &insta,
+        &CredentialInput {
+            password: Some(SecretString::new("Bb8@uu2!Kq4#Rt7y")),
+            two_factor_holder: Some("店のiPhone".into()),
+            ..Default::default()
+        },
+        now,
+    )
+    .unwrap();
+    let items = s.due_items(now, &Settings::default()).unwrap();
+    assert!(items.iter().all(|i| i.kind != Kind::HandoverRotation), "all done: {items:?}");
+    // 佐藤's WordPress was never part of it and is unchanged.
+    assert_eq!(credential::resolve(s.store(), &other).unwrap().last_rotated, t0);
+    // A password changed before the departure does not count.
+    let before = utc("2026-11-19T12:00:00+09:00");
+    let all = credential::list(s.store()).unwrap();
+    let mut early = all.iter().find(|c| c.id == insta).unwrap().clone();
+    early.last_rotated = before;
+    let p = people::resolve(s.store(), "田中").unwrap();
+    assert!(!people::checklist(&p, &[early], TZ).unwrap().items[0].done);
+}
+
+#[test]
+fn audit_finds_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = Store::init_with(&dir.path().join("s"), &SecretString::new(PASS), FAST).unwrap();
+    let now = utc("2026-11-22T09:00:00+09:00");
+    let old = now - Duration::days(500);
+    people::add(&st, "田中", PersonRole::Web, "tanaka@web-kobo.example", now).unwrap();
+    people::depart(&st, "田中", Some(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()), now).unwrap();
+    let totp = |i: &mut CredentialInput| i.two_factor_holder = Some("店のiPhone".into());
+    // Recovery loop: the domain's notices go to a mailbox on that domain.
+    cred(
+        &st,
+        Category::Domain,
+        "salon-example.jp",
+        "Vq8#rT2!mZp9@Lx4wE",
+        |i| {
+            totp(i);
+            i.registered_email = Some("info@salon-example.jp".into());
+        },
+        now,
+    );
+    // Reused across two categories.
+    let a = cred(&st, Category::Sns, "Instagram", "Same-Pass-2026!xyz", totp, now);
+    let b = cred(&st, Category::Portal, "ホットペッパー", "Same-Pass-2026!xyz", totp, now);
+    let weak = cred(&st, Category::Portal, "エキテン", "sakura123", totp, now);
+    let aged = cred(&st, Category::Other, "コピー機", "Xr5!pL8@qT2#wZ9m", |_| {}, old);
+    let no2fa = cred(&st, Category::Email, "受付メール", "Hj3$kL9!mN2@pQ7r", |_| {}, now);
+    let free = cred(
+        &st,
+        Category::Website,
+        "予約システム",
+        "Wd6#fG1!hJ4$kL8z",
+        |i| {
+            totp(i);
+            i.registered_email = Some("salon.owner2020@gmail.com".into());
+        },
+        now,
+    );
+    let departed = cred(
+        &st,
+        Category::Server,
+        "レンタルサーバー",
+        "Pq2@wE5!rT8#yU1i",
+        |i| {
+            totp(i);
+            i.registered_email = Some("tanaka@web-kobo.example".into());
+        },
+        now,
+    );
+    let card = renewal::add(
+        &st,
+        &RenewalInput { kind: Some(RenewalKind::Card), name: Some("Visa".into()), due: Some("2027-01".into()), ..Default::default() },
+        now,
+    )
+    .unwrap();
+    renewal::add(
+        &st,
+        &RenewalInput {
+            kind: Some(RenewalKind::Hosting),
+            name: Some("サーバー".into()),
+            due: Some("2027-06-30".into()),
+            card: Some(card.id.clone()),
+            ..Default::default()
+        },
+        now,
+    )
+    .unwrap();
+
+    let f = people::audit(&credential::list(&st).unwrap(), &people::list(&st).unwrap(), &renewal::list(&st).unwrap(), now, 365);
+    let has = |kind: FindingKind, id: &str| f.iter().any(|x| x.kind == kind && x.record_id == id);
+    let dom = credential::resolve(&st, "salon-example.jp").unwrap().id;
+    assert!(has(FindingKind::RecoveryLoop, &dom));
+    assert!(f.iter().find(|x| x.kind == FindingKind::RecoveryLoop).unwrap().why_ja.contains("取り戻せなく"));
+    assert!(has(FindingKind::ReusedPassword, &a) && has(FindingKind::ReusedPassword, &b));
+    assert!(f.iter().any(|x| x.kind == FindingKind::ReusedPassword && x.record_id == a && x.why_ja.contains("ホットペッパー")));
+    assert!(has(FindingKind::WeakPassword, &weak));
+    assert!(!has(FindingKind::WeakPassword, &a));
+    assert!(has(FindingKind::OldPassword, &aged));
+    assert!(has(FindingKind::NoTwoFactor, &no2fa));
+    assert!(!has(FindingKind::NoTwoFactor, &aged), "not important enough to nag");
+    assert!(has(FindingKind::RecoveryFreeAddress, &free));
+    assert!(has(FindingKind::RecoveryDeparted, &departed));
+    assert!(f.iter().any(|x| x.kind == FindingKind::CardExpiring && x.name == "サーバー"));
+    // Worst kinds first; every finding says why and what to do in both languages.
+    assert_eq!(f[0].kind, FindingKind::RecoveryLoop);
+    assert!(f.iter().all(|x| !x.why_ja.is_empty() && !x.what_ja.is_empty() && !x.why_en.is_empty() && !x.what_en.is_empty()));
+    // No finding ever carries a password.
+    assert!(f.iter().all(|x| !format!("{}{}{}{}", x.why_ja, x.what_ja, x.why_en, x.what_en).contains("Same-Pass")));
+}
+
+#[test]
+fn kit_shares_open_the_store_with_a_new_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let now = utc("2026-11-22T09:00:00+09:00");
+    let shares = {
+        let mut st = Store::init_with(&path, &SecretString::new(PASS), FAST).unwrap();
+        cred(&st, Category::Email, "受付メール", "Hj3$kL9!mN2@pQ7r", |_| {}, now);
+        let holders = vec!["店長".to_string(), "税理士".to_string(), "ウェブ工房".to_string()];
+        let out = dir.path().join("kit");
+        let files = kit::export(&mut st, 3, 2, &holders, &out, now, TZ).unwrap();
+        // The sheet names what exists and who holds keys, never a secret.
+        let sheet = std::fs::read_to_string(&files.sheet).unwrap();
+        assert!(sheet.contains("受付メール") && sheet.contains("税理士") && sheet.contains("2つ"));
+        assert!(!sheet.contains("Hj3$kL9") && !sheet.contains(PASS));
+        assert_eq!(files.shares.len(), 3);
+        let page = std::fs::read_to_string(&files.shares[0]).unwrap();
+        assert!(page.contains("<svg") && page.contains("NOREN-KIT1-"));
+        let texts = files
+            .shares
+            .iter()
+            .map(|p| {
+                let html = std::fs::read_to_string(p).unwrap();
+                let start = html.find("NOREN-KIT1-").unwrap();
+                html[start..].split('<').next().unwrap().to_string()
+            })
+            .collect::<Vec<String>>();
+        assert!(texts.iter().all(|t| !sheet.contains(t.as_str())), "the sheet holds no share");
+        texts
+    };
+    // K−1 shares fail clearly and change nothing.
+    let e = kit::recover(&path, &shares[..1], &SecretString::new("new passphrase 1")).unwrap_err();
+    assert!(e.to_string().contains("2 different shares are needed"), "{e}");
+    drop(Store::open(&path, &SecretString::new(PASS)).unwrap());
+    // A damaged share is named.
+    let mut bad = shares[1].clone();
+    bad.replace_range(40..41, if &bad[40..41] == "A" { "B" } else { "A" });
+    let e = kit::recover(&path, &[shares[0].clone(), bad], &SecretString::new("new passphrase 1")).unwrap_err();
+    assert!(e.to_string().contains("damaged") || e.to_string().contains("cannot be read"), "{e}");
+    // Every pair recovers; each recovery sets a new passphrase and the previous one stops working.
+    let mut current = PASS.to_string();
+    for (n, pair) in [[0usize, 1], [0, 2], [1, 2]].iter().enumerate() {
+        let next = format!("new passphrase {n}");
+        let picked = vec![shares[pair[0]].clone(), shares[pair[1]].clone()];
+        let st = kit::recover(&path, &picked, &SecretString::new(&next)).unwrap();
+        assert_eq!(credential::list(&st).unwrap().len(), 1, "the vault opens");
+        drop(st);
+        assert!(matches!(Store::open(&path, &SecretString::new(&current)), Err(Error::WrongPassphrase)));
+        drop(Store::open(&path, &SecretString::new(&next)).unwrap());
+        current = next;
+    }
+    // A new kit replaces the old one: its shares stop working.
+    let mut st = Store::open(&path, &SecretString::new(&current)).unwrap();
+    let fresh = kit::make(&mut st, 2, 2, &[], now).unwrap();
+    drop(st);
+    let e = kit::recover(&path, &shares[..2], &SecretString::new("another passphrase")).unwrap_err();
+    assert!(e.to_string().contains("do not open this store"), "{e}");
+    let texts: Vec<String> = fresh.iter().map(|s| s.text.clone()).collect();
+    drop(kit::recover(&path, &texts, &SecretString::new("another passphrase")).unwrap());
+}
