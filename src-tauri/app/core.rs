@@ -202,6 +202,24 @@ impl AppCore {
         Ok(self.status())
     }
 
+    /// The unlocked store, mutable (emergency kit: it rewrites the header).
+    pub(crate) fn store_unlocked_mut(&mut self) -> IpcResult<&mut Store> {
+        Ok(self.session()?.store_mut())
+    }
+
+    /// Opens the store with emergency-kit shares and sets a new passphrase
+    /// (the passphrase was lost). The window is unlocked afterwards.
+    pub fn recover_with_kit(&mut self, shares: &[String], new_pass: &SecretString) -> IpcResult<AppStatus> {
+        noren_core::store::check_new_passphrase(new_pass)?;
+        // The open (locked) store holds the lock: let it go first.
+        self.session = None;
+        let store = noren_core::kit::recover(self.dir(), shares, new_pass)?;
+        self.session = Some(Session::new(store));
+        self.pass = Some(new_pass.clone());
+        self.touch();
+        Ok(self.status())
+    }
+
     /// Locks the vault. Returns whether it was unlocked.
     pub fn lock(&mut self) -> bool {
         match &mut self.session {

@@ -5,6 +5,7 @@ pub mod calendar;
 mod clipboard;
 pub mod core;
 pub mod customers;
+pub mod handover;
 pub mod migrate;
 pub mod settings;
 pub mod vendors;
@@ -168,6 +169,53 @@ fn timer_install(app: State<'_, App>) -> IpcResult<TimerStatus> {
 #[tauri::command]
 fn timer_remove(app: State<'_, App>) -> IpcResult<TimerStatus> {
     with(&app, calendar::timer_remove)
+}
+
+#[tauri::command]
+fn ppl_overview(app: State<'_, App>) -> IpcResult<handover::PeopleView> {
+    with(&app, handover::overview)
+}
+
+#[tauri::command]
+fn ppl_add(
+    app: State<'_, App>,
+    name: String,
+    role: noren_core::people::PersonRole,
+    email: String,
+) -> IpcResult<noren_core::people::Person> {
+    changing(&app, |c| handover::add(c, &name, role, &email))
+}
+
+#[tauri::command]
+fn ppl_depart(app: State<'_, App>, id: String, on: Option<chrono::NaiveDate>) -> IpcResult<noren_core::people::Person> {
+    changing(&app, |c| handover::depart(c, &id, on))
+}
+
+#[tauri::command]
+fn ppl_remove(app: State<'_, App>, id: String) -> IpcResult<noren_core::people::Person> {
+    changing(&app, |c| handover::remove(c, &id))
+}
+
+#[tauri::command]
+fn audit(app: State<'_, App>) -> IpcResult<Vec<noren_core::people::Finding>> {
+    with(&app, handover::audit)
+}
+
+#[tauri::command]
+fn kit_sheet(app: State<'_, App>) -> IpcResult<String> {
+    with(&app, handover::sheet)
+}
+
+#[tauri::command]
+fn kit_make(app: State<'_, App>, shares: u8, threshold: u8, holders: Vec<String>) -> IpcResult<handover::KitView> {
+    with(&app, |c| handover::make(c, shares, threshold, &holders))
+}
+
+/// The passphrase is lost: open the store with emergency-kit shares and set a new one.
+#[tauri::command]
+fn kit_recover(app: State<'_, App>, shares: Vec<String>, passphrase: String) -> IpcResult<AppStatus> {
+    let pass = noren_core::SecretString::new(passphrase);
+    changing(&app, |c| c.recover_with_kit(&shares, &pass))
 }
 
 #[tauri::command]
@@ -783,6 +831,14 @@ pub fn run() -> i32 {
             timer_status,
             timer_install,
             timer_remove,
+            ppl_overview,
+            ppl_add,
+            ppl_depart,
+            ppl_remove,
+            audit,
+            kit_sheet,
+            kit_make,
+            kit_recover,
             vnd_list,
             vnd_save,
             vnd_delete,

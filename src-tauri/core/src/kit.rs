@@ -176,7 +176,7 @@ pub fn sheet_body(store: &Store, shares: Option<(u8, u8, &[String])>, now: DateT
                 let who = holders.get(i).map(|s| esc(s)).unwrap_or_else(|| "（未記入）".into());
                 let _ = write!(h, "<li>鍵 {} — {who}</li>", i + 1);
             }
-            h.push_str("</ul><p>開き方: Noren の「引き継ぎ」画面の「非常用の鍵で開く」に鍵の文字（NOREN-KIT1-…）を入力するか、<code>noren-cli kit recover</code> を使います。</p>");
+            h.push_str("</ul><p>開き方: Noren を起動し、合言葉の画面の「合言葉が分からないとき（非常用の鍵で開く）」に鍵の文字（NOREN-KIT1-…）を1行に1つずつ入力して、新しい合言葉を決めます。コマンドでは <code>noren-cli kit recover</code> です。</p>");
         }
         None => h.push_str("<p>まだ作られていません。「引き継ぎ」画面で作成できます。</p>"),
     }

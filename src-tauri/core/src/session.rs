@@ -27,6 +27,11 @@ impl Session {
         &self.store
     }
 
+    /// For the few operations that change the store's header (emergency kit).
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     pub fn is_unlocked(&self) -> bool {
         self.store.is_vault_unlocked()
     }

@@ -5,7 +5,11 @@ import type { Category } from "./Category";
  * Everything the user may set on a credential. For `edit`, `None` keeps the
  * current value and `Some("")` clears it.
  */
-export type CredentialInput = { category?: Category, name?: string, url?: string, login?: string, password?: string, registered_email?: string, recovery_phone?: string, two_factor_holder?: string, totp?: string, payment_card?: string, contract_holder?: string, renewal_date?: string, notes?: string, tags?: Array<string>, 
+export type CredentialInput = { category?: Category, name?: string, url?: string, login?: string, password?: string, registered_email?: string, recovery_phone?: string, two_factor_holder?: string, 
+/**
+ * Replaces the list of people who know the password.
+ */
+known_by?: Array<string>, totp?: string, payment_card?: string, contract_holder?: string, renewal_date?: string, notes?: string, tags?: Array<string>, 
 /**
  * Field values; an empty value removes the field.
  */

@@ -65,12 +65,19 @@ import type { ActionItem } from "../bindings/ActionItem";
 import type { IncidentReport } from "../bindings/IncidentReport";
 import type { ReportFormat } from "../bindings/ReportFormat";
 import type { Audience } from "../bindings/Audience";
+import type { Person } from "../bindings/Person";
+import type { PersonRole } from "../bindings/PersonRole";
+import type { PeopleView } from "../bindings/PeopleView";
+import type { Departure } from "../bindings/Departure";
+import type { Finding } from "../bindings/Finding";
+import type { KitView } from "../bindings/KitView";
 
 export type { AutoReport, BackupInfo, Report };
 export type { Customer, CustomerInput, Contact, ContactKind, Agreement, Preview, Inquiry, InquiryInput, InquiryView, InquiryKind, PlaybookStep, ExceptionTag, ExceptionDecision, Template, ShopHours };
 export type { ImportPreview, ImportReport, ImportSource, Mapping, OnDuplicate };
 export type { Vendor, VendorInput, VendorRole, VendorContact, Contract, FeeKind, CallAdvice, Renewal, RenewalInput, RenewalKind, RenewalsView, CardConflict };
 export type { Incident, IncidentInput, Impact, ActionItem, IncidentReport, ReportFormat, Audience };
+export type { Person, PersonRole, PeopleView, Departure, Finding, KitView };
 export type { Channel, ChannelInput, ChannelKind, ChannelView, Post, PostInput, QuietPeriod, NotifySettings, TimerStatus, SyncOutcome };
 
 /** A full ChannelInput from the fields given (the rest: unchanged). */
@@ -205,6 +212,14 @@ export const api = {
   exportKeepass: (file: string, password: string) => call<number>("export_keepass", { file, password }),
   shopHours: () => call<ShopHours>("shop_get"),
   saveShopHours: (hours: ShopHours) => call<ShopHours>("shop_save", { hours }),
+  people: () => call<PeopleView>("ppl_overview"),
+  personAdd: (name: string, role: PersonRole, email: string) => call<Person>("ppl_add", { name, role, email }),
+  personDepart: (id: string, on: string | null) => call<Person>("ppl_depart", { id, on }),
+  personRemove: (id: string) => call<Person>("ppl_remove", { id }),
+  audit: () => call<Finding[]>("audit"),
+  kitSheet: () => call<string>("kit_sheet"),
+  kitMake: (shares: number, threshold: number, holders: string[]) => call<KitView>("kit_make", { shares, threshold, holders }),
+  kitRecover: (shares: string[], passphrase: string) => call<AppStatus>("kit_recover", { shares, passphrase }),
   vendors: () => call<Vendor[]>("vnd_list"),
   vendorSave: (id: string | null, input: VendorInput) => call<Vendor>("vnd_save", { id, input }),
   vendorDelete: (id: string) => call<Vendor>("vnd_delete", { id }),

@@ -1,0 +1,83 @@
+//! People, departures, the account audit and the emergency kit as the app
+//! offers them. Thin: every rule is in `noren_core::{people, kit}`.
+
+use chrono::{NaiveDate, Utc};
+use noren_core::kit::{self, KitShare};
+use noren_core::people::{self, Departure, Finding, Person, PersonRole};
+use noren_core::reminders::Settings;
+use noren_core::{credential, renewal};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::core::{AppCore, IpcResult};
+
+fn tz() -> chrono_tz::Tz {
+    Settings::default().timezone
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct PeopleView {
+    pub people: Vec<Person>,
+    pub departures: Vec<Departure>,
+}
+
+pub fn overview(c: &mut AppCore) -> IpcResult<PeopleView> {
+    let store = c.store_unlocked()?;
+    let list = people::list(store)?;
+    let departures = people::departures(&list, &credential::list(store)?, tz());
+    Ok(PeopleView { people: list, departures })
+}
+
+pub fn add(c: &mut AppCore, name: &str, role: PersonRole, email: &str) -> IpcResult<Person> {
+    let p = people::add(c.store_unlocked()?, name, role, email, Utc::now())?;
+    c.changed();
+    Ok(p)
+}
+
+pub fn depart(c: &mut AppCore, id: &str, on: Option<NaiveDate>) -> IpcResult<Person> {
+    let p = people::depart(c.store_unlocked()?, id, on, Utc::now())?;
+    c.changed();
+    Ok(p)
+}
+
+pub fn remove(c: &mut AppCore, id: &str) -> IpcResult<Person> {
+    let p = people::remove(c.store_unlocked()?, id)?;
+    c.changed();
+    Ok(p)
+}
+
+pub fn audit(c: &mut AppCore) -> IpcResult<Vec<Finding>> {
+    let store = c.store_unlocked()?;
+    Ok(people::audit(
+        &credential::list(store)?,
+        &people::list(store)?,
+        &renewal::list(store)?,
+        Utc::now(),
+        Settings::default().rotation_days,
+    ))
+}
+
+/// The handover sheet (HTML body, no secrets) for the print preview.
+pub fn sheet(c: &mut AppCore) -> IpcResult<String> {
+    let store = c.store_unlocked()?;
+    Ok(kit::sheet_body(store, None, Utc::now(), tz())?)
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct KitView {
+    /// The handover sheet (HTML body, no secrets).
+    pub sheet: String,
+    /// The key shares: shown once, for printing.
+    pub shares: Vec<KitShare>,
+}
+
+/// Makes a new kit (earlier shares stop working) for the print preview.
+pub fn make(c: &mut AppCore, shares: u8, threshold: u8, holders: &[String]) -> IpcResult<KitView> {
+    let holders: Vec<String> = holders.iter().map(|h| h.trim().to_string()).collect();
+    let store = c.store_unlocked_mut()?;
+    let made = kit::make(store, shares, threshold, &holders, Utc::now())?;
+    let sheet = kit::sheet_body(store, Some((shares, threshold, &holders)), Utc::now(), tz())?;
+    Ok(KitView { sheet, shares: made })
+}
