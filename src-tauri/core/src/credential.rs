@@ -158,8 +158,10 @@ pub struct Credential {
     pub recovery_phone: Option<String>,
     #[serde(default)]
     pub two_factor_holder: Option<String>,
-    /// People (names, see `people`) who know this password.
-    #[serde(default)]
+    /// People (names, see `people`) who know this password. Not written when
+    /// empty: backups checksum each collection as re-serialized, and records of
+    /// earlier versions must keep their exact form (tests/golden guards this).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub known_by: Vec<String>,
     #[serde(default)]
     pub totp: Option<SecretString>,
