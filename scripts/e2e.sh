@@ -22,6 +22,9 @@ cleanup() {
 }
 trap cleanup EXIT
 export HOME="$home"
+# Temp files too stay in the private HOME, where the secret-hygiene check looks.
+export TMPDIR="$home/tmp"
+mkdir -p "$TMPDIR"
 unset XDG_DATA_HOME XDG_CONFIG_HOME NOREN_STORE
 # The reminder timer is written into the private HOME but never enabled in this machine's systemd.
 export NOREN_TIMER_NO_SYSTEMCTL=1

@@ -160,6 +160,24 @@ test("first run, credentials, lock, wrong passphrase, search, copy, language", a
   await d.chord(Keys.CTRL, "l");
   await d.waitText("[data-testid=unlock-form]", "Enter your passphrase");
   await shot("unlock-en");
+  // Test hook over the real IPC: once locked, vault commands fail with `locked`
+  // while the reminder engine still evaluates (calendar compartment).
+  const ipc = async (cmd, args) => {
+    await d.exec(
+      "window.__hook = null; window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => { window.__hook = { ok: v }; }, (e) => { window.__hook = { err: e }; });",
+      [cmd, args],
+    );
+    for (let i = 0; i < 50; i++) {
+      const r = await d.exec("return window.__hook");
+      if (r) return r;
+      await sleep(100);
+    }
+    throw new Error(`no answer from ${cmd}`);
+  };
+  assert.equal((await ipc("cred_search", { query: "" })).err?.code, "locked");
+  assert.equal((await ipc("cred_reveal", { id: "x" })).err?.code, "locked");
+  const due = await ipc("due_items", {});
+  assert.ok(Array.isArray(due.ok), `reminders evaluate while locked: ${JSON.stringify(due)}`);
   await d.type("[data-testid=unlock-pass]", PASS);
   await d.chord(Keys.ENTER);
   await d.wait("[data-nav=settings]", 30_000);
@@ -172,13 +190,26 @@ test("first run, credentials, lock, wrong passphrase, search, copy, language", a
   assert.equal(settings.language, "ja");
   });
 
-  // Nothing of what was typed reached the store files in plaintext.
-  for (const f of walk(STORE)) {
-    const bytes = readFileSync(f);
-    for (const s of [SECRET, "エキテン 口コミ管理", "sakura@example.jp", "院長が毎週月曜に返信"]) {
-      assert.equal(bytes.includes(Buffer.from(s)), false, `${s} found in ${f}`);
+  // Secret hygiene after the session (add, search, copy, history, lock): nothing
+  // typed reached any file in plaintext — not the store, the app's config,
+  // WebKit's caches and local storage, the driver/app log, or temp files.
+  // The private HOME holds all of them; TMPDIR points inside it (scripts/e2e.sh).
+  const tmp = process.env.TMPDIR;
+  const roots = [HOME, ...(tmp && !tmp.startsWith(HOME) ? [tmp] : [])];
+  let scanned = 0;
+  for (const root of roots) {
+    for (const f of walk(root)) {
+      if (f.startsWith(SHOTS)) continue;
+      const bytes = readFileSync(f);
+      scanned++;
+      for (const s of [SECRET, "新しい-pass-2", "エキテン 口コミ管理", "sakura@example.jp", "院長が毎週月曜に返信", PASS]) {
+        for (const form of [Buffer.from(s), Buffer.from(s, "utf16le")]) {
+          assert.equal(bytes.includes(form), false, `${s} found in ${f}`);
+        }
+      }
     }
   }
+  assert.ok(scanned > 5, `scanned ${scanned} files`);
 });
 
 test("demo store, in English: separate from the real store and labelled", async () => {
@@ -210,6 +241,6 @@ function* walk(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) yield* walk(p);
-    else yield p;
+    else if (e.isFile()) yield p;
   }
 }
