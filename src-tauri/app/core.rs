@@ -207,6 +207,17 @@ impl AppCore {
         Ok(self.session()?.store_mut())
     }
 
+    /// The store's database files are damaged (unlock failed with `corrupt`):
+    /// restores the newest automatic snapshot in its place, then unlocks it.
+    pub fn recover_from_snapshot(&mut self, pass: &SecretString) -> IpcResult<noren_core::backup::SnapshotRecovery> {
+        if self.session.is_some() {
+            return Err(Error::invalid("store", "the store is open; lock and quit first").into());
+        }
+        let r = backup::recover_from_newest_snapshot(self.dir(), pass, chrono::Utc::now())?;
+        self.unlock(pass)?;
+        Ok(r)
+    }
+
     /// Opens the store with emergency-kit shares and sets a new passphrase
     /// (the passphrase was lost). The window is unlocked afterwards.
     pub fn recover_with_kit(&mut self, shares: &[String], new_pass: &SecretString) -> IpcResult<AppStatus> {

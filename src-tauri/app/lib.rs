@@ -211,6 +211,13 @@ fn kit_make(app: State<'_, App>, shares: u8, threshold: u8, holders: Vec<String>
     with(&app, |c| handover::make(c, shares, threshold, &holders))
 }
 
+/// The database files are damaged: put the newest automatic snapshot in their place.
+#[tauri::command]
+fn recover_snapshot(app: State<'_, App>, passphrase: String) -> IpcResult<noren_core::backup::SnapshotRecovery> {
+    let pass = noren_core::SecretString::new(passphrase);
+    changing(&app, |c| c.recover_from_snapshot(&pass))
+}
+
 /// The passphrase is lost: open the store with emergency-kit shares and set a new one.
 #[tauri::command]
 fn kit_recover(app: State<'_, App>, shares: Vec<String>, passphrase: String) -> IpcResult<AppStatus> {
@@ -839,6 +846,7 @@ pub fn run() -> i32 {
             kit_sheet,
             kit_make,
             kit_recover,
+            recover_snapshot,
             vnd_list,
             vnd_save,
             vnd_delete,

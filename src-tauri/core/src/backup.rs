@@ -531,7 +531,72 @@ pub fn configure(store: &Store, auto_dir: Option<&Path>, keep: u32, recipients: 
     }
     let s = BackupSettings { id: settings_id(), auto_dir: auto_dir.map(|p| p.display().to_string()), keep, recipients };
     store.put(&s)?;
+    remember_location(store.dir(), s.auto_dir.as_deref())?;
     Ok(s)
+}
+
+/// The snapshot folder, also kept in a plain file beside the header: when the
+/// database itself is damaged, the settings inside it cannot say where the
+/// snapshots are. (A folder path, not a secret.)
+const LOCATION_FILE: &str = "backup-location";
+
+fn remember_location(store_dir: &Path, auto_dir: Option<&str>) -> Result<()> {
+    let path = store_dir.join(LOCATION_FILE);
+    match auto_dir {
+        Some(d) => write_file_atomically(&path, format!("{d}\n").as_bytes()),
+        None => match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(format!("cannot remove {}", path.display()), e)),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// Where this store's automatic snapshots are, as last configured.
+pub fn remembered_location(store_dir: &Path) -> Option<PathBuf> {
+    let text = fs::read_to_string(store_dir.join(LOCATION_FILE)).ok()?;
+    let line = text.lines().next()?.trim();
+    (!line.is_empty()).then(|| PathBuf::from(line))
+}
+
+/// What a recovery from a snapshot did.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct SnapshotRecovery {
+    /// The snapshot restored.
+    pub snapshot: String,
+    /// Where the damaged store was moved (kept, never deleted).
+    pub damaged_moved_to: String,
+    pub report: Report,
+}
+
+/// The store at `store_dir` cannot be opened (damaged database files): restores
+/// the newest automatic snapshot in its place with the same passphrase. The
+/// damaged store is moved aside (`<dir>.damaged-<time>`), never deleted; the
+/// restore is built in a temporary folder first, so a failure changes nothing.
+pub fn recover_from_newest_snapshot(store_dir: &Path, pass: &SecretString, now: DateTime<Utc>) -> Result<SnapshotRecovery> {
+    let dir = remembered_location(store_dir)
+        .ok_or_else(|| Error::invalid("auto_dir", "no automatic backup folder is known for this store: restore a backup file instead"))?;
+    let (_, newest) =
+        snapshots(&dir)?.pop().ok_or_else(|| Error::invalid("auto_dir", format!("there is no snapshot in {}", dir.display())))?;
+    let header_kdf = crate::store::kdf_of(store_dir).unwrap_or(crate::crypto::KdfParams::DEFAULT);
+    let tmp = temp_sibling(store_dir, "recovering")?;
+    let report = match restore_with(&newest, &Unlock::Passphrase(pass.clone()), &tmp, pass, header_kdf) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    let name = store_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "noren".into());
+    let aside = store_dir.with_file_name(format!("{name}.damaged-{}", now.format("%Y%m%d-%H%M%S")));
+    fs::rename(store_dir, &aside).map_err(|e| Error::io(format!("cannot move the damaged store to {}", aside.display()), e))?;
+    if let Err(e) = fs::rename(&tmp, store_dir) {
+        // Put the damaged one back rather than leave no store at all.
+        let _ = fs::rename(&aside, store_dir);
+        return Err(Error::io(format!("cannot move the restored store to {}", store_dir.display()), e));
+    }
+    remember_location(store_dir, Some(&dir.display().to_string()))?;
+    Ok(SnapshotRecovery { snapshot: newest.display().to_string(), damaged_moved_to: aside.display().to_string(), report })
 }
 
 /// How backups of this store are protected: its recipients, else `pass`.

@@ -201,6 +201,11 @@ impl LockedStore {
     }
 }
 
+/// The KDF parameters in a store's header (recovery keeps the store's cost).
+pub fn kdf_of(dir: &Path) -> Result<KdfParams> {
+    Ok(read_header(dir)?.kdf)
+}
+
 /// A short public identifier of a store (from its salt), to match key files to stores.
 fn store_fingerprint(header: &Header) -> String {
     use sha2::{Digest, Sha256};
@@ -313,6 +318,11 @@ fn open_sled_once(dir: &Path) -> Result<sled::Db> {
     .map_err(|_| Error::Corrupt(format!("the database files in {} are damaged; restore the newest backup snapshot", dir.display())))?;
     opened.map_err(|e| match e {
         sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => Error::StoreInUse(dir.to_path_buf()),
+        // Unreadable files at open (garbage, a format sled does not know) are damage.
+        sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::PermissionDenied => Error::from(e),
+        sled::Error::Io(_) | sled::Error::Corruption { .. } | sled::Error::Unsupported(_) | sled::Error::ReportableBug(_) => {
+            Error::Corrupt(format!("the database files in {} are damaged ({e}); restore the newest backup snapshot", dir.display()))
+        }
         other => Error::from(other),
     })
 }

@@ -401,3 +401,52 @@ fn successor_keys_and_the_store_key_both_open_snapshots() {
     assert!(matches!(backup::protection_with_store_key(&store, &plain, Some(&pass("p")), now()).unwrap(), Protection::Passphrase(_)));
     assert!(backup::protection_with_store_key(&store, &plain, None, now()).is_err());
 }
+
+/// Overwrites every file of sled's database with garbage (a disk that lost the writes).
+fn wreck_database(store: &Path) {
+    for e in std::fs::read_dir(store.join("db")).unwrap().flatten() {
+        if e.file_type().unwrap().is_file() {
+            std::fs::write(e.path(), vec![0xA5u8; 4096]).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_damaged_database_is_replaced_by_the_newest_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let snaps = tmp.path().join("usb");
+    std::fs::create_dir_all(&snaps).unwrap();
+    {
+        let s = filled_store(&dir, 12);
+        backup::save_settings(&s, Some(&snaps), 3).unwrap();
+        let p = Protection::Passphrase(pass("store passphrase"));
+        backup::auto(&s, &snaps, 3, &p, now() - Duration::days(2), true).unwrap();
+        backup::auto(&s, &snaps, 3, &p, now(), true).unwrap();
+    }
+    wreck_database(&dir);
+    let e = Store::open(&dir, &pass("store passphrase")).unwrap_err();
+    assert_eq!(e.code(), "corrupt", "a damaged store is named as such: {e}");
+
+    // A wrong passphrase changes nothing.
+    assert!(backup::recover_from_newest_snapshot(&dir, &pass("wrong passphrase!"), now()).is_err());
+    assert!(Store::open(&dir, &pass("store passphrase")).is_err(), "still the damaged one");
+    let r = backup::recover_from_newest_snapshot(&dir, &pass("store passphrase"), now()).unwrap();
+    assert!(r.snapshot.ends_with(&backup::snapshot_name(now())), "{} is the newest", r.snapshot);
+    assert!(Path::new(&r.damaged_moved_to).join("noren.header").exists(), "the damaged store is kept aside");
+    let s = Store::open(&dir, &pass("store passphrase")).unwrap();
+    assert_eq!(credential::list(&s).unwrap().len(), 12);
+    // The restored store still knows where its snapshots are.
+    assert_eq!(backup::load_settings(&s).unwrap().auto_dir.as_deref(), Some(snaps.to_str().unwrap()));
+    assert_eq!(backup::remembered_location(&dir).as_deref(), Some(snaps.as_path()));
+}
+
+#[test]
+fn without_a_known_snapshot_folder_recovery_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    drop(filled_store(&dir, 1));
+    let e = backup::recover_from_newest_snapshot(&dir, &pass("store passphrase"), now()).unwrap_err();
+    assert!(e.to_string().contains("no automatic backup folder"), "{e}");
+    assert!(Store::open(&dir, &pass("store passphrase")).is_ok(), "nothing touched");
+}

@@ -71,6 +71,7 @@ import type { PeopleView } from "../bindings/PeopleView";
 import type { Departure } from "../bindings/Departure";
 import type { Finding } from "../bindings/Finding";
 import type { KitView } from "../bindings/KitView";
+import type { SnapshotRecovery } from "../bindings/SnapshotRecovery";
 
 export type { AutoReport, BackupInfo, Report };
 export type { Customer, CustomerInput, Contact, ContactKind, Agreement, Preview, Inquiry, InquiryInput, InquiryView, InquiryKind, PlaybookStep, ExceptionTag, ExceptionDecision, Template, ShopHours };
@@ -220,6 +221,7 @@ export const api = {
   kitSheet: () => call<string>("kit_sheet"),
   kitMake: (shares: number, threshold: number, holders: string[]) => call<KitView>("kit_make", { shares, threshold, holders }),
   kitRecover: (shares: string[], passphrase: string) => call<AppStatus>("kit_recover", { shares, passphrase }),
+  recoverSnapshot: (passphrase: string) => call<SnapshotRecovery>("recover_snapshot", { passphrase }),
   vendors: () => call<Vendor[]>("vnd_list"),
   vendorSave: (id: string | null, input: VendorInput) => call<Vendor>("vnd_save", { id, input }),
   vendorDelete: (id: string) => call<Vendor>("vnd_delete", { id }),

@@ -773,6 +773,9 @@ const ja = {
   "unlock.recover.submit": "開いて新しい合言葉にする",
   "unlock.recover.mismatch": "新しい合言葉が2回とも同じになるよう入力してください。",
   "error.invalid.shares": "鍵を確認してください。必要な数がそろっているか、文字の写し間違いがないか、同じ金庫の鍵かを確かめてください。",
+  "unlock.snapshot.hint": "金庫のデータファイルが壊れています。最新の自動バックアップから元に戻せます（壊れたデータは消さずに別の名前で残します）。",
+  "unlock.snapshot.run": "最新の自動バックアップから復元",
+  "unlock.snapshot.done": "{file} から復元しました。壊れたデータは {aside} に残してあります。",
 };
 
 export type MessageKey = keyof typeof ja;
@@ -1549,6 +1552,9 @@ const en: Record<MessageKey, string> = {
   "unlock.recover.submit": "Open and set the new passphrase",
   "unlock.recover.mismatch": "Type the same new passphrase twice.",
   "error.invalid.shares": "Check the keys: enough of them, copied without mistakes, all from this store's kit.",
+  "unlock.snapshot.hint": "The store's data files are damaged. Noren can put the newest automatic backup in their place (the damaged files are kept under another name).",
+  "unlock.snapshot.run": "Restore the newest automatic backup",
+  "unlock.snapshot.done": "Restored from {file}. The damaged files are kept in {aside}.",
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { ja, en };
