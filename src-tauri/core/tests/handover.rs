@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use noren_core::credential::{self, Category, CredentialInput};
-use noren_core::crypto::KdfParams;
 use noren_core::kit;
 use noren_core::people::{self, FindingKind, PersonRole};
 use noren_core::reminders::{Kind, Settings};
@@ -13,13 +12,10 @@ use noren_core::renewal::{self, RenewalInput, RenewalKind};
 use noren_core::session::Session;
 use noren_core::{Error, SecretString, Store};
 
-const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
-const TZ: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
-const PASS: &str = "correct horse battery";
+mod common;
+use common::{utc, FAST, PASS};
 
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
+const TZ: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
 
 fn cred(st: &Store, cat: Category, name: &str, pw: &str, f: impl FnOnce(&mut CredentialInput), at: DateTime<Utc>) -> String {
     let mut i =
@@ -31,7 +27,7 @@ fn cred(st: &Store, cat: Category, name: &str, pw: &str, f: impl FnOnce(&mut Cre
 #[test]
 fn departure_checklist_closes_item_by_item() {
     let dir = tempfile::tempdir().unwrap();
-    let st = Store::init_with(&dir.path().join("s"), &SecretString::new(PASS), FAST).unwrap();
+    let st = common::new_store(dir.path());
     let t0 = utc("2026-01-10T10:00:00+09:00");
     people::add(&st, "田中", PersonRole::Web, "tanaka.private@gmail.com", t0).unwrap();
     people::add(&st, "佐藤", PersonRole::Staff, "", t0).unwrap();
@@ -111,7 +107,7 @@ fn departure_checklist_closes_item_by_item() {
 #[test]
 fn audit_finds_every_kind() {
     let dir = tempfile::tempdir().unwrap();
-    let st = Store::init_with(&dir.path().join("s"), &SecretString::new(PASS), FAST).unwrap();
+    let st = common::new_store(dir.path());
     let now = utc("2026-11-22T09:00:00+09:00");
     let old = now - Duration::days(500);
     people::add(&st, "田中", PersonRole::Web, "tanaka@web-kobo.example", now).unwrap();

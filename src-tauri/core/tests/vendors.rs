@@ -11,28 +11,22 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use noren_core::crypto::KdfParams;
+use chrono::{Duration, NaiveDate, Utc};
 use noren_core::incident::{self, Audience, Impact, IncidentInput, ReportFormat};
 use noren_core::reminders::{self, DueItem, Inputs, Kind, Settings, Severity};
 use noren_core::renewal::{self, RenewalInput, RenewalKind};
 use noren_core::session::Session;
 use noren_core::tls_check;
 use noren_core::vendor::{self, Contract, FeeKind, VendorInput, VendorRole};
-use noren_core::{SecretString, Store};
+use noren_core::Store;
 
 mod common;
-use common::{ok, serve};
+use common::{ok, serve, utc};
 
-const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
 
 fn store(dir: &tempfile::TempDir) -> Store {
-    Store::init_with(&dir.path().join("s"), &SecretString::from("correct horse battery".to_string()), FAST).unwrap()
-}
-
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    common::new_store(dir.path())
 }
 
 fn d(s: &str) -> NaiveDate {

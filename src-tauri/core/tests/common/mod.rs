@@ -7,6 +7,23 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use chrono::{DateTime, Utc};
+use noren_core::crypto::KdfParams;
+use noren_core::{SecretString, Store};
+
+/// A cheap KDF for tests that open many stores.
+pub const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
+pub const PASS: &str = "correct horse battery";
+
+/// A new store in `dir`/s with [`PASS`].
+pub fn new_store(dir: &Path) -> Store {
+    Store::init_with(&dir.join("s"), &SecretString::new(PASS), FAST).unwrap()
+}
+
+pub fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
 /// Where the golden files of earlier format versions live.
 pub fn golden() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden")
