@@ -19,12 +19,7 @@ fn tz() -> chrono_tz::Tz {
 
 /// Most files a person would pick are small; refuse what is clearly not a customer list.
 fn read_file(path: &str) -> IpcResult<Vec<u8>> {
-    let p = std::path::Path::new(path.trim());
-    let meta = std::fs::metadata(p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
-    if meta.len() as usize > customer_import::MAX_BYTES {
-        return Err(Error::invalid("file", "larger than 20 MiB").into());
-    }
-    Ok(std::fs::read(p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?)
+    Ok(noren_core::paths::read_picked_file(std::path::Path::new(path.trim()), customer_import::MAX_BYTES)?)
 }
 
 pub fn list(c: &mut AppCore, query: &str) -> IpcResult<Vec<Customer>> {

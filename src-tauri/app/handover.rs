@@ -77,7 +77,8 @@ pub struct KitView {
 pub fn make(c: &mut AppCore, shares: u8, threshold: u8, holders: &[String]) -> IpcResult<KitView> {
     let holders: Vec<String> = holders.iter().map(|h| h.trim().to_string()).collect();
     let store = c.store_unlocked_mut()?;
-    let made = kit::make(store, shares, threshold, &holders, Utc::now())?;
-    let sheet = kit::sheet_body(store, Some((shares, threshold, &holders)), Utc::now(), tz())?;
+    let now = Utc::now();
+    let made = kit::make(store, shares, threshold, &holders, now)?;
+    let sheet = kit::sheet_body(store, Some((shares, threshold, &holders)), now, tz())?;
     Ok(KitView { sheet, shares: made })
 }

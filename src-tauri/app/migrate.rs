@@ -30,12 +30,7 @@ pub struct ImportSource {
 }
 
 fn read(path: &str, limit: usize) -> IpcResult<Vec<u8>> {
-    let p = std::path::Path::new(path.trim());
-    let meta = std::fs::metadata(p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
-    if meta.len() as usize > limit {
-        return Err(Error::invalid("file", "too large").into());
-    }
-    Ok(std::fs::read(p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?)
+    Ok(noren_core::paths::read_picked_file(std::path::Path::new(path.trim()), limit)?)
 }
 
 fn parse(src: &ImportSource) -> IpcResult<(String, Vec<Candidate>, Vec<SkippedItem>)> {

@@ -201,7 +201,7 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
             }
         }
         CustomerCmd::Import { file, dry_run, keep_duplicates } => {
-            let bytes = std::fs::read(&file).map_err(|e| Error::io(format!("cannot read {}", file.display()), e))?;
+            let bytes = noren_core::paths::read_picked_file(&file, customer_import::MAX_BYTES)?;
             let preview = customer_import::preview(&store, &bytes, now)?;
             let imported = if dry_run { 0 } else { customer_import::import(&store, &preview, keep_duplicates, now)? };
             let duplicates = preview.rows.iter().filter(|r| r.duplicate).count();

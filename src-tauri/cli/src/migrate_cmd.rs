@@ -84,12 +84,8 @@ fn on_duplicate(s: &str) -> CliResult<OnDuplicate> {
     }
 }
 
-fn read_file(path: &PathBuf) -> CliResult<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    if meta.len() as usize > kdbx::MAX_BYTES {
-        return Err(Error::invalid("file", "larger than 64 MiB").into());
-    }
-    Ok(std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?)
+fn read_file(path: &std::path::Path) -> CliResult<Vec<u8>> {
+    Ok(noren_core::paths::read_picked_file(path, kdbx::MAX_BYTES)?)
 }
 
 fn parse_map(s: &str) -> CliResult<noren_core::import_formats::Mapping> {
@@ -116,7 +112,7 @@ pub fn import_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ImportCmd, no
         ImportCmd::Keepass { file, keyfile, no_password, on_duplicate: dup, dry_run } => {
             let dup = on_duplicate(&dup)?;
             let bytes = read_file(&file)?;
-            let key = keyfile.as_ref().map(read_file).transpose()?;
+            let key = keyfile.as_deref().map(read_file).transpose()?;
             // Open the store first: a store in use or a wrong store passphrase fails before the KeePass password is asked.
             let store = open_store(&store_dir)?;
             let pass =

@@ -71,14 +71,20 @@ fn share_text(store: &str, k: u8, n: u8, bytes: &[u8]) -> String {
     format!("{PREFIX}-{store}-{k}OF{n}-{}-{}", data, check_digits(store, k, n, bytes))
 }
 
-/// Splits `secret` into `n` shares, any `k` of which recover it.
-pub fn split(secret: &[u8; 32], store: &str, n: u8, k: u8, holders: &[String]) -> Result<Vec<KitShare>> {
+/// Whether `n` shares with threshold `k` make a kit.
+fn check_shape(n: u8, k: u8) -> Result<()> {
     if !(2..=MAX_SHARES).contains(&n) {
         return Err(Error::invalid("shares", format!("make between 2 and {MAX_SHARES} shares")));
     }
     if !(2..=n).contains(&k) {
         return Err(Error::invalid("threshold", format!("the threshold must be between 2 and the number of shares ({n})")));
     }
+    Ok(())
+}
+
+/// Splits `secret` into `n` shares, any `k` of which recover it.
+pub fn split(secret: &[u8; 32], store: &str, n: u8, k: u8, holders: &[String]) -> Result<Vec<KitShare>> {
+    check_shape(n, k)?;
     let sharks = blahaj::Sharks(k);
     let shares: Vec<blahaj::Share> = sharks.dealer(secret).take(n as usize).collect();
     let mut out = Vec::new();
@@ -279,9 +285,7 @@ pub fn export(store: &mut Store, n: u8, k: u8, holders: &[String], out: &Path, n
         return Err(Error::invalid("holders", format!("{} holders for {n} shares", holders.len())));
     }
     // Validate before replacing the recovery key.
-    if !(2..=MAX_SHARES).contains(&n) || !(2..=n).contains(&k) {
-        split(&[0u8; 32], "check", n, k, &[])?;
-    }
+    check_shape(n, k)?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(format!("cannot create {}", out.display()), e))?;
     let fp = store.fingerprint();
     let key = store.new_recovery_key(now)?;
@@ -301,7 +305,7 @@ pub fn export(store: &mut Store, n: u8, k: u8, holders: &[String], out: &Path, n
 
 /// Makes a new kit for printing from the app: the shares (shown once) and the sheet.
 pub fn make(store: &mut Store, n: u8, k: u8, holders: &[String], now: DateTime<Utc>) -> Result<Vec<KitShare>> {
-    split(&[0u8; 32], "check", n, k, &[])?;
+    check_shape(n, k)?;
     let fp = store.fingerprint();
     let key = store.new_recovery_key(now)?;
     split(&key, &fp, n, k, holders)
