@@ -75,7 +75,8 @@ pub struct InquiryView {
 pub fn inquiries(c: &mut AppCore, open_only: bool) -> IpcResult<Vec<InquiryView>> {
     let store = c.store_unlocked()?;
     let customers = store.all::<Customer>()?;
-    Ok(inquiry::list(store, open_only)?.into_iter().map(|i| InquiryView { who: inquiry::who(&i, &customers), inquiry: i }).collect())
+    let names = inquiry::Names::new(&customers);
+    Ok(inquiry::list(store, open_only)?.into_iter().map(|i| InquiryView { who: names.who(&i), inquiry: i }).collect())
 }
 
 pub fn inquiry_get(c: &mut AppCore, id: &str) -> IpcResult<InquiryView> {

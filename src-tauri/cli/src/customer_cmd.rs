@@ -422,13 +422,14 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
         InquiryCmd::List { open } => {
             let list = inquiry::list(&store, open)?;
             let customers = store.all::<Customer>()?;
+            let names = inquiry::Names::new(&customers);
             if json_out {
                 let items: Vec<serde_json::Value> = list
                     .iter()
                     .map(|i| {
                         let mut v = to_json(i);
                         if let Some(o) = v.as_object_mut() {
-                            o.insert("who".into(), json!(inquiry::who(i, &customers)));
+                            o.insert("who".into(), json!(names.who(i)));
                             o.insert("overdue".into(), json!(i.status == InquiryStatus::Open && now >= i.due_at));
                         }
                         v
@@ -446,7 +447,7 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
                         status_ja(i.status),
                         i.due_at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
                         i.channel,
-                        inquiry::who(i, &customers),
+                        names.who(i),
                         i.summary
                     );
                 }

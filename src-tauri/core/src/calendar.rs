@@ -2,7 +2,7 @@
 //! done or planned. Both live in the calendar compartment, so reminders about
 //! them still work while the vault is locked.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -567,8 +567,28 @@ pub struct ChannelView {
 
 /// Evaluates one channel. `posts` may hold other channels' posts (they are ignored).
 pub fn view(ch: &Channel, posts: &[Post], now: DateTime<Utc>, tz: Tz) -> ChannelView {
-    let mut done: Vec<DateTime<Utc>> =
-        posts.iter().filter(|p| p.channel_id == ch.id && p.status == PostStatus::Done).map(|p| p.at).collect();
+    let own: Vec<&Post> = posts.iter().filter(|p| p.channel_id == ch.id).collect();
+    view_of(ch, &own, now, tz)
+}
+
+/// Posts grouped by channel id, so that evaluating every channel reads each post once.
+pub fn by_channel(posts: &[Post]) -> HashMap<&str, Vec<&Post>> {
+    let mut map: HashMap<&str, Vec<&Post>> = HashMap::new();
+    for p in posts {
+        map.entry(p.channel_id.as_str()).or_default().push(p);
+    }
+    map
+}
+
+/// Every channel's view, reading the posts once.
+pub fn views(channels: &[Channel], posts: &[Post], now: DateTime<Utc>, tz: Tz) -> Vec<ChannelView> {
+    let grouped = by_channel(posts);
+    channels.iter().map(|c| view_of(c, grouped.get(c.id.as_str()).map_or(&[][..], Vec::as_slice), now, tz)).collect()
+}
+
+/// Evaluates one channel from its own posts.
+fn view_of(ch: &Channel, posts: &[&Post], now: DateTime<Utc>, tz: Tz) -> ChannelView {
+    let mut done: Vec<DateTime<Utc>> = posts.iter().filter(|p| p.status == PostStatus::Done).map(|p| p.at).collect();
     done.sort();
     // Quiet days do not count as silence: evaluate as if the clock had stood still during them.
     let last = done.iter().rev().find(|t| **t <= now).copied();
@@ -578,7 +598,7 @@ pub fn view(ch: &Channel, posts: &[Post], now: DateTime<Utc>, tz: Tz) -> Channel
         *at += Duration::seconds(quiet);
     }
     let today = now.with_timezone(&tz).date_naive();
-    let mut planned: Vec<Post> = posts.iter().filter(|p| p.channel_id == ch.id && p.status == PostStatus::Planned).cloned().collect();
+    let mut planned: Vec<Post> = posts.iter().filter(|p| p.status == PostStatus::Planned).map(|p| (*p).clone()).collect();
     planned.sort_by_key(|p| (p.planned_for, p.at));
     let (missed, planned): (Vec<Post>, Vec<Post>) = planned.into_iter().partition(|p| p.planned_for.is_some_and(|d| d < today));
     ChannelView {
@@ -594,7 +614,7 @@ pub fn view(ch: &Channel, posts: &[Post], now: DateTime<Utc>, tz: Tz) -> Channel
 /// Every channel's view, by name.
 pub fn overview(store: &Store, now: DateTime<Utc>, tz: Tz) -> Result<Vec<ChannelView>> {
     let posts = store.all::<Post>()?;
-    Ok(list_channels(store)?.iter().map(|c| view(c, &posts, now, tz)).collect())
+    Ok(views(&list_channels(store)?, &posts, now, tz))
 }
 
 /// Whether a view should raise a lapse reminder.

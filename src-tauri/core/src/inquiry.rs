@@ -3,7 +3,7 @@
 //! replies that move it, a follow-up after resolution, and for complaints a
 //! guided playbook. Vault data.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -398,15 +398,32 @@ pub fn list(store: &Store, open_only: bool) -> Result<Vec<Inquiry>> {
     Ok(v)
 }
 
-/// Who an inquiry is from, for lists and reminders.
+/// Who an inquiry is from, for one inquiry (lists use `Names`).
 pub fn who(inq: &Inquiry, customers: &[Customer]) -> String {
-    inq.customer_id.as_ref().and_then(|id| customers.iter().find(|c| &c.id == id)).map(|c| c.name.clone()).unwrap_or_else(|| {
-        if inq.sender.is_empty() {
-            "?".into()
-        } else {
-            inq.sender.clone()
-        }
-    })
+    let name = inq.customer_id.as_ref().and_then(|id| customers.iter().find(|c| &c.id == id)).map(|c| c.name.as_str());
+    who_named(inq, name)
+}
+
+fn who_named(inq: &Inquiry, customer_name: Option<&str>) -> String {
+    match customer_name {
+        Some(n) => n.to_string(),
+        None if inq.sender.is_empty() => "?".into(),
+        None => inq.sender.clone(),
+    }
+}
+
+/// Customer names by id, for naming many inquiries without a scan each.
+pub struct Names<'a>(HashMap<&'a str, &'a str>);
+
+impl<'a> Names<'a> {
+    pub fn new(customers: &'a [Customer]) -> Self {
+        Names(customers.iter().map(|c| (c.id.as_str(), c.name.as_str())).collect())
+    }
+
+    /// The customer's name, else the sender, else "?".
+    pub fn who(&self, inq: &Inquiry) -> String {
+        who_named(inq, inq.customer_id.as_deref().and_then(|id| self.0.get(id).copied()))
+    }
 }
 
 /// A saved reply (定型文) with placeholders {name} {shop} {date} {summary}.

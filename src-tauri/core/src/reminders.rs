@@ -312,11 +312,21 @@ pub fn days_text(d: f64) -> String {
 }
 
 fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, out: &mut Vec<DueItem>) {
-    use crate::inquiry::{who, InquiryStatus};
+    use crate::inquiry::{InquiryStatus, Names};
     let tz = settings.timezone;
     let today = now.with_timezone(&tz).date_naive();
+    let names = Names::new(inputs.customers);
     for inq in inputs.inquiries {
-        let name = who(inq, inputs.customers);
+        // Most inquiries are answered and closed: skip them before formatting anything.
+        let maybe_due = match inq.status {
+            InquiryStatus::Open => true,
+            InquiryStatus::Done => inq.follow_up.is_some_and(|f| !inq.follow_up_done && f <= today),
+            InquiryStatus::Waiting | InquiryStatus::Spam => false,
+        };
+        if !maybe_due {
+            continue;
+        }
+        let name = names.who(inq);
         let what = format!("{name}（{}）「{}」", inq.channel, inq.summary);
         let what_en = format!("{name} ({}) \"{}\"", inq.channel, inq.summary);
         let record = RecordRef { collection: "inquiries", id: inq.id.clone() };
@@ -386,10 +396,9 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
 }
 
 fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, out: &mut Vec<DueItem>) {
-    use crate::calendar::{is_lapsed, view};
+    use crate::calendar::{is_lapsed, views};
     use crate::rhythm::Status;
-    for ch in inputs.channels {
-        let v = view(ch, inputs.posts, now, settings.timezone);
+    for (ch, v) in inputs.channels.iter().zip(views(inputs.channels, inputs.posts, now, settings.timezone)) {
         if is_lapsed(&v) {
             let a = &v.assessment;
             let serious = a.status == Status::Serious;
