@@ -42,6 +42,10 @@ fn main() {
                     notes: Some("x".repeat(i % 500)),
                     ..Default::default()
                 };
+                // Full reads now and then, so packs are written and invalidated under the kills too.
+                if i % 50 == 0 {
+                    store.all::<Credential>().unwrap();
+                }
                 let c = credential::add(&store, &input, chrono::Utc::now()).unwrap();
                 let mut o = out.lock();
                 writeln!(o, "ok {} {}", c.id, c.name).unwrap();

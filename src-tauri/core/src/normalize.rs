@@ -7,10 +7,22 @@
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
+/// Characters NFKC leaves alone and that have no lower case: ASCII, Japanese
+/// punctuation (、。「」…, not the ideographic space), hiragana (without the
+/// combining sound marks), full-width katakana, CJK ideographs.
+fn plain(c: char) -> bool {
+    c.is_ascii()
+        || matches!(
+            c,
+            '\u{3001}'..='\u{3029}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{4E00}'..='\u{9FFF}'
+        )
+}
+
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // Most text is already NFKC; the quick check spares the decomposition.
-    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+    // Most text is already NFKC; the quick check spares the decomposition, and
+    // text of plain characters only (most Japanese and Latin) spares the check.
+    if text.chars().all(plain) || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         fold_chars(text.chars(), &mut out);
     } else {
         fold_chars(text.nfkc(), &mut out);
@@ -32,6 +44,7 @@ fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
         match c {
             // Katakana ァ..ヶ → hiragana ぁ..ゖ (same offset).
             '\u{30A1}'..='\u{30F6}' => out.push(char::from_u32(c as u32 - 0x60).unwrap_or(c)),
+            c if plain(c) => out.push(c),
             _ => out.extend(c.to_lowercase()),
         }
     }
@@ -81,6 +94,11 @@ mod tests {
         assert_eq!(fold("ＧＭＡＩＬ．ｃｏｍ"), "gmail.com");
         assert_eq!(fold("ﾎｯﾄﾍﾟｯﾊﾟｰ"), fold("ホットペッパー"));
         assert_eq!(fold("さくら 整骨院"), "さくら整骨院");
+        // Decomposed sound marks compose (not taken for plain text).
+        assert_eq!(fold("か\u{3099}いと\u{3099}"), fold("ガイド"));
+        assert_eq!(fold("Ｗｅｂ予約"), fold("web予約"));
+        assert_eq!(fold("予約、受付。「はい」"), "予約、受付。「はい」");
+        assert_eq!(fold("予約\u{3000}受付"), "予約受付");
     }
 
     #[test]

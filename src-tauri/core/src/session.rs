@@ -104,28 +104,28 @@ impl Session {
     }
 
     /// Due items; vault-based kinds are left out while the vault is locked.
+    /// Collections come from the store's in-memory cache (no copies): the app
+    /// evaluates this every minute and after every change.
     pub fn due_items(&mut self, now: DateTime<Utc>, settings: &Settings) -> Result<Vec<DueItem>> {
-        let creds: Vec<Credential> = match self.index() {
-            Ok(idx) => idx.all().cloned().collect(),
-            Err(Error::Locked) => Vec::new(),
-            Err(e) => return Err(e),
-        };
-        let backup = crate::backup::state(&crate::backup::load_settings(&self.store)?);
-        let channels = self.store.all::<Channel>()?;
-        let posts = self.store.all::<Post>()?;
-        let (customers, inquiries, incidents, people) = if self.store.is_vault_unlocked() {
-            (
-                self.store.all::<Customer>()?,
-                self.store.all::<Inquiry>()?,
-                self.store.all::<crate::incident::Incident>()?,
-                self.store.all::<crate::people::Person>()?,
-            )
-        } else {
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new())
-        };
-        let renewals = self.store.all::<crate::renewal::Renewal>()?;
+        use std::sync::Arc;
+        fn vault<T: crate::store::Record>(store: &Store) -> Result<Arc<Vec<T>>> {
+            match store.all_shared::<T>() {
+                Err(Error::Locked) => Ok(Arc::new(Vec::new())),
+                other => other,
+            }
+        }
+        let store = &self.store;
+        let creds = vault::<Credential>(store)?;
+        let backup = crate::backup::state(&crate::backup::load_settings(store)?);
+        let channels = store.all_shared::<Channel>()?;
+        let posts = store.all_shared::<Post>()?;
+        let customers = vault::<Customer>(store)?;
+        let inquiries = vault::<Inquiry>(store)?;
+        let incidents = vault::<crate::incident::Incident>(store)?;
+        let people = vault::<crate::people::Person>(store)?;
+        let renewals = store.all_shared::<crate::renewal::Renewal>()?;
         let mut settings = settings.clone();
-        let stages = crate::notify::load_settings(&self.store)?.renewal_stages;
+        let stages = crate::notify::load_settings(store)?.renewal_stages;
         if !stages.is_empty() {
             settings.renewal_stages = stages;
         }

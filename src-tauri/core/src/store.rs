@@ -8,8 +8,11 @@
 //!   Each tree maps an opaque random record id to a sealed value whose
 //!   associated data binds the tree and the id.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use data_encoding::{BASE32_NOPAD, BASE64};
@@ -36,7 +39,7 @@ pub enum Compartment {
 }
 
 /// A collection stored in its own sled tree.
-pub trait Record: Serialize + DeserializeOwned {
+pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     const TREE: &'static str;
     const COMPARTMENT: Compartment;
     /// What the user calls one of these, for messages ("credential").
@@ -102,8 +105,88 @@ pub struct Store {
     header: Header,
     vault: Option<Key>,
     calendar: Option<Key>,
+    cache: Cache,
     // Dropped last: the advisory lock outlives the database handle.
     _lock: File,
+}
+
+type Shared = Arc<dyn Any + Send + Sync>;
+/// Writes a cached collection's pack (monomorphised per record type).
+type SavePack = fn(&Store, &Shared) -> Result<()>;
+
+/// One cached collection.
+struct Cached {
+    compartment: Compartment,
+    list: Shared,
+    /// Changed since its pack was written.
+    dirty: bool,
+    save: SavePack,
+}
+
+/// Decrypted collections kept in memory while the store is open, so that the
+/// reminder engine and lists do not decrypt every record again: filled by the
+/// first full read of a collection, updated in place by every write through
+/// this handle, and emptied for vault collections when the vault locks. Other
+/// processes cannot write meanwhile (the store's lock file excludes them).
+#[derive(Default)]
+struct Cache(Mutex<HashMap<&'static str, Cached>>);
+
+impl Cache {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, Cached>> {
+        // A panic elsewhere while holding the lock leaves a map that is still consistent.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get<T: Record>(&self) -> Option<Arc<Vec<T>>> {
+        self.map().get(T::TREE).and_then(|c| c.list.clone().downcast::<Vec<T>>().ok())
+    }
+
+    fn insert<T: Record>(&self, list: Arc<Vec<T>>) {
+        let save: SavePack = |store, list| match list.clone().downcast::<Vec<T>>() {
+            Ok(list) => store.write_pack::<T>(&list),
+            Err(_) => Ok(()),
+        };
+        self.map().insert(T::TREE, Cached { compartment: T::COMPARTMENT, list, dirty: false, save });
+    }
+
+    /// Applies a write to the cached collection, if it is cached. Records stay
+    /// in id order, the order of a full read.
+    fn update<T: Record>(&self, f: impl FnOnce(&mut Vec<T>)) {
+        let mut map = self.map();
+        if let Some(mut c) = map.remove(T::TREE) {
+            if let Ok(mut list) = c.list.downcast::<Vec<T>>() {
+                f(Arc::make_mut(&mut list));
+                c.list = list;
+                c.dirty = true;
+                map.insert(T::TREE, c);
+            }
+        }
+    }
+
+    fn forget(&self, tree: &str) {
+        self.map().remove(tree);
+    }
+
+    /// The changed collections of a compartment (all with `None`), marked saved.
+    fn take_dirty(&self, compartment: Option<Compartment>) -> Vec<(Shared, SavePack)> {
+        let mut map = self.map();
+        let mut out = Vec::new();
+        for c in map.values_mut() {
+            if c.dirty && compartment.is_none_or(|k| k == c.compartment) {
+                c.dirty = false;
+                out.push((c.list.clone(), c.save));
+            }
+        }
+        out
+    }
+
+    fn forget_compartment(&self, c: Compartment) {
+        self.map().retain(|_, e| e.compartment != c);
+    }
+
+    fn clear(&self) {
+        self.map().clear();
+    }
 }
 
 /// A store that is locked against other processes but not yet unlocked:
@@ -130,7 +213,15 @@ impl LockedStore {
         let kek = derive_header_kek(&self.header, pass)?;
         let (vault, calendar) = unwrap_both(&self.header, &kek)?;
         let db = open_sled(&self.dir)?;
-        Ok(Store { dir: self.dir, db, header: self.header, vault: Some(vault), calendar: Some(calendar), _lock: self.lock })
+        Ok(Store {
+            dir: self.dir,
+            db,
+            header: self.header,
+            vault: Some(vault),
+            calendar: Some(calendar),
+            cache: Cache::default(),
+            _lock: self.lock,
+        })
     }
 }
 
@@ -153,7 +244,15 @@ impl LockedStore {
         let vault = unwrap(Compartment::Vault, &wrap.vault_key, "recovery.vault_key")?;
         let calendar = unwrap(Compartment::Calendar, &wrap.calendar_key, "recovery.calendar_key")?;
         let db = open_sled(&self.dir)?;
-        let mut store = Store { dir: self.dir, db, header: self.header, vault: Some(vault), calendar: Some(calendar), _lock: self.lock };
+        let mut store = Store {
+            dir: self.dir,
+            db,
+            header: self.header,
+            vault: Some(vault),
+            calendar: Some(calendar),
+            cache: Cache::default(),
+            _lock: self.lock,
+        };
         store.change_passphrase(new_pass)?;
         Ok(store)
     }
@@ -182,7 +281,15 @@ impl LockedStore {
         let bytes: [u8; 32] = raw.as_slice().try_into().map_err(|_| bad())?;
         let calendar = crypto::key_from_bytes(bytes);
         let db = open_sled(&self.dir)?;
-        let store = Store { dir: self.dir, db, header: self.header, vault: None, calendar: Some(calendar), _lock: self.lock };
+        let store = Store {
+            dir: self.dir,
+            db,
+            header: self.header,
+            vault: None,
+            calendar: Some(calendar),
+            cache: Cache::default(),
+            _lock: self.lock,
+        };
         // Prove the key on a stored record when there is one.
         for tree in ["channels", "posts", "reminder_state"] {
             if let Some((k, v)) = store.db.open_tree(tree)?.first()? {
@@ -338,6 +445,24 @@ fn aad(tree: &str, id: &str) -> Vec<u8> {
     format!("noren/1/{tree}/{id}").into_bytes()
 }
 
+/// Sled trees of the packs and of the write generations they are bound to
+/// (names no collection can have).
+const PACKS: &str = "~packs";
+const GENERATIONS: &str = "~generations";
+/// Smaller collections are read record by record; a pack would not pay.
+const PACK_MIN_RECORDS: usize = 200;
+
+fn pack_aad(tree: &str, generation: u64) -> Vec<u8> {
+    format!("noren/1/{PACKS}/{tree}/{generation}").into_bytes()
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Collections changed in memory get a fresh pack for the next start.
+        self.save_packs(None);
+    }
+}
+
 impl Store {
     /// True when `dir` holds a store (whether or not it opens).
     pub fn exists(dir: &Path) -> bool {
@@ -385,7 +510,15 @@ impl Store {
             db.flush()?;
             // The header goes last: until it exists, there is no store.
             write_header_file(dir, &header)?;
-            Ok(Store { dir: dir.to_path_buf(), db, header, vault: Some(vault), calendar: Some(calendar), _lock: lock })
+            Ok(Store {
+                dir: dir.to_path_buf(),
+                db,
+                header,
+                vault: Some(vault),
+                calendar: Some(calendar),
+                cache: Cache::default(),
+                _lock: lock,
+            })
         })();
         if result.is_err() {
             let _ = fs::remove_file(dir.join(HEADER_FILE));
@@ -425,7 +558,9 @@ impl Store {
 
     /// Drops the vault key (auto-lock). Calendar data stays readable.
     pub fn lock_vault(&mut self) {
+        self.save_packs(Some(Compartment::Vault));
         self.vault = None;
+        self.cache.forget_compartment(Compartment::Vault);
     }
 
     pub fn is_vault_unlocked(&self) -> bool {
@@ -571,13 +706,33 @@ impl Store {
 
     /// Writes several records atomically (one sled batch) and flushes once.
     pub fn put_many<T: Record>(&self, recs: &[T]) -> Result<()> {
+        if recs.is_empty() {
+            return Ok(());
+        }
         let tree = self.tree::<T>()?;
         let mut batch = sled::Batch::default();
         for rec in recs {
             batch.insert(rec.id().as_bytes(), self.seal_record(rec)?);
         }
-        tree.apply_batch(batch)?;
-        self.flush()
+        let written = self.invalidate_pack(T::TREE).and_then(|()| {
+            tree.apply_batch(batch)?;
+            self.next_generation(T::TREE)?;
+            self.flush()
+        });
+        if written.is_err() {
+            // Unknown how much reached the disk: the next read goes to the disk.
+            self.cache.forget(T::TREE);
+            return written;
+        }
+        self.cache.update::<T>(|list| {
+            for rec in recs {
+                match list.binary_search_by(|r| r.id().cmp(rec.id())) {
+                    Ok(i) => list[i] = rec.clone(),
+                    Err(i) => list.insert(i, rec.clone()),
+                }
+            }
+        });
+        Ok(())
     }
 
     pub fn get<T: Record>(&self, id: &str) -> Result<Option<T>> {
@@ -588,8 +743,30 @@ impl Store {
         }
     }
 
-    /// Every record of the collection, decrypted.
+    /// Every record of the collection, decrypted, in id order.
     pub fn all<T: Record>(&self) -> Result<Vec<T>> {
+        Ok(self.all_shared::<T>()?.as_ref().clone())
+    }
+
+    /// Every record of the collection, shared with the store's cache (no copy).
+    pub fn all_shared<T: Record>(&self) -> Result<Arc<Vec<T>>> {
+        // The key check comes first: a locked compartment is never served from memory.
+        self.key_for(T::COMPARTMENT)?;
+        if let Some(list) = self.cache.get::<T>() {
+            return Ok(list);
+        }
+        let list = Arc::new(self.read_all::<T>()?);
+        self.cache.insert(list.clone());
+        Ok(list)
+    }
+
+    /// A full read: from the collection's pack when it is current, else record
+    /// by record (and then a pack is written for next time).
+    fn read_all<T: Record>(&self) -> Result<Vec<T>> {
+        let generation = self.generation(T::TREE)?;
+        if let Some(list) = self.read_pack::<T>(generation)? {
+            return Ok(list);
+        }
         let tree = self.tree::<T>()?;
         // Not `tree.len()` for the capacity: in sled it walks the whole tree.
         let mut out = Vec::new();
@@ -597,7 +774,74 @@ impl Store {
             let (k, v) = kv?;
             out.push(self.open_record(&k, &v)?);
         }
+        if out.len() >= PACK_MIN_RECORDS && self.generation(T::TREE)? == generation {
+            // Only a cache: a failure here costs speed, not data.
+            let _ = self.write_pack(&out);
+        }
         Ok(out)
+    }
+
+    // Packs: one sealed copy of a whole collection, so that a full read is one
+    // decryption and one parse instead of one per record. A pack is bound (in
+    // its associated data) to the collection's write generation, which every
+    // write advances, so a pack older than the records never opens; writes also
+    // delete it. Records stay the source of truth; a pack is only a cache.
+
+    fn generation(&self, tree: &str) -> Result<u64> {
+        let v = self.db.open_tree(GENERATIONS)?.get(tree.as_bytes())?;
+        Ok(v.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok()).map(u64::from_be_bytes).unwrap_or(0))
+    }
+
+    fn next_generation(&self, tree: &str) -> Result<()> {
+        self.db.open_tree(GENERATIONS)?.update_and_fetch(tree.as_bytes(), |old| {
+            let n = old.and_then(|v| <[u8; 8]>::try_from(v).ok()).map(u64::from_be_bytes).unwrap_or(0);
+            Some(n.wrapping_add(1).to_be_bytes().to_vec())
+        })?;
+        Ok(())
+    }
+
+    /// Before a write: the pack goes and the generation moves on, so that no
+    /// reader can pair the old pack with the new records.
+    fn invalidate_pack(&self, tree: &str) -> Result<()> {
+        self.db.open_tree(PACKS)?.remove(tree.as_bytes())?;
+        self.next_generation(tree)
+    }
+
+    fn read_pack<T: Record>(&self, generation: u64) -> Result<Option<Vec<T>>> {
+        let Some(sealed) = self.db.open_tree(PACKS)?.get(T::TREE.as_bytes())? else { return Ok(None) };
+        let key = self.key_for(T::COMPARTMENT)?;
+        // A stale or damaged pack is ignored: the records are read instead.
+        let Ok(plain) = crypto::open(key, &pack_aad(T::TREE, generation), &sealed) else { return Ok(None) };
+        let Ok(list) = serde_json::from_slice::<Vec<T>>(&plain) else { return Ok(None) };
+        Ok(Some(list))
+    }
+
+    fn write_pack<T: Record>(&self, list: &[T]) -> Result<()> {
+        let packs = self.db.open_tree(PACKS)?;
+        if list.len() < PACK_MIN_RECORDS {
+            packs.remove(T::TREE.as_bytes())?;
+            return Ok(());
+        }
+        let key = self.key_for(T::COMPARTMENT)?;
+        let mut buf = Zeroizing::new(Vec::with_capacity(list.len() * 512));
+        with_secrets_exposed(|| serde_json::to_writer(&mut *buf, list))
+            .map_err(|e| Error::Storage(format!("cannot encode {}: {e}", T::WHAT)))?;
+        let sealed = crypto::seal(key, &pack_aad(T::TREE, self.generation(T::TREE)?), &buf)?;
+        packs.insert(T::TREE.as_bytes(), sealed)?;
+        Ok(())
+    }
+
+    /// Writes the packs of collections changed in memory (all, or one compartment's).
+    fn save_packs(&self, compartment: Option<Compartment>) {
+        let dirty = self.cache.take_dirty(compartment);
+        if dirty.is_empty() {
+            return;
+        }
+        for (list, save) in dirty {
+            // Only a cache: a failure here costs speed, not data.
+            let _ = save(self, &list);
+        }
+        let _ = self.db.flush();
     }
 
     pub fn count<T: Record>(&self) -> Result<usize> {
@@ -606,14 +850,31 @@ impl Store {
 
     /// Removes a record; returns whether it existed. Flushes before returning.
     pub fn remove<T: Record>(&self, id: &str) -> Result<bool> {
-        let existed = self.tree::<T>()?.remove(id.as_bytes())?.is_some();
-        self.flush()?;
-        Ok(existed)
+        let tree = self.tree::<T>()?;
+        let removed = self.invalidate_pack(T::TREE).and_then(|()| {
+            let existed = tree.remove(id.as_bytes())?.is_some();
+            self.next_generation(T::TREE)?;
+            self.flush()?;
+            Ok(existed)
+        });
+        match removed {
+            Ok(existed) => {
+                self.cache.update::<T>(|list| list.retain(|r| r.id() != id));
+                Ok(existed)
+            }
+            Err(e) => {
+                self.cache.forget(T::TREE);
+                Err(e)
+            }
+        }
     }
 
     /// Raw access for tests of the on-disk format (tamper tests).
     #[doc(hidden)]
     pub fn raw_tree(&self, name: &str) -> Result<sled::Tree> {
+        // Whatever the caller writes bypasses the caches.
+        self.cache.clear();
+        self.db.open_tree(PACKS)?.clear()?;
         Ok(self.db.open_tree(name)?)
     }
 }

@@ -343,7 +343,7 @@ fn short_passphrases_are_refused() {
 }
 
 /// The same bytes as a credential, stored in another tree.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(transparent)]
 struct Moved(Credential);
 impl Record for Moved {
