@@ -565,15 +565,42 @@ pub fn sort(all: &mut [Credential]) {
 
 /// Decrypted credentials with their folded search text, for search as you type.
 pub struct SearchIndex {
-    /// (folded name, folded search text, credential), in list order.
-    entries: Vec<(String, String, Credential)>,
+    /// In list order (category, folded name, id).
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    /// The folded search text; it starts with the folded name.
+    hay: String,
+    name_len: usize,
+    cred: Credential,
+}
+
+impl Entry {
+    fn new(cred: Credential) -> Entry {
+        let hay = cred.search_text();
+        // The name is the first part of the search text (parts end with U+001F).
+        let name_len = hay.find('\u{1F}').unwrap_or(hay.len());
+        Entry { hay, name_len, cred }
+    }
+
+    fn name(&self) -> &str {
+        self.hay.get(..self.name_len).unwrap_or("")
+    }
+
+    fn key(&self) -> (Category, &str, &str) {
+        (self.cred.category, self.name(), self.cred.id.as_str())
+    }
 }
 
 impl SearchIndex {
     pub fn new(creds: Vec<Credential>) -> Self {
-        let mut entries: Vec<(String, String, Credential)> =
-            creds.into_iter().map(|c| (normalize::fold(&c.name), c.search_text(), c)).collect();
-        entries.sort_by(|a, b| (a.2.category, &a.0, &a.2.id).cmp(&(b.2.category, &b.0, &b.2.id)));
+        // Folding runs on every core for large stores.
+        let mut slots: Vec<Option<Entry>> = crate::par_map(creds, 1000, |c| Some(Entry::new(c)));
+        // Sort positions, not the (large) entries, then move each entry once.
+        let mut order: Vec<usize> = (0..slots.len()).collect();
+        order.sort_by(|&a, &b| slots[a].as_ref().map(Entry::key).cmp(&slots[b].as_ref().map(Entry::key)));
+        let entries = order.into_iter().filter_map(|i| slots[i].take()).collect();
         SearchIndex { entries }
     }
 
@@ -586,24 +613,23 @@ impl SearchIndex {
     }
 
     pub fn get(&self, id: &str) -> Option<&Credential> {
-        self.entries.iter().find(|e| e.2.id == id).map(|e| &e.2)
+        self.entries.iter().find(|e| e.cred.id == id).map(|e| &e.cred)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Credential> {
-        self.entries.iter().map(|e| &e.2)
+        self.entries.iter().map(|e| &e.cred)
     }
 
     /// Inserts or replaces one credential, keeping list order.
     pub fn upsert(&mut self, c: Credential) {
         self.remove(&c.id);
-        let entry = (normalize::fold(&c.name), c.search_text(), c);
-        let key = |e: &(String, String, Credential)| (e.2.category, e.0.clone(), e.2.id.clone());
-        let pos = self.entries.partition_point(|e| key(e) < key(&entry));
+        let entry = Entry::new(c);
+        let pos = self.entries.partition_point(|e| e.key() < entry.key());
         self.entries.insert(pos, entry);
     }
 
     pub fn remove(&mut self, id: &str) {
-        self.entries.retain(|e| e.2.id != id);
+        self.entries.retain(|e| e.cred.id != id);
     }
 
     /// Credentials matching every term of `query`; names that start with the
@@ -611,15 +637,15 @@ impl SearchIndex {
     pub fn search(&self, query: &str) -> Vec<&Credential> {
         let q = normalize::Query::new(query);
         if q.is_empty() {
-            return self.entries.iter().map(|(_, _, c)| c).collect();
+            return self.all().collect();
         }
         let (mut first, mut rest) = (Vec::new(), Vec::new());
-        for (name, hay, c) in &self.entries {
-            if q.matches(hay) {
-                if name.starts_with(q.folded()) {
-                    first.push(c);
+        for e in &self.entries {
+            if q.matches(&e.hay) {
+                if e.name().starts_with(q.folded()) {
+                    first.push(&e.cred);
                 } else {
-                    rest.push(c);
+                    rest.push(&e.cred);
                 }
             }
         }

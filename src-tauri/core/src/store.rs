@@ -452,6 +452,25 @@ const GENERATIONS: &str = "~generations";
 /// Smaller collections are read record by record; a pack would not pay.
 const PACK_MIN_RECORDS: usize = 200;
 
+/// `bytes` cut after line ends into parts of at least `min` bytes (one part
+/// when small).
+fn split_at_lines(bytes: &[u8], min: usize) -> Vec<&[u8]> {
+    let mut parts = Vec::new();
+    let mut rest = bytes;
+    while rest.len() > 2 * min {
+        match rest[min..].iter().position(|b| *b == b'\n') {
+            Some(i) => {
+                let (part, tail) = rest.split_at(min + i + 1);
+                parts.push(part);
+                rest = tail;
+            }
+            None => break,
+        }
+    }
+    parts.push(rest);
+    parts
+}
+
 fn pack_aad(tree: &str, generation: u64) -> Vec<u8> {
     format!("noren/1/{PACKS}/{tree}/{generation}").into_bytes()
 }
@@ -812,7 +831,16 @@ impl Store {
         let key = self.key_for(T::COMPARTMENT)?;
         // A stale or damaged pack is ignored: the records are read instead.
         let Ok(plain) = crypto::open(key, &pack_aad(T::TREE, generation), &sealed) else { return Ok(None) };
-        let Ok(list) = serde_json::from_slice::<Vec<T>>(&plain) else { return Ok(None) };
+        // One record per line (JSON escapes newlines inside strings), so a big
+        // pack splits at line ends into parts parsed on every core.
+        let parsed = crate::par_map(split_at_lines(&plain, 1 << 20), 1, |part| {
+            serde_json::Deserializer::from_slice(part).into_iter::<T>().collect::<std::result::Result<Vec<T>, _>>()
+        });
+        let mut list = Vec::new();
+        for part in parsed {
+            let Ok(part) = part else { return Ok(None) };
+            list.extend(part);
+        }
         Ok(Some(list))
     }
 
@@ -824,8 +852,14 @@ impl Store {
         }
         let key = self.key_for(T::COMPARTMENT)?;
         let mut buf = Zeroizing::new(Vec::with_capacity(list.len() * 512));
-        with_secrets_exposed(|| serde_json::to_writer(&mut *buf, list))
-            .map_err(|e| Error::Storage(format!("cannot encode {}: {e}", T::WHAT)))?;
+        with_secrets_exposed(|| {
+            for rec in list {
+                serde_json::to_writer(&mut *buf, rec)?;
+                buf.push(b'\n');
+            }
+            Ok::<(), serde_json::Error>(())
+        })
+        .map_err(|e| Error::Storage(format!("cannot encode {}: {e}", T::WHAT)))?;
         let sealed = crypto::seal(key, &pack_aad(T::TREE, self.generation(T::TREE)?), &buf)?;
         packs.insert(T::TREE.as_bytes(), sealed)?;
         Ok(())
@@ -883,5 +917,24 @@ impl KdfParams {
     /// The stronger of two parameter sets, field by field.
     fn max(self, other: KdfParams) -> KdfParams {
         KdfParams { m_kib: self.m_kib.max(other.m_kib), t: self.t.max(other.t), p: self.p.max(other.p) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_at_lines;
+
+    #[test]
+    fn packs_split_only_after_line_ends() {
+        let text: String = (0..5000).map(|i| format!("{{\"n\":{i},\"s\":\"行{i}\"}}\n")).collect();
+        for min in [1, 100, 4096, 1 << 20] {
+            let parts = split_at_lines(text.as_bytes(), min);
+            assert_eq!(parts.concat(), text.as_bytes());
+            for p in &parts[..parts.len() - 1] {
+                assert!(p.ends_with(b"\n") && p.len() >= min);
+            }
+        }
+        assert_eq!(split_at_lines(text.as_bytes(), 1 << 20).len(), 1);
+        assert_eq!(split_at_lines(b"", 10), vec![&b""[..]]);
     }
 }
