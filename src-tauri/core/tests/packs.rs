@@ -147,3 +147,45 @@ fn an_old_pack_put_back_is_never_served() {
     }
     assert_eq!(open(&dir).all::<Credential>().unwrap().len(), 251);
 }
+
+#[test]
+fn a_current_pack_is_what_a_cold_read_uses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    {
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let batch: Vec<Credential> = (0..400)
+            .map(|i| {
+                let mut c = cred(&format!("行 {i}"));
+                // Newlines and quotes inside values must not break the one-record-per-line pack.
+                // Long enough that the pack (> 2 MiB) is parsed in several parts.
+                c.notes = format!("一行目 {i}\n二行目 \"引用\"\r\n{}", "x".repeat(6000));
+                c
+            })
+            .collect();
+        s.put_many(&batch).unwrap();
+        assert_eq!(s.all::<Credential>().unwrap().len(), 400); // writes the pack
+    }
+    {
+        // Damage one record behind the store's back (as a disk error would).
+        let db = raw_db(&dir);
+        let tree = db.open_tree("credentials").unwrap();
+        let (k, mut v) = tree.iter().next().unwrap().map(|(k, v)| (k, v.to_vec())).unwrap();
+        let last = v.len() - 1;
+        v[last] ^= 1;
+        tree.insert(k, v).unwrap();
+        db.flush().unwrap();
+    }
+    // Served from the pack: the damaged record is not even read.
+    let s = open(&dir);
+    let all = s.all::<Credential>().unwrap();
+    assert_eq!(all.len(), 400);
+    assert!(all.iter().all(|c| c.notes.contains("二行目 \"引用\"")));
+    drop(s);
+    // Once the pack is gone (any write removes it), the damage surfaces as it should.
+    let s = open(&dir);
+    s.put(&cred("追加")).unwrap();
+    drop(s);
+    let s = open(&dir);
+    assert!(matches!(s.all::<Credential>(), Err(Error::Tampered(_))));
+}
