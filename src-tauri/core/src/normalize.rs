@@ -20,37 +20,14 @@ fn plain(c: char) -> bool {
 
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // Most text is plain (see `plain`) and folds in one pass; otherwise the
-    // quick check spares the NFKC decomposition when the text is already NFKC.
-    if fold_plain(text, &mut out) {
-        return out;
-    }
-    out.clear();
-    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+    // Most text is already NFKC; the quick check spares the decomposition, and
+    // text of plain characters only (most Japanese and Latin) spares the check.
+    if text.chars().all(plain) || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         fold_chars(text.chars(), &mut out);
     } else {
         fold_chars(text.nfkc(), &mut out);
     }
     out
-}
-
-/// Folds text made of plain characters only; false (with `out` partly
-/// written) at the first other character.
-fn fold_plain(text: &str, out: &mut String) -> bool {
-    for c in text.chars() {
-        match c {
-            c if c.is_ascii() => {
-                if !c.is_ascii_whitespace() {
-                    out.push(c.to_ascii_lowercase());
-                }
-            }
-            // Katakana ァ..ヶ → hiragana ぁ..ゖ (same offset).
-            '\u{30A1}'..='\u{30F6}' => out.push(char::from_u32(c as u32 - 0x60).unwrap_or(c)),
-            c if plain(c) => out.push(c),
-            _ => return false,
-        }
-    }
-    true
 }
 
 fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
@@ -67,6 +44,8 @@ fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
         match c {
             // Katakana ァ..ヶ → hiragana ぁ..ゖ (same offset).
             '\u{30A1}'..='\u{30F6}' => out.push(char::from_u32(c as u32 - 0x60).unwrap_or(c)),
+            // No lower case: spares the case tables.
+            c if plain(c) => out.push(c),
             _ => out.extend(c.to_lowercase()),
         }
     }

@@ -212,16 +212,13 @@ impl LockedStore {
     pub fn unlock(self, pass: &SecretString) -> Result<Store> {
         let kek = derive_header_kek(&self.header, pass)?;
         let (vault, calendar) = unwrap_both(&self.header, &kek)?;
+        self.into_store(Some(vault), calendar)
+    }
+
+    /// Opens the database with the data keys now known.
+    fn into_store(self, vault: Option<Key>, calendar: Key) -> Result<Store> {
         let db = open_sled(&self.dir)?;
-        Ok(Store {
-            dir: self.dir,
-            db,
-            header: self.header,
-            vault: Some(vault),
-            calendar: Some(calendar),
-            cache: Cache::default(),
-            _lock: self.lock,
-        })
+        Ok(Store { dir: self.dir, db, header: self.header, vault, calendar: Some(calendar), cache: Cache::default(), _lock: self.lock })
     }
 }
 
@@ -243,16 +240,7 @@ impl LockedStore {
         };
         let vault = unwrap(Compartment::Vault, &wrap.vault_key, "recovery.vault_key")?;
         let calendar = unwrap(Compartment::Calendar, &wrap.calendar_key, "recovery.calendar_key")?;
-        let db = open_sled(&self.dir)?;
-        let mut store = Store {
-            dir: self.dir,
-            db,
-            header: self.header,
-            vault: Some(vault),
-            calendar: Some(calendar),
-            cache: Cache::default(),
-            _lock: self.lock,
-        };
+        let mut store = self.into_store(Some(vault), calendar)?;
         store.change_passphrase(new_pass)?;
         Ok(store)
     }
@@ -280,16 +268,7 @@ impl LockedStore {
         let raw = Zeroizing::new(BASE64.decode(lines.next().ok_or_else(bad)?.trim().as_bytes()).map_err(|_| bad())?);
         let bytes: [u8; 32] = raw.as_slice().try_into().map_err(|_| bad())?;
         let calendar = crypto::key_from_bytes(bytes);
-        let db = open_sled(&self.dir)?;
-        let store = Store {
-            dir: self.dir,
-            db,
-            header: self.header,
-            vault: None,
-            calendar: Some(calendar),
-            cache: Cache::default(),
-            _lock: self.lock,
-        };
+        let store = self.into_store(None, calendar)?;
         // Prove the key on a stored record when there is one.
         for tree in ["channels", "posts", "reminder_state"] {
             if let Some((k, v)) = store.db.open_tree(tree)?.first()? {
