@@ -481,10 +481,9 @@ fn detail_json(c: &credential::Credential, reveal: bool) -> serde_json::Value {
     json!({ "credential": CredentialDetail::new(c, reveal) })
 }
 
-fn print_summaries(json_out: bool, items: &[&credential::Credential]) -> CliResult<()> {
+fn print_summaries(json_out: bool, items: &[&CredentialSummary]) -> CliResult<()> {
     if json_out {
-        let list: Vec<CredentialSummary> = items.iter().map(|c| CredentialSummary::from(*c)).collect();
-        return io::print_json(&json!({ "credentials": list }));
+        return io::print_json(&json!({ "credentials": items }));
     }
     let mut last = None;
     for c in items {
@@ -644,8 +643,9 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
         }
         CredCmd::List { category } => {
             let cat = category.as_deref().map(str::parse::<Category>).transpose()?;
-            let all = credential::list(&store)?;
-            let items: Vec<_> = all.iter().filter(|c| cat.is_none_or(|k| c.category == k)).collect();
+            // The index holds the rows in list order (category, then name).
+            let index = SearchIndex::load(&store)?;
+            let items: Vec<_> = index.all().filter(|c| cat.is_none_or(|k| c.category == k)).collect();
             print_summaries(json_out, &items)?;
         }
         CredCmd::Show { key, reveal } => {
@@ -661,7 +661,7 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
             if q.chars().count() > 1000 {
                 return Err(Error::invalid("query", "too long (at most 1000 characters)").into());
             }
-            let index = SearchIndex::new(store.all()?);
+            let index = SearchIndex::load(&store)?;
             let hits = index.search(&q);
             print_summaries(json_out, &hits)?;
         }

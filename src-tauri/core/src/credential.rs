@@ -192,6 +192,10 @@ impl Record for Credential {
     fn id(&self) -> &str {
         &self.id
     }
+    /// The search index, so that unlocking decodes it instead of folding every credential.
+    fn derived_pack(list: &[Self]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+        Some(SearchIndex::new(list).encode())
+    }
 }
 
 /// Everything the user may set on a credential. For `edit`, `None` keeps the
@@ -563,96 +567,7 @@ pub fn sort(all: &mut [Credential]) {
     all.sort_by_cached_key(|c| (c.category, normalize::fold(&c.name), c.id.clone()));
 }
 
-/// Decrypted credentials with their folded search text, for search as you type.
-pub struct SearchIndex {
-    /// In list order (category, folded name, id).
-    entries: Vec<Entry>,
-}
-
-struct Entry {
-    /// The folded search text; it starts with the folded name.
-    hay: String,
-    name_len: usize,
-    cred: Credential,
-}
-
-impl Entry {
-    fn new(cred: Credential) -> Entry {
-        let hay = cred.search_text();
-        // The name is the first part of the search text (parts end with U+001F).
-        let name_len = hay.find('\u{1F}').unwrap_or(hay.len());
-        Entry { hay, name_len, cred }
-    }
-
-    fn name(&self) -> &str {
-        self.hay.get(..self.name_len).unwrap_or("")
-    }
-
-    fn key(&self) -> (Category, &str, &str) {
-        (self.cred.category, self.name(), self.cred.id.as_str())
-    }
-}
-
-impl SearchIndex {
-    pub fn new(creds: Vec<Credential>) -> Self {
-        // Folding runs on every core for large stores.
-        let mut slots: Vec<Option<Entry>> = crate::par_map(creds, 1000, |c| Some(Entry::new(c)));
-        // Sort positions, not the (large) entries, then move each entry once.
-        let mut order: Vec<usize> = (0..slots.len()).collect();
-        order.sort_by(|&a, &b| slots[a].as_ref().map(Entry::key).cmp(&slots[b].as_ref().map(Entry::key)));
-        let entries = order.into_iter().filter_map(|i| slots[i].take()).collect();
-        SearchIndex { entries }
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Credential> {
-        self.entries.iter().find(|e| e.cred.id == id).map(|e| &e.cred)
-    }
-
-    pub fn all(&self) -> impl Iterator<Item = &Credential> {
-        self.entries.iter().map(|e| &e.cred)
-    }
-
-    /// Inserts or replaces one credential, keeping list order.
-    pub fn upsert(&mut self, c: Credential) {
-        self.remove(&c.id);
-        let entry = Entry::new(c);
-        let pos = self.entries.partition_point(|e| e.key() < entry.key());
-        self.entries.insert(pos, entry);
-    }
-
-    pub fn remove(&mut self, id: &str) {
-        self.entries.retain(|e| e.cred.id != id);
-    }
-
-    /// Credentials matching every term of `query`; names that start with the
-    /// query come first. An empty query matches everything.
-    pub fn search(&self, query: &str) -> Vec<&Credential> {
-        let q = normalize::Query::new(query);
-        if q.is_empty() {
-            return self.all().collect();
-        }
-        let (mut first, mut rest) = (Vec::new(), Vec::new());
-        for e in &self.entries {
-            if q.matches(&e.hay) {
-                if e.name().starts_with(q.folded()) {
-                    first.push(&e.cred);
-                } else {
-                    rest.push(&e.cred);
-                }
-            }
-        }
-        first.extend(rest);
-        first
-    }
-}
+pub use crate::search_index::SearchIndex;
 
 /// What lists and search results show: no secrets.
 #[derive(Clone, Debug, Serialize, TS)]

@@ -27,6 +27,7 @@ pub mod people;
 pub mod reminders;
 pub mod renewal;
 pub mod rhythm;
+pub mod search_index;
 pub mod secret;
 pub mod session;
 pub mod store;

@@ -1,6 +1,7 @@
-//! A session over an open store, as the desktop app holds it: the decrypted
-//! credentials live in a search index while the vault is unlocked and are
-//! dropped (zeroized) when it locks. The CLI and the app use the same calls.
+//! A session over an open store, as the desktop app holds it: the credentials'
+//! list rows (no secrets) live in a search index while the vault is unlocked
+//! and are dropped when it locks; a credential's details are read from the
+//! store when asked for. The CLI and the app use the same calls.
 
 use chrono::{DateTime, Utc};
 
@@ -57,7 +58,7 @@ impl Session {
             return Err(Error::Locked);
         }
         if self.index.is_none() {
-            self.index = Some(SearchIndex::new(self.store.all::<Credential>()?));
+            self.index = Some(SearchIndex::load(&self.store)?);
         }
         self.index.as_mut().ok_or(Error::Locked)
     }
@@ -66,15 +67,15 @@ impl Session {
         if query.chars().count() > 1000 {
             return Err(Error::invalid("query", "too long (at most 1000 characters)"));
         }
-        Ok(self.index()?.search(query).into_iter().map(CredentialSummary::from).collect())
+        Ok(self.index()?.search(query).into_iter().cloned().collect())
     }
 
     pub fn credential(&mut self, id: &str) -> Result<Credential> {
-        self.index()?.get(id).cloned().ok_or_else(|| Error::NotFound { what: "credential", key: id.to_string() })
+        self.store.get::<Credential>(id)?.ok_or_else(|| Error::NotFound { what: "credential", key: id.to_string() })
     }
 
     fn stored(&mut self, c: Credential) -> Result<Credential> {
-        self.index()?.upsert(c.clone());
+        self.index()?.upsert(&c);
         Ok(c)
     }
 

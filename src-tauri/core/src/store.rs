@@ -45,6 +45,12 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// What the user calls one of these, for messages ("credential").
     const WHAT: &'static str;
     fn id(&self) -> &str;
+    /// Something computed from the whole collection that is costly to compute
+    /// (the credentials' search index): kept sealed next to the collection's
+    /// pack, bound to the same write generation. See `Store::derived_pack`.
+    fn derived_pack(_list: &[Self]) -> Option<Zeroizing<Vec<u8>>> {
+        None
+    }
 }
 
 /// A record by id, else by a key `matches` accepts (an exact name); several matches are
@@ -454,6 +460,11 @@ fn pack_aad(tree: &str, generation: u64) -> Vec<u8> {
     format!("noren/1/{PACKS}/{tree}/{generation}").into_bytes()
 }
 
+/// Key (in `~packs`) of a collection's derived pack.
+fn derived_key(tree: &str) -> String {
+    format!("{tree}#derived")
+}
+
 impl Drop for Store {
     fn drop(&mut self) {
         // Collections changed in memory get a fresh pack for the next start.
@@ -801,7 +812,9 @@ impl Store {
     /// Before a write: the pack goes and the generation moves on, so that no
     /// reader can pair the old pack with the new records.
     fn invalidate_pack(&self, tree: &str) -> Result<()> {
-        self.db.open_tree(PACKS)?.remove(tree.as_bytes())?;
+        let packs = self.db.open_tree(PACKS)?;
+        packs.remove(tree.as_bytes())?;
+        packs.remove(derived_key(tree).as_bytes())?;
         self.next_generation(tree)
     }
 
@@ -827,6 +840,7 @@ impl Store {
         let packs = self.db.open_tree(PACKS)?;
         if list.len() < PACK_MIN_RECORDS {
             packs.remove(T::TREE.as_bytes())?;
+            packs.remove(derived_key(T::TREE).as_bytes())?;
             return Ok(());
         }
         let key = self.key_for(T::COMPARTMENT)?;
@@ -839,9 +853,25 @@ impl Store {
             Ok::<(), serde_json::Error>(())
         })
         .map_err(|e| Error::Storage(format!("cannot encode {}: {e}", T::WHAT)))?;
-        let sealed = crypto::seal(key, &pack_aad(T::TREE, self.generation(T::TREE)?), &buf)?;
+        let generation = self.generation(T::TREE)?;
+        let sealed = crypto::seal(key, &pack_aad(T::TREE, generation), &buf)?;
         packs.insert(T::TREE.as_bytes(), sealed)?;
+        if let Some(derived) = T::derived_pack(list) {
+            let name = derived_key(T::TREE);
+            packs.insert(name.as_bytes(), crypto::seal(key, &pack_aad(&name, generation), &derived)?)?;
+        }
         Ok(())
+    }
+
+    /// The collection's derived pack (`Record::derived_pack`, decrypted) when it
+    /// is current: written with the collection's pack from exactly the records
+    /// of the present write generation. `None` when there is none or it is stale.
+    pub fn derived_pack<T: Record>(&self) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let key = self.key_for(T::COMPARTMENT)?;
+        let name = derived_key(T::TREE);
+        let Some(sealed) = self.db.open_tree(PACKS)?.get(name.as_bytes())? else { return Ok(None) };
+        let generation = self.generation(T::TREE)?;
+        Ok(crypto::open(key, &pack_aad(&name, generation), &sealed).ok())
     }
 
     /// Writes the packs of collections changed in memory (all, or one compartment's).

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::Utc;
 use common::{FAST, PASS};
-use noren_core::credential::{self, Category, Credential, CredentialInput};
+use noren_core::credential::{self, Category, Credential, CredentialInput, SearchIndex};
 use noren_core::{Error, SecretString, Store};
 
 fn open(dir: &Path) -> Store {
@@ -29,6 +29,11 @@ fn cred(name: &str) -> Credential {
 
 fn names(store: &Store) -> BTreeMap<String, String> {
     store.all::<Credential>().unwrap().into_iter().map(|c| (c.id.clone(), c.name.clone())).collect()
+}
+
+/// What the search index (from its sealed copy when current) lists.
+fn index_names(store: &Store) -> BTreeMap<String, String> {
+    SearchIndex::load(store).unwrap().all().map(|c| (c.id.clone(), c.name.clone())).collect()
 }
 
 /// A small deterministic generator, so a failure replays.
@@ -78,7 +83,9 @@ fn cached_and_packed_reads_always_match_the_records() {
                 model.remove(&id);
             }
             // Read everything on this handle (cached after the first time).
-            6 | 7 => assert_eq!(names(&store), model, "step {step}: cached read"),
+            6 => assert_eq!(names(&store), model, "step {step}: cached read"),
+            // The search index, decoded from its sealed copy when that is current.
+            7 => assert_eq!(index_names(&store), model, "step {step}: index"),
             // Lock and unlock: the vault's cache goes and comes back.
             8 => {
                 store.lock_vault();
@@ -90,6 +97,7 @@ fn cached_and_packed_reads_always_match_the_records() {
             _ => {
                 drop(store);
                 store = open(&dir);
+                assert_eq!(index_names(&store), model, "step {step}: index after reopen");
                 assert_eq!(names(&store), model, "step {step}: after reopen");
             }
         }
@@ -115,7 +123,9 @@ fn an_old_pack_put_back_is_never_served() {
         // Sealed: none of the names or passwords is readable in it.
         assert!(!pack.windows("secret-of-".len()).any(|w| w == b"secret-of-"));
         assert!(!pack.windows("店 1".len()).any(|w| w == "店 1".as_bytes()));
-        pack
+        let index = db.open_tree("~packs").unwrap().get("credentials#derived").unwrap().expect("the index was written");
+        assert!(!index.windows("店 1".len()).any(|w| w == "店 1".as_bytes()));
+        (pack, index)
     };
     let added = cred("あとから追加");
     {
@@ -126,10 +136,12 @@ fn an_old_pack_put_back_is_never_served() {
     {
         // Someone (or a bad restore of part of the files) puts the old pack back.
         let db = raw_db(&dir);
-        db.open_tree("~packs").unwrap().insert("credentials", old_pack.clone()).unwrap();
+        db.open_tree("~packs").unwrap().insert("credentials", old_pack.0.clone()).unwrap();
+        db.open_tree("~packs").unwrap().insert("credentials#derived", old_pack.1.clone()).unwrap();
         db.flush().unwrap();
     }
     let s = open(&dir);
+    assert_eq!(SearchIndex::load(&s).unwrap().len(), 251, "the old index is ignored too");
     let all = s.all::<Credential>().unwrap();
     assert_eq!(all.len(), 251, "the old pack is bound to an older generation and is ignored");
     assert!(all.iter().any(|c| c.id == added.id));
@@ -181,6 +193,16 @@ fn a_current_pack_is_what_a_cold_read_uses() {
     let all = s.all::<Credential>().unwrap();
     assert_eq!(all.len(), 400);
     assert!(all.iter().all(|c| c.notes.contains("二行目 \"引用\"")));
+    drop(s);
+    // The search index comes from its own sealed copy: with the credentials'
+    // pack gone, it still loads without reading the (damaged) records.
+    raw_db(&dir).open_tree("~packs").unwrap().remove("credentials").unwrap();
+    let s = open(&dir);
+    let index = SearchIndex::load(&s).unwrap();
+    assert_eq!(index.len(), 400);
+    assert_eq!(index.search("二行目 引用").len(), 400, "notes with line breaks are searchable");
+    assert_eq!(index.search("行 399").len(), 1);
+    assert!(matches!(s.all::<Credential>(), Err(Error::Tampered(_))), "the records themselves are read now");
     drop(s);
     // Once the pack is gone (any write removes it), the damage surfaces as it should.
     let s = open(&dir);

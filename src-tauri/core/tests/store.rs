@@ -474,7 +474,7 @@ fn search_is_japanese_aware_and_never_matches_passwords() {
     credential::add(&s, &mk("エキテン", Category::Portal, "https://www.ekiten.jp", &["口コミ"]), now()).unwrap();
     credential::add(&s, &mk("ホットペッパービューティー", Category::Portal, "https://beauty.hotpepper.jp", &[]), now()).unwrap();
     credential::add(&s, &mk("Google ビジネス プロフィール", Category::Portal, "business.google.com", &["地図"]), now()).unwrap();
-    let idx = SearchIndex::new(s.all().unwrap());
+    let idx = SearchIndex::new(&s.all().unwrap());
     let names = |q: &str| idx.search(q).iter().map(|c| c.name.clone()).collect::<Vec<_>>();
     assert_eq!(names("ｴｷﾃﾝ"), vec!["エキテン"]);
     assert_eq!(names("えきてん"), vec!["エキテン"]);

@@ -1,0 +1,338 @@
+//! The credential search index: each credential's list row (no secrets) with
+//! its folded search text, in list order. Folding every credential is the
+//! expensive part of building it, so the store keeps a sealed copy of the
+//! built index next to the credentials' pack (`Record::derived_pack`), bound
+//! to the same write generation: unlocking a large vault decodes that copy
+//! instead of parsing and folding every credential.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use zeroize::Zeroizing;
+
+use crate::credential::{Category, Credential, CredentialSummary};
+use crate::error::Result;
+use crate::normalize;
+use crate::store::Store;
+
+/// Credential rows with their folded search text, for search as you type.
+pub struct SearchIndex {
+    /// In list order (category, folded name, id).
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    /// The folded search text; it starts with the folded name.
+    hay: String,
+    name_len: usize,
+    row: CredentialSummary,
+}
+
+impl Entry {
+    fn new(cred: &Credential) -> Entry {
+        let hay = cred.search_text();
+        // The name is the first part of the search text (parts end with U+001F).
+        let name_len = hay.find('\u{1F}').unwrap_or(hay.len());
+        Entry { hay, name_len, row: CredentialSummary::from(cred) }
+    }
+
+    fn name(&self) -> &str {
+        self.hay.get(..self.name_len).unwrap_or("")
+    }
+
+    fn key(&self) -> (Category, &str, &str) {
+        (self.row.category, self.name(), self.row.id.as_str())
+    }
+}
+
+impl SearchIndex {
+    pub fn new(creds: &[Credential]) -> Self {
+        // Folding runs on every core for large stores.
+        let mut entries: Vec<Entry> = crate::par_map(creds.iter().collect(), 1000, Entry::new);
+        entries.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+        SearchIndex { entries }
+    }
+
+    /// The index of the store's credentials: decoded from its sealed copy when
+    /// that is current, else built from the credentials.
+    pub fn load(store: &Store) -> Result<Self> {
+        if let Some(index) = store.derived_pack::<Credential>()?.and_then(|b| Self::decode(&b)) {
+            return Ok(index);
+        }
+        let creds = store.all_shared::<Credential>()?;
+        // A full read that found no pack has just written one, with the index.
+        if let Some(index) = store.derived_pack::<Credential>()?.and_then(|b| Self::decode(&b)) {
+            return Ok(index);
+        }
+        Ok(Self::new(&creds))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every row, in list order.
+    pub fn all(&self) -> impl Iterator<Item = &CredentialSummary> {
+        self.entries.iter().map(|e| &e.row)
+    }
+
+    /// Inserts or replaces one credential, keeping list order.
+    pub fn upsert(&mut self, c: &Credential) {
+        self.remove(&c.id);
+        let entry = Entry::new(c);
+        let pos = self.entries.partition_point(|e| e.key() < entry.key());
+        self.entries.insert(pos, entry);
+    }
+
+    pub fn remove(&mut self, id: &str) {
+        self.entries.retain(|e| e.row.id != id);
+    }
+
+    /// Rows matching every term of `query`; names that start with the query
+    /// come first. An empty query matches everything.
+    pub fn search(&self, query: &str) -> Vec<&CredentialSummary> {
+        let q = normalize::Query::new(query);
+        if q.is_empty() {
+            return self.all().collect();
+        }
+        let (mut first, mut rest) = (Vec::new(), Vec::new());
+        for e in &self.entries {
+            if q.matches(&e.hay) {
+                if e.name().starts_with(q.folded()) {
+                    first.push(&e.row);
+                } else {
+                    rest.push(&e.row);
+                }
+            }
+        }
+        first.extend(rest);
+        first
+    }
+
+    /// The index as bytes (for its sealed copy in the store).
+    pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let size: usize = self.entries.iter().map(|e| 64 + e.hay.len() + e.row.name.len() * 2).sum();
+        let mut w = Writer(Zeroizing::new(Vec::with_capacity(size)));
+        w.0.push(FORMAT);
+        w.u64(self.entries.len() as u64);
+        for e in &self.entries {
+            let r = &e.row;
+            w.str(&e.hay);
+            w.u64(e.name_len as u64);
+            w.str(&r.id);
+            w.0.push(Category::ALL.iter().position(|c| *c == r.category).unwrap_or(0) as u8);
+            w.str(&r.name);
+            w.opt_str(r.url.as_deref());
+            w.opt_str(r.login.as_deref());
+            w.u64(r.tags.len() as u64);
+            for t in &r.tags {
+                w.str(t);
+            }
+            w.0.push(u8::from(r.has_totp));
+            match r.renewal_date {
+                Some(d) => {
+                    w.0.push(1);
+                    w.i64(i64::from(chrono::Datelike::num_days_from_ce(&d)));
+                }
+                None => w.0.push(0),
+            }
+            w.time(r.last_rotated);
+            w.time(r.updated_at);
+        }
+        w.0
+    }
+
+    /// Reads what `encode` wrote; `None` for anything else (another format
+    /// version, damage): the index is then built from the credentials.
+    pub(crate) fn decode(bytes: &[u8]) -> Option<SearchIndex> {
+        let mut r = Reader(bytes);
+        if r.byte()? != FORMAT {
+            return None;
+        }
+        let n = usize::try_from(r.u64()?).ok()?;
+        // Each entry takes well over 16 bytes: a count beyond that is damage.
+        if n > bytes.len() / 16 {
+            return None;
+        }
+        let mut entries = Vec::with_capacity(n);
+        for _ in 0..n {
+            let hay = r.string()?;
+            let name_len = usize::try_from(r.u64()?).ok()?;
+            if !hay.is_char_boundary(name_len) {
+                return None;
+            }
+            let id = r.string()?;
+            let category = *Category::ALL.get(usize::from(r.byte()?))?;
+            let name = r.string()?;
+            let url = r.opt_string()?;
+            let login = r.opt_string()?;
+            let tag_count = usize::try_from(r.u64()?).ok()?;
+            if tag_count > r.0.len() {
+                return None;
+            }
+            let tags = (0..tag_count).map(|_| r.string()).collect::<Option<Vec<_>>>()?;
+            let has_totp = match r.byte()? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            };
+            let renewal_date = match r.byte()? {
+                0 => None,
+                1 => Some(NaiveDate::from_num_days_from_ce_opt(i32::try_from(r.i64()?).ok()?)?),
+                _ => return None,
+            };
+            let last_rotated = r.time()?;
+            let updated_at = r.time()?;
+            let row = CredentialSummary { id, category, name, url, login, tags, has_totp, renewal_date, last_rotated, updated_at };
+            entries.push(Entry { hay, name_len, row });
+        }
+        r.0.is_empty().then_some(SearchIndex { entries })
+    }
+}
+
+/// Version of the encoding below; another version is not decoded.
+const FORMAT: u8 = 1;
+
+struct Writer(Zeroizing<Vec<u8>>);
+
+impl Writer {
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn i64(&mut self, v: i64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.0.push(1);
+                self.str(s);
+            }
+            None => self.0.push(0),
+        }
+    }
+
+    fn time(&mut self, t: DateTime<Utc>) {
+        self.i64(t.timestamp());
+        self.u64(u64::from(t.timestamp_subsec_nanos()));
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (head, tail) = self.0.split_at(n);
+        self.0 = tail;
+        Some(head)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.take(8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes)
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        self.take(8).and_then(|b| b.try_into().ok()).map(i64::from_le_bytes)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        std::str::from_utf8(self.take(n)?).ok().map(str::to_owned)
+    }
+
+    fn opt_string(&mut self) -> Option<Option<String>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => self.string().map(Some),
+            _ => None,
+        }
+    }
+
+    fn time(&mut self) -> Option<DateTime<Utc>> {
+        let secs = self.i64()?;
+        let nanos = u32::try_from(self.u64()?).ok()?;
+        DateTime::from_timestamp(secs, nanos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::{self, CredentialInput};
+    use crate::secret::SecretString;
+
+    fn creds() -> Vec<Credential> {
+        let now = Utc::now();
+        let mk = |name: &str, category, url: Option<&str>, tags: &[&str], renewal: Option<&str>| {
+            let input = CredentialInput {
+                category: Some(category),
+                name: Some(name.to_string()),
+                url: url.map(str::to_string),
+                login: Some("受付@example.jp".to_string()),
+                password: Some(SecretString::new("never-in-the-index")),
+                notes: Some("メモ\n二行目".to_string()),
+                tags: Some(tags.iter().map(|t| t.to_string()).collect()),
+                renewal_date: renewal.map(str::to_string),
+                ..Default::default()
+            };
+            credential::build(&input, now).unwrap()
+        };
+        vec![
+            mk("ホットペッパー", Category::Portal, Some("https://beauty.hotpepper.jp"), &["予約", "口コミ"], None),
+            mk("エキテン", Category::Portal, None, &[], Some("2027-03-31")),
+            mk("Instagram", Category::Sns, Some("https://instagram.com"), &["写真"], None),
+        ]
+    }
+
+    fn rows(i: &SearchIndex, q: &str) -> Vec<String> {
+        i.search(q).iter().map(|r| serde_json::to_string(r).unwrap()).collect()
+    }
+
+    #[test]
+    fn decoded_index_answers_as_the_built_one() {
+        let built = SearchIndex::new(&creds());
+        let bytes = built.encode();
+        assert!(!String::from_utf8_lossy(&bytes).contains("never-in-the-index"), "no password in the index");
+        let decoded = SearchIndex::decode(&bytes).expect("decodes");
+        for q in ["", "ｴｷﾃﾝ", "予約", "ぽーたる", "instagram.com", "二行目", "zzz"] {
+            assert_eq!(rows(&decoded, q), rows(&built, q), "query {q:?}");
+        }
+        assert_eq!(decoded.len(), 3);
+    }
+
+    #[test]
+    fn damaged_or_foreign_bytes_are_refused_without_panic() {
+        let bytes = SearchIndex::new(&creds()).encode();
+        assert!(SearchIndex::decode(&[]).is_none());
+        assert!(SearchIndex::decode(&[FORMAT + 1]).is_none());
+        // Every truncation and every single-byte change either decodes to
+        // well-formed rows or is refused; none panics.
+        for cut in 0..bytes.len() {
+            assert!(SearchIndex::decode(&bytes[..cut]).is_none(), "truncated at {cut}");
+        }
+        let mut extra = bytes.to_vec();
+        extra.push(0);
+        assert!(SearchIndex::decode(&extra).is_none(), "trailing bytes");
+        for i in 0..bytes.len() {
+            let mut b = bytes.to_vec();
+            b[i] ^= 0xA5;
+            let _ = SearchIndex::decode(&b);
+        }
+    }
+}
