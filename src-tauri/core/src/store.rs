@@ -112,8 +112,42 @@ pub struct Store {
     vault: Option<Key>,
     calendar: Option<Key>,
     cache: Cache,
+    read_ahead: ReadAhead,
     // Dropped last: the advisory lock outlives the database handle.
     _lock: File,
+}
+
+/// Derived packs read ahead while the passphrase's key is being derived: the
+/// credentials' search index, the first thing the app shows after unlocking.
+const READ_AHEAD: [&str; 1] = [<crate::credential::Credential as Record>::TREE];
+
+/// Sealed derived packs read (no key needed) on another core while the key is
+/// derived; taken by the first `derived_pack`, dropped by any write.
+#[derive(Default)]
+struct ReadAhead(Mutex<HashMap<String, sled::IVec>>);
+
+impl ReadAhead {
+    fn read(db: &sled::Db) -> ReadAhead {
+        let mut map = HashMap::new();
+        if let Ok(packs) = db.open_tree(PACKS) {
+            for tree in READ_AHEAD {
+                let name = derived_key(tree);
+                // Only a head start: a failure here is met again by the normal read.
+                if let Ok(Some(sealed)) = packs.get(name.as_bytes()) {
+                    map.insert(name, sealed);
+                }
+            }
+        }
+        ReadAhead(Mutex::new(map))
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, sled::IVec>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn take(&self, name: &str) -> Option<sled::IVec> {
+        self.map().remove(name)
+    }
 }
 
 type Shared = Arc<dyn Any + Send + Sync>;
@@ -214,17 +248,30 @@ impl LockedStore {
         &self.dir
     }
 
-    /// Verifies the passphrase, then opens the database.
+    /// Verifies the passphrase and opens the database. Opening it (and reading
+    /// ahead) needs no key, so it runs on another core while the key is derived.
     pub fn unlock(self, pass: &SecretString) -> Result<Store> {
-        let kek = derive_header_kek(&self.header, pass)?;
-        let (vault, calendar) = unwrap_both(&self.header, &kek)?;
-        self.into_store(Some(vault), calendar)
+        let (kek, opened) = std::thread::scope(|s| {
+            let opening = s.spawn(|| open_sled(&self.dir).map(|db| (ReadAhead::read(&db), db)));
+            let kek = derive_header_kek(&self.header, pass);
+            (kek, opening.join())
+        });
+        let opened = opened.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        // A wrong passphrase is reported before anything about the database.
+        let (vault, calendar) = unwrap_both(&self.header, &kek?)?;
+        let (read_ahead, db) = opened?;
+        Ok(self.assemble(db, read_ahead, Some(vault), calendar))
     }
 
     /// Opens the database with the data keys now known.
     fn into_store(self, vault: Option<Key>, calendar: Key) -> Result<Store> {
         let db = open_sled(&self.dir)?;
-        Ok(Store { dir: self.dir, db, header: self.header, vault, calendar: Some(calendar), cache: Cache::default(), _lock: self.lock })
+        Ok(self.assemble(db, ReadAhead::default(), vault, calendar))
+    }
+
+    fn assemble(self, db: sled::Db, read_ahead: ReadAhead, vault: Option<Key>, calendar: Key) -> Store {
+        let LockedStore { dir, header, lock } = self;
+        Store { dir, db, header, vault, calendar: Some(calendar), cache: Cache::default(), read_ahead, _lock: lock }
     }
 }
 
@@ -519,15 +566,7 @@ impl Store {
             db.flush()?;
             // The header goes last: until it exists, there is no store.
             write_header_file(dir, &header)?;
-            Ok(Store {
-                dir: dir.to_path_buf(),
-                db,
-                header,
-                vault: Some(vault),
-                calendar: Some(calendar),
-                cache: Cache::default(),
-                _lock: lock,
-            })
+            Ok(LockedStore { dir: dir.to_path_buf(), header, lock }.assemble(db, ReadAhead::default(), Some(vault), calendar))
         })();
         if result.is_err() {
             let _ = fs::remove_file(dir.join(HEADER_FILE));
@@ -558,10 +597,18 @@ impl Store {
 
     /// Unlocks the vault again after `lock_vault` (the passphrase is checked).
     pub fn unlock_vault(&mut self, pass: &SecretString) -> Result<()> {
-        let kek = derive_header_kek(&self.header, pass)?;
-        let (vault, calendar) = unwrap_both(&self.header, &kek)?;
+        // As in `LockedStore::unlock`: read ahead on another core meanwhile.
+        let (kek, read_ahead) = std::thread::scope(|s| {
+            let db = &self.db;
+            let reading = s.spawn(move || ReadAhead::read(db));
+            let kek = derive_header_kek(&self.header, pass);
+            (kek, reading.join())
+        });
+        let read_ahead = read_ahead.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let (vault, calendar) = unwrap_both(&self.header, &kek?)?;
         self.vault = Some(vault);
         self.calendar = Some(calendar);
+        self.read_ahead = read_ahead;
         Ok(())
     }
 
@@ -570,6 +617,7 @@ impl Store {
         self.save_packs(Some(Compartment::Vault));
         self.vault = None;
         self.cache.forget_compartment(Compartment::Vault);
+        self.read_ahead = ReadAhead::default();
     }
 
     pub fn is_vault_unlocked(&self) -> bool {
@@ -815,6 +863,7 @@ impl Store {
         let packs = self.db.open_tree(PACKS)?;
         packs.remove(tree.as_bytes())?;
         packs.remove(derived_key(tree).as_bytes())?;
+        self.read_ahead.take(&derived_key(tree));
         self.next_generation(tree)
     }
 
@@ -838,6 +887,7 @@ impl Store {
 
     fn write_pack<T: Record>(&self, list: &[T]) -> Result<()> {
         let packs = self.db.open_tree(PACKS)?;
+        self.read_ahead.take(&derived_key(T::TREE));
         if list.len() < PACK_MIN_RECORDS {
             packs.remove(T::TREE.as_bytes())?;
             packs.remove(derived_key(T::TREE).as_bytes())?;
@@ -869,7 +919,13 @@ impl Store {
     pub fn derived_pack<T: Record>(&self) -> Result<Option<Zeroizing<Vec<u8>>>> {
         let key = self.key_for(T::COMPARTMENT)?;
         let name = derived_key(T::TREE);
-        let Some(sealed) = self.db.open_tree(PACKS)?.get(name.as_bytes())? else { return Ok(None) };
+        let sealed = match self.read_ahead.take(&name) {
+            Some(sealed) => sealed,
+            None => match self.db.open_tree(PACKS)?.get(name.as_bytes())? {
+                Some(sealed) => sealed,
+                None => return Ok(None),
+            },
+        };
         let generation = self.generation(T::TREE)?;
         Ok(crypto::open(key, &pack_aad(&name, generation), &sealed).ok())
     }
@@ -917,6 +973,7 @@ impl Store {
     pub fn raw_tree(&self, name: &str) -> Result<sled::Tree> {
         // Whatever the caller writes bypasses the caches.
         self.cache.clear();
+        self.read_ahead.map().clear();
         self.db.open_tree(PACKS)?.clear()?;
         Ok(self.db.open_tree(name)?)
     }

@@ -91,6 +91,8 @@ fn cached_and_packed_reads_always_match_the_records() {
                 store.lock_vault();
                 assert!(matches!(store.all::<Credential>(), Err(Error::Locked)));
                 store.unlock_vault(&SecretString::new(PASS)).unwrap();
+                // The index read ahead during unlocking, then the records.
+                assert_eq!(index_names(&store), model, "step {step}: index after unlock");
                 assert_eq!(names(&store), model, "step {step}: after unlock");
             }
             // Close (packs are written) and reopen (read from the pack).
