@@ -111,8 +111,10 @@ impl SearchIndex {
         first
     }
 
-    /// The index as bytes (for its sealed copy in the store).
-    pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
+    /// The index as bytes (for its sealed copy in the store). Public for the
+    /// fuzz target only.
+    #[doc(hidden)]
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
         let size: usize = self.entries.iter().map(|e| 64 + e.hay.len() + e.row.name.len() * 2).sum();
         let mut w = Writer(Zeroizing::new(Vec::with_capacity(size)));
         w.0.push(FORMAT);
@@ -146,7 +148,8 @@ impl SearchIndex {
 
     /// Reads what `encode` wrote; `None` for anything else (another format
     /// version, damage): the index is then built from the credentials.
-    pub(crate) fn decode(bytes: &[u8]) -> Option<SearchIndex> {
+    #[doc(hidden)]
+    pub fn decode(bytes: &[u8]) -> Option<SearchIndex> {
         let mut r = Reader(bytes);
         if r.byte()? != FORMAT {
             return None;
