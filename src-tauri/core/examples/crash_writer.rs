@@ -4,15 +4,16 @@
 //! loop; after each `credential::add` returns (the write is flushed) it prints
 //! `ok <id> <name>` and flushes stdout. The script kills it with SIGKILL at a
 //! random moment. `crash_writer check DIR LOG` reopens the store and checks that
-//! every id the log reported as written is present and readable, and that every
-//! record decrypts. Prints `checked <n> missing <m> unreadable <u>`; exit 1 on
-//! any loss.
+//! every id the log reported as written is present and readable, that every
+//! record decrypts, and that the search index (from its sealed copy when that is
+//! current) lists exactly the records. Prints `checked <n> missing <m>
+//! unreadable <u>`; exit 1 on any loss, 4 on a stale index.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 use std::path::Path;
 
-use noren_core::credential::{self, Category, Credential, CredentialInput};
+use noren_core::credential::{self, Category, Credential, CredentialInput, SearchIndex};
 use noren_core::crypto::KdfParams;
 use noren_core::{SecretString, Store};
 
@@ -65,6 +66,14 @@ fn main() {
                     return;
                 }
             };
+            // The search index first: from its sealed derived pack when that is current.
+            let index = match SearchIndex::load(&store) {
+                Ok(i) => i.all().map(|c| (c.id.clone(), c.name.clone())).collect::<std::collections::BTreeSet<_>>(),
+                Err(e) => {
+                    println!("unreadable index: {e}");
+                    std::process::exit(3);
+                }
+            };
             let all: Result<Vec<Credential>, _> = store.all();
             let all = match all {
                 Ok(a) => a,
@@ -73,6 +82,11 @@ fn main() {
                     std::process::exit(3);
                 }
             };
+            let records: std::collections::BTreeSet<_> = all.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
+            if index != records {
+                println!("stale index: {} rows, {} records", index.len(), records.len());
+                std::process::exit(4);
+            }
             let by_id: std::collections::HashMap<&str, &str> = all.iter().map(|c| (c.id.as_str(), c.name.as_str())).collect();
             let mut checked = 0;
             let mut missing = 0;
