@@ -166,6 +166,7 @@ pub struct Post {
     pub channel_id: String,
     pub status: PostStatus,
     /// When it was published (done), or local midnight of the planned day (planned).
+    #[serde(deserialize_with = "crate::utc::de")]
     pub at: DateTime<Utc>,
     /// The planned day (local date), kept after the post is done.
     #[serde(default)]
@@ -181,6 +182,7 @@ pub struct Post {
     #[serde(default)]
     pub guid: Option<String>,
     pub source: PostSource,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub created_at: DateTime<Utc>,
 }
 

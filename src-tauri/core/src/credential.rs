@@ -137,7 +137,9 @@ pub struct TemplateField {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PasswordVersion {
     pub password: SecretString,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub set_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub replaced_at: DateTime<Utc>,
 }
 
@@ -177,9 +179,12 @@ pub struct Credential {
     pub tags: Vec<String>,
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub updated_at: DateTime<Utc>,
     /// When the current password was set.
+    #[serde(deserialize_with = "crate::utc::de")]
     pub last_rotated: DateTime<Utc>,
     #[serde(default)]
     pub history: Vec<PasswordVersion>,

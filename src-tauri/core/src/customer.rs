@@ -81,6 +81,7 @@ pub struct Agreement {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct TimelineEntry {
+    #[serde(deserialize_with = "crate::utc::de")]
     pub at: DateTime<Utc>,
     pub text: String,
 }
@@ -103,7 +104,9 @@ pub struct Customer {
     pub tags: Vec<String>,
     #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -98,11 +98,12 @@ impl ReplyPolicy {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Reply {
+    #[serde(deserialize_with = "crate::utc::de")]
     pub at: DateTime<Utc>,
     #[serde(default)]
     pub text: String,
     /// "We will reply by …": the deadline moved to `promised_by`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::utc::de_opt")]
     pub promised_by: Option<DateTime<Utc>>,
 }
 
@@ -154,6 +155,7 @@ pub struct Exception {
     pub decision: ExceptionDecision,
     #[serde(default)]
     pub note: String,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub at: DateTime<Utc>,
 }
 
@@ -167,6 +169,7 @@ pub struct Inquiry {
     #[serde(default)]
     pub sender: String,
     pub channel: ContactKind,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub received_at: DateTime<Utc>,
     pub summary: String,
     #[serde(default)]
@@ -175,6 +178,7 @@ pub struct Inquiry {
     pub status: InquiryStatus,
     pub policy: ReplyPolicy,
     /// When the reply is due (moved by interim replies).
+    #[serde(deserialize_with = "crate::utc::de")]
     pub due_at: DateTime<Utc>,
     #[serde(default)]
     pub replies: Vec<Reply>,
@@ -186,9 +190,11 @@ pub struct Inquiry {
     pub playbook: BTreeSet<PlaybookStep>,
     #[serde(default)]
     pub exception: Option<Exception>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::utc::de_opt")]
     pub closed_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::utc::de")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -34,6 +34,7 @@ pub mod store;
 pub mod timer;
 pub mod tls_check;
 pub mod totp;
+pub mod utc;
 pub mod vendor;
 
 pub use error::{Error, Result};
