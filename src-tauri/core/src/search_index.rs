@@ -54,15 +54,16 @@ impl SearchIndex {
     /// The index of the store's credentials: decoded from its sealed copy when
     /// that is current, else built from the credentials.
     pub fn load(store: &Store) -> Result<Self> {
-        if let Some(index) = store.derived_pack::<Credential>()?.and_then(|b| Self::decode(&b)) {
+        let stored = || -> Result<Option<Self>> { Ok(store.derived_pack::<Credential>()?.and_then(|b| Self::decode(&b))) };
+        if let Some(index) = stored()? {
             return Ok(index);
         }
         let creds = store.all_shared::<Credential>()?;
         // A full read that found no pack has just written one, with the index.
-        if let Some(index) = store.derived_pack::<Credential>()?.and_then(|b| Self::decode(&b)) {
-            return Ok(index);
+        match stored()? {
+            Some(index) => Ok(index),
+            None => Ok(Self::new(&creds)),
         }
-        Ok(Self::new(&creds))
     }
 
     pub fn len(&self) -> usize {

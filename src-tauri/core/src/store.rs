@@ -117,26 +117,23 @@ pub struct Store {
     _lock: File,
 }
 
-/// Derived packs read ahead while the passphrase's key is being derived: the
-/// credentials' search index, the first thing the app shows after unlocking.
-const READ_AHEAD: [&str; 1] = [<crate::credential::Credential as Record>::TREE];
+/// The collection whose derived pack is read ahead while the passphrase's key
+/// is being derived: the credentials' search index, the first thing the app
+/// shows after unlocking.
+const READ_AHEAD: &str = <crate::credential::Credential as Record>::TREE;
 
-/// Sealed derived packs read (no key needed) on another core while the key is
-/// derived; taken by the first `derived_pack`, dropped by any write.
+/// Sealed packs read (no key needed) on another core while the key is derived;
+/// taken by their first read, dropped by any write.
 #[derive(Default)]
 struct ReadAhead(Mutex<HashMap<String, sled::IVec>>);
 
 impl ReadAhead {
     fn read(db: &sled::Db) -> ReadAhead {
         let mut map = HashMap::new();
-        if let Ok(packs) = db.open_tree(PACKS) {
-            for tree in READ_AHEAD {
-                let name = derived_key(tree);
-                // Only a head start: a failure here is met again by the normal read.
-                if let Ok(Some(sealed)) = packs.get(name.as_bytes()) {
-                    map.insert(name, sealed);
-                }
-            }
+        let name = derived_key(READ_AHEAD);
+        // Only a head start: a failure here is met again by the normal read.
+        if let Ok(Some(sealed)) = db.open_tree(PACKS).and_then(|packs| packs.get(name.as_bytes())) {
+            map.insert(name, sealed);
         }
         ReadAhead(Mutex::new(map))
     }
@@ -251,12 +248,7 @@ impl LockedStore {
     /// Verifies the passphrase and opens the database. Opening it (and reading
     /// ahead) needs no key, so it runs on another core while the key is derived.
     pub fn unlock(self, pass: &SecretString) -> Result<Store> {
-        let (kek, opened) = std::thread::scope(|s| {
-            let opening = s.spawn(|| open_sled(&self.dir).map(|db| (ReadAhead::read(&db), db)));
-            let kek = derive_header_kek(&self.header, pass);
-            (kek, opening.join())
-        });
-        let opened = opened.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let (kek, opened) = derive_kek_while(&self.header, pass, || open_sled(&self.dir).map(|db| (ReadAhead::read(&db), db)));
         // A wrong passphrase is reported before anything about the database.
         let (vault, calendar) = unwrap_both(&self.header, &kek?)?;
         let (read_ahead, db) = opened?;
@@ -358,6 +350,16 @@ fn store_fingerprint(header: &Header) -> String {
 fn derive_header_kek(header: &Header, pass: &SecretString) -> Result<Key> {
     let salt = unb64(&header.salt, "salt")?;
     crypto::derive_kek(pass, &salt, header.kdf)
+}
+
+/// Derives the passphrase's key while `meanwhile` (which needs no key) runs on
+/// another core: the KDF keeps one core busy for ~200 ms.
+fn derive_kek_while<R: Send>(header: &Header, pass: &SecretString, meanwhile: impl FnOnce() -> R + Send) -> (Result<Key>, R) {
+    std::thread::scope(|s| {
+        let other = s.spawn(meanwhile);
+        let kek = derive_header_kek(header, pass);
+        (kek, other.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
 }
 
 fn unwrap_both(header: &Header, kek: &Key) -> Result<(Key, Key)> {
@@ -597,14 +599,7 @@ impl Store {
 
     /// Unlocks the vault again after `lock_vault` (the passphrase is checked).
     pub fn unlock_vault(&mut self, pass: &SecretString) -> Result<()> {
-        // As in `LockedStore::unlock`: read ahead on another core meanwhile.
-        let (kek, read_ahead) = std::thread::scope(|s| {
-            let db = &self.db;
-            let reading = s.spawn(move || ReadAhead::read(db));
-            let kek = derive_header_kek(&self.header, pass);
-            (kek, reading.join())
-        });
-        let read_ahead = read_ahead.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let (kek, read_ahead) = derive_kek_while(&self.header, pass, || ReadAhead::read(&self.db));
         let (vault, calendar) = unwrap_both(&self.header, &kek?)?;
         self.vault = Some(vault);
         self.calendar = Some(calendar);
@@ -860,18 +855,37 @@ impl Store {
     /// Before a write: the pack goes and the generation moves on, so that no
     /// reader can pair the old pack with the new records.
     fn invalidate_pack(&self, tree: &str) -> Result<()> {
-        let packs = self.db.open_tree(PACKS)?;
-        packs.remove(tree.as_bytes())?;
-        packs.remove(derived_key(tree).as_bytes())?;
-        self.read_ahead.take(&derived_key(tree));
+        self.remove_packs(tree)?;
         self.next_generation(tree)
     }
 
+    /// Removes a collection's pack and derived pack, and any copy read ahead.
+    fn remove_packs(&self, tree: &str) -> Result<()> {
+        let packs = self.db.open_tree(PACKS)?;
+        let derived = derived_key(tree);
+        packs.remove(tree.as_bytes())?;
+        packs.remove(derived.as_bytes())?;
+        self.read_ahead.take(&derived);
+        Ok(())
+    }
+
+    /// The pack `name` (in `~packs`), decrypted, when it opens for `generation`;
+    /// `None` when there is none or it is stale or damaged.
+    fn open_pack(&self, name: &str, compartment: Compartment, generation: u64) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let key = self.key_for(compartment)?;
+        let sealed = match self.read_ahead.take(name) {
+            Some(sealed) => sealed,
+            None => match self.db.open_tree(PACKS)?.get(name.as_bytes())? {
+                Some(sealed) => sealed,
+                None => return Ok(None),
+            },
+        };
+        Ok(crypto::open(key, &pack_aad(name, generation), &sealed).ok())
+    }
+
     fn read_pack<T: Record>(&self, generation: u64) -> Result<Option<Vec<T>>> {
-        let Some(sealed) = self.db.open_tree(PACKS)?.get(T::TREE.as_bytes())? else { return Ok(None) };
-        let key = self.key_for(T::COMPARTMENT)?;
         // A stale or damaged pack is ignored: the records are read instead.
-        let Ok(plain) = crypto::open(key, &pack_aad(T::TREE, generation), &sealed) else { return Ok(None) };
+        let Some(plain) = self.open_pack(T::TREE, T::COMPARTMENT, generation)? else { return Ok(None) };
         // One record per line (JSON escapes newlines inside strings), so a big
         // pack splits at line ends into parts parsed on every core.
         let parsed = crate::par_map(split_at_lines(&plain, 1 << 20), 1, |part| {
@@ -886,13 +900,11 @@ impl Store {
     }
 
     fn write_pack<T: Record>(&self, list: &[T]) -> Result<()> {
+        if list.len() < PACK_MIN_RECORDS {
+            return self.remove_packs(T::TREE);
+        }
         let packs = self.db.open_tree(PACKS)?;
         self.read_ahead.take(&derived_key(T::TREE));
-        if list.len() < PACK_MIN_RECORDS {
-            packs.remove(T::TREE.as_bytes())?;
-            packs.remove(derived_key(T::TREE).as_bytes())?;
-            return Ok(());
-        }
         let key = self.key_for(T::COMPARTMENT)?;
         let mut buf = Zeroizing::new(Vec::with_capacity(list.len() * 512));
         with_secrets_exposed(|| {
@@ -917,17 +929,7 @@ impl Store {
     /// is current: written with the collection's pack from exactly the records
     /// of the present write generation. `None` when there is none or it is stale.
     pub fn derived_pack<T: Record>(&self) -> Result<Option<Zeroizing<Vec<u8>>>> {
-        let key = self.key_for(T::COMPARTMENT)?;
-        let name = derived_key(T::TREE);
-        let sealed = match self.read_ahead.take(&name) {
-            Some(sealed) => sealed,
-            None => match self.db.open_tree(PACKS)?.get(name.as_bytes())? {
-                Some(sealed) => sealed,
-                None => return Ok(None),
-            },
-        };
-        let generation = self.generation(T::TREE)?;
-        Ok(crypto::open(key, &pack_aad(&name, generation), &sealed).ok())
+        self.open_pack(&derived_key(T::TREE), T::COMPARTMENT, self.generation(T::TREE)?)
     }
 
     /// Writes the packs of collections changed in memory (all, or one compartment's).
