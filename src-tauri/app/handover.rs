@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, Utc};
 use noren_core::kit::{self, KitShare};
 use noren_core::people::{self, Departure, Finding, Person, PersonRole};
+use noren_core::reminder_facts::Accounts;
 use noren_core::reminders::Settings;
 use noren_core::{credential, renewal};
 use serde::Serialize;
@@ -25,7 +26,7 @@ pub struct PeopleView {
 pub fn overview(c: &mut AppCore) -> IpcResult<PeopleView> {
     let store = c.store_unlocked()?;
     let list = people::list(store)?;
-    let departures = people::departures(&list, &credential::list(store)?, tz());
+    let departures = people::departures(&list, &store.derived::<Accounts>()?.0, tz());
     Ok(PeopleView { people: list, departures })
 }
 

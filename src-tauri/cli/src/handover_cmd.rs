@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use noren_core::people::{self, PersonRole};
+use noren_core::reminder_facts::Accounts;
 use noren_core::{credential, kit, paths, renewal};
 use serde_json::json;
 
@@ -92,7 +93,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
         }
         PeopleCmd::List => {
             let list = people::list(&store)?;
-            let deps = people::departures(&list, &credential::list(&store)?, tz);
+            let deps = people::departures(&list, &store.derived::<Accounts>()?.0, tz);
             if json_out {
                 io::print_json(&json!({ "people": list, "departures": deps }))?;
             } else if list.is_empty() {
@@ -122,7 +123,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
                 })
             };
             let p = people::depart(&store, &name, on, now)?;
-            let d = people::checklist(&p, &credential::list(&store)?, tz);
+            let d = people::checklist(&p, &store.derived::<Accounts>()?.0, tz);
             if json_out {
                 io::print_json(&json!({ "person": p, "departure": d }))?;
             } else if let Some(d) = &d {
@@ -133,7 +134,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
         }
         PeopleCmd::Checklist { name } => {
             let p = people::resolve(&store, &name)?;
-            let d = people::checklist(&p, &credential::list(&store)?, tz)
+            let d = people::checklist(&p, &store.derived::<Accounts>()?.0, tz)
                 .ok_or_else(|| CliError::Usage(format!("{} has not left (noren-cli people depart {})", p.name, p.name)))?;
             if json_out {
                 io::print_json(&serde_json::to_value(&d).unwrap_or_default())?;

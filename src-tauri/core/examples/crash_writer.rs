@@ -5,9 +5,10 @@
 //! `ok <id> <name>` and flushes stdout. The script kills it with SIGKILL at a
 //! random moment. `crash_writer check DIR LOG` reopens the store and checks that
 //! every id the log reported as written is present and readable, that every
-//! record decrypts, and that the search index (from its sealed copy when that is
-//! current) lists exactly the records. Prints `checked <n> missing <m>
-//! unreadable <u>`; exit 1 on any loss, 4 on a stale index.
+//! record decrypts, and that the search index and the reminder engine's facts
+//! (from their sealed copies when current) say exactly what the records say.
+//! Prints `checked <n> missing <m> unreadable <u>`; exit 1 on any loss, 4 on a
+//! stale index or stale facts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
@@ -15,6 +16,8 @@ use std::path::Path;
 
 use noren_core::credential::{self, Category, Credential, CredentialInput, SearchIndex};
 use noren_core::crypto::KdfParams;
+use noren_core::reminder_facts::Accounts;
+use noren_core::store::Derived;
 use noren_core::{SecretString, Store};
 
 const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
@@ -74,6 +77,14 @@ fn main() {
                     std::process::exit(3);
                 }
             };
+            // The reminder engine's facts likewise, before the records are read.
+            let facts = match store.derived::<Accounts>() {
+                Ok(f) => f,
+                Err(e) => {
+                    println!("unreadable reminder facts: {e}");
+                    std::process::exit(3);
+                }
+            };
             let all: Result<Vec<Credential>, _> = store.all();
             let all = match all {
                 Ok(a) => a,
@@ -85,6 +96,10 @@ fn main() {
             let records: std::collections::BTreeSet<_> = all.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
             if index != records {
                 println!("stale index: {} rows, {} records", index.len(), records.len());
+                std::process::exit(4);
+            }
+            if facts != Accounts::derive(&all) {
+                println!("stale reminder facts: {} rows, {} records", facts.0.len(), all.len());
                 std::process::exit(4);
             }
             let by_id: std::collections::HashMap<&str, &str> = all.iter().map(|c| (c.id.as_str(), c.name.as_str())).collect();

@@ -2,7 +2,7 @@
 //! done or planned. Both live in the calendar compartment, so reminders about
 //! them still work while the vault is locked.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use crate::credential::{normalize_url, opt_text, MAX_NOTES, MAX_SHORT};
 use crate::error::{Error, Result};
+use crate::reminder_facts::{Timeline, Timelines};
 use crate::rhythm::{self, Assessment, Status};
 use crate::store::{new_id, Compartment, Record, Store};
 
@@ -192,6 +193,11 @@ impl Record for Post {
     const WHAT: &'static str = "post";
     fn id(&self) -> &str {
         &self.id
+    }
+    /// What the reminder engine reads, so that `check` need not read every record.
+    fn derived_packs(list: &[Self]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {
+        use crate::store::Derived;
+        vec![crate::reminder_facts::Timelines::pack(list)]
     }
 }
 
@@ -569,44 +575,38 @@ pub struct ChannelView {
 
 /// Evaluates one channel. `posts` may hold other channels' posts (they are ignored).
 pub fn view(ch: &Channel, posts: &[Post], now: DateTime<Utc>, tz: Tz) -> ChannelView {
-    let own: Vec<&Post> = posts.iter().filter(|p| p.channel_id == ch.id).collect();
-    view_of(ch, &own, now, tz)
-}
-
-/// Posts grouped by channel id, so that evaluating every channel reads each post once.
-pub fn by_channel(posts: &[Post]) -> HashMap<&str, Vec<&Post>> {
-    let mut map: HashMap<&str, Vec<&Post>> = HashMap::new();
-    for p in posts {
-        map.entry(p.channel_id.as_str()).or_default().push(p);
-    }
-    map
+    let own = Timelines::new(posts.iter().filter(|p| p.channel_id == ch.id));
+    view_of(ch, own.0.first().unwrap_or(&Timeline::default()), now, tz)
 }
 
 /// Every channel's view, reading the posts once.
 pub fn views(channels: &[Channel], posts: &[Post], now: DateTime<Utc>, tz: Tz) -> Vec<ChannelView> {
-    let grouped = by_channel(posts);
-    channels.iter().map(|c| view_of(c, grouped.get(c.id.as_str()).map_or(&[][..], Vec::as_slice), now, tz)).collect()
+    views_of(channels, &Timelines::new(posts).0, now, tz)
 }
 
-/// Evaluates one channel from its own posts.
-fn view_of(ch: &Channel, posts: &[&Post], now: DateTime<Utc>, tz: Tz) -> ChannelView {
-    let mut done: Vec<DateTime<Utc>> = posts.iter().filter(|p| p.status == PostStatus::Done).map(|p| p.at).collect();
-    done.sort();
+/// Every channel's view from the channels' timelines.
+pub fn views_of(channels: &[Channel], timelines: &[Timeline], now: DateTime<Utc>, tz: Tz) -> Vec<ChannelView> {
+    let none = Timeline::default();
+    channels.iter().map(|c| view_of(c, Timelines::of(timelines, &c.id).unwrap_or(&none), now, tz)).collect()
+}
+
+/// Evaluates one channel from its own timeline.
+fn view_of(ch: &Channel, timeline: &Timeline, now: DateTime<Utc>, tz: Tz) -> ChannelView {
+    let done = &timeline.done;
     // Quiet days do not count as silence: evaluate as if the clock had stood still during them.
     let last = done.iter().rev().find(|t| **t <= now).copied();
     let quiet = last.map(|l| quiet_overlap(ch, l, now, tz)).unwrap_or(0);
-    let mut assessment = rhythm::assess(&done, now - Duration::seconds(quiet), ch.target_days, ch.kind.default_days());
+    let mut assessment = rhythm::assess(done, now - Duration::seconds(quiet), ch.target_days, ch.kind.default_days());
     if let Some(at) = assessment.lapse_at.as_mut() {
         *at += Duration::seconds(quiet);
     }
     let today = now.with_timezone(&tz).date_naive();
-    let mut planned: Vec<Post> = posts.iter().filter(|p| p.status == PostStatus::Planned).map(|p| (*p).clone()).collect();
-    planned.sort_by_key(|p| (p.planned_for, p.at));
-    let (missed, planned): (Vec<Post>, Vec<Post>) = planned.into_iter().partition(|p| p.planned_for.is_some_and(|d| d < today));
+    let (missed, planned): (Vec<Post>, Vec<Post>) =
+        timeline.planned.iter().cloned().partition(|p| p.planned_for.is_some_and(|d| d < today));
     ChannelView {
         channel: ch.clone(),
         resting: ch.paused || in_quiet_period(ch, now, tz),
-        stats: stats(&done, now, tz),
+        stats: stats(done, now, tz),
         assessment,
         missed,
         planned,

@@ -197,9 +197,11 @@ impl Record for Credential {
     fn id(&self) -> &str {
         &self.id
     }
-    /// The search index, so that unlocking decodes it instead of folding every credential.
-    fn derived_pack(list: &[Self]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
-        Some(SearchIndex::new(list).encode())
+    /// The search index, so that unlocking decodes it instead of folding every
+    /// credential; the reminder engine's facts, so that `check` reads no secret.
+    fn derived_packs(list: &[Self]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {
+        use crate::store::Derived;
+        vec![SearchIndex::pack(list), crate::reminder_facts::Accounts::pack(list)]
     }
 }
 

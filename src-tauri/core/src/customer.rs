@@ -117,6 +117,11 @@ impl Record for Customer {
     fn id(&self) -> &str {
         &self.id
     }
+    /// What the reminder engine reads, so that `check` need not read every record.
+    fn derived_packs(list: &[Self]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {
+        use crate::store::Derived;
+        vec![crate::reminder_facts::CustomerNames::pack(list)]
+    }
 }
 
 /// What the user types (patch semantics on edit: `None` keeps, `Some("")` clears).

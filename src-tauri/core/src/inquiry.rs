@@ -205,6 +205,11 @@ impl Record for Inquiry {
     fn id(&self) -> &str {
         &self.id
     }
+    /// What the reminder engine reads, so that `check` need not read every record.
+    fn derived_packs(list: &[Self]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {
+        use crate::store::Derived;
+        vec![crate::reminder_facts::OpenInquiries::pack(list)]
+    }
 }
 
 impl Inquiry {
@@ -423,7 +428,12 @@ pub struct Names<'a>(HashMap<&'a str, &'a str>);
 
 impl<'a> Names<'a> {
     pub fn new(customers: &'a [Customer]) -> Self {
-        Names(customers.iter().map(|c| (c.id.as_str(), c.name.as_str())).collect())
+        Self::from_pairs(customers.iter().map(|c| (c.id.as_str(), c.name.as_str())))
+    }
+
+    /// From (id, name) pairs.
+    pub fn from_pairs(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        Names(pairs.collect())
     }
 
     /// The customer's name, else the sender, else "?".

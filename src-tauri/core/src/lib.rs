@@ -24,6 +24,7 @@ pub mod normalize;
 pub mod notify;
 pub mod paths;
 pub mod people;
+pub mod reminder_facts;
 pub mod reminders;
 pub mod renewal;
 pub mod rhythm;
@@ -36,6 +37,7 @@ pub mod tls_check;
 pub mod totp;
 pub mod utc;
 pub mod vendor;
+pub(crate) mod wire;
 
 pub use error::{Error, Result};
 pub use secret::SecretString;

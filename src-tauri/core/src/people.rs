@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::credential::{check_text, opt_text, Category, Credential, MAX_NAME};
 use crate::error::{Error, Result};
+use crate::reminder_facts::AccountFacts;
 use crate::store::{new_id, resolve_by, Compartment, Record, Store};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -151,7 +152,7 @@ fn same_email(a: &str, b: &str) -> bool {
 }
 
 /// The rotation checklist of one departed person, riskiest first.
-pub fn checklist(person: &Person, creds: &[Credential], tz: Tz) -> Option<Departure> {
+pub fn checklist(person: &Person, creds: &[AccountFacts], tz: Tz) -> Option<Departure> {
     let left = person.departed_on?;
     // A password counts as changed when it was set after they left: after the end of
     // their last day, or after the departure was recorded when that is earlier (the
@@ -211,7 +212,7 @@ pub fn checklist(person: &Person, creds: &[Credential], tz: Tz) -> Option<Depart
     Some(Departure { person: person.clone(), total: items.len(), done, items })
 }
 
-pub fn departures(people: &[Person], creds: &[Credential], tz: Tz) -> Vec<Departure> {
+pub fn departures(people: &[Person], creds: &[AccountFacts], tz: Tz) -> Vec<Departure> {
     people.iter().filter_map(|p| checklist(p, creds, tz)).collect()
 }
 

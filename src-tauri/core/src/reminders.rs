@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::credential::Credential;
+use crate::reminder_facts::AccountFacts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -84,14 +84,16 @@ impl Default for Settings {
 /// Everything the engine reads. Collections a compartment lock hides are empty.
 #[derive(Default)]
 pub struct Inputs<'a> {
-    pub credentials: &'a [Credential],
+    /// What the engine reads of each credential (vault; empty while locked).
+    pub credentials: &'a [AccountFacts],
     /// Automatic snapshots, when a folder is configured.
     pub backup: Option<&'a crate::backup::BackupState>,
-    /// Posting channels and their posts (calendar compartment).
+    /// Posting channels and their posts' timelines, by channel id (calendar compartment).
     pub channels: &'a [crate::calendar::Channel],
-    pub posts: &'a [crate::calendar::Post],
-    /// Customers and inquiries (vault; empty while locked).
-    pub customers: &'a [crate::customer::Customer],
+    pub timelines: &'a [crate::reminder_facts::Timeline],
+    /// Customers' names and the inquiries that may fall due (vault; empty
+    /// while locked). Other inquiries are ignored.
+    pub customers: &'a [crate::reminder_facts::CustomerName],
     pub inquiries: &'a [crate::inquiry::Inquiry],
     /// Renewals (calendar compartment).
     pub renewals: &'a [crate::renewal::Renewal],
@@ -134,7 +136,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
     let mut out = Vec::new();
     let today = now.with_timezone(&settings.timezone).date_naive();
     for c in inputs.credentials {
-        if !c.password.is_empty() {
+        if c.has_password {
             let due = c.last_rotated + Duration::days(settings.rotation_days);
             if now >= due {
                 out.push(DueItem {
@@ -315,15 +317,10 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
     use crate::inquiry::{InquiryStatus, Names};
     let tz = settings.timezone;
     let today = now.with_timezone(&tz).date_naive();
-    let names = Names::new(inputs.customers);
+    let names = Names::from_pairs(inputs.customers.iter().map(|c| (c.id.as_str(), c.name.as_str())));
     for inq in inputs.inquiries {
         // Most inquiries are answered and closed: skip them before formatting anything.
-        let maybe_due = match inq.status {
-            InquiryStatus::Open => true,
-            InquiryStatus::Done => inq.follow_up.is_some_and(|f| !inq.follow_up_done && f <= today),
-            InquiryStatus::Waiting | InquiryStatus::Spam => false,
-        };
-        if !maybe_due {
+        if !crate::reminder_facts::may_fall_due(inq) {
             continue;
         }
         let name = names.who(inq);
@@ -396,9 +393,9 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
 }
 
 fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, out: &mut Vec<DueItem>) {
-    use crate::calendar::{is_lapsed, views};
+    use crate::calendar::{is_lapsed, views_of};
     use crate::rhythm::Status;
-    for (ch, v) in inputs.channels.iter().zip(views(inputs.channels, inputs.posts, now, settings.timezone)) {
+    for (ch, v) in inputs.channels.iter().zip(views_of(inputs.channels, inputs.timelines, now, settings.timezone)) {
         if is_lapsed(&v) {
             let a = &v.assessment;
             let serious = a.status == Status::Serious;

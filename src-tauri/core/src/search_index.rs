@@ -5,13 +5,13 @@
 //! to the same write generation: unlocking a large vault decodes that copy
 //! instead of parsing and folding every credential.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use zeroize::Zeroizing;
 
 use crate::credential::{Category, Credential, CredentialSummary};
 use crate::error::Result;
 use crate::normalize;
-use crate::store::Store;
+use crate::store::{Derived, Store};
+use crate::wire::{Reader, Writer};
 
 /// Credential rows with their folded search text, for search as you type.
 pub struct SearchIndex {
@@ -54,16 +54,7 @@ impl SearchIndex {
     /// The index of the store's credentials: decoded from its sealed copy when
     /// that is current, else built from the credentials.
     pub fn load(store: &Store) -> Result<Self> {
-        let stored = || -> Result<Option<Self>> { Ok(store.derived_pack::<Credential>()?.and_then(|b| Self::decode(&b))) };
-        if let Some(index) = stored()? {
-            return Ok(index);
-        }
-        let creds = store.all_shared::<Credential>()?;
-        // A full read that found no pack has just written one, with the index.
-        match stored()? {
-            Some(index) => Ok(index),
-            None => Ok(Self::new(&creds)),
-        }
+        store.derived::<SearchIndex>()
     }
 
     pub fn len(&self) -> usize {
@@ -111,55 +102,44 @@ impl SearchIndex {
         first.extend(rest);
         first
     }
+}
 
-    /// The index as bytes (for its sealed copy in the store). Public for the
-    /// fuzz target only.
-    #[doc(hidden)]
-    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+/// The sealed copy: `credentials#index`.
+impl Derived for SearchIndex {
+    type Of = Credential;
+    const NAME: &'static str = "index";
+
+    fn derive(list: &[Credential]) -> Self {
+        SearchIndex::new(list)
+    }
+
+    fn encode(&self) -> Zeroizing<Vec<u8>> {
         let size: usize = self.entries.iter().map(|e| 64 + e.hay.len() + e.row.name.len() * 2).sum();
-        let mut w = Writer(Zeroizing::new(Vec::with_capacity(size)));
-        w.0.push(FORMAT);
-        w.u64(self.entries.len() as u64);
+        let mut w = Writer::with_capacity(FORMAT, size);
+        w.len(self.entries.len());
         for e in &self.entries {
             let r = &e.row;
             w.str(&e.hay);
-            w.u64(e.name_len as u64);
+            w.len(e.name_len);
             w.str(&r.id);
-            w.0.push(Category::ALL.iter().position(|c| *c == r.category).unwrap_or(0) as u8);
+            w.byte(Category::ALL.iter().position(|c| *c == r.category).unwrap_or(0) as u8);
             w.str(&r.name);
             w.opt_str(r.url.as_deref());
             w.opt_str(r.login.as_deref());
-            w.u64(r.tags.len() as u64);
-            for t in &r.tags {
-                w.str(t);
-            }
-            w.0.push(u8::from(r.has_totp));
-            match r.renewal_date {
-                Some(d) => {
-                    w.0.push(1);
-                    w.i64(i64::from(chrono::Datelike::num_days_from_ce(&d)));
-                }
-                None => w.0.push(0),
-            }
+            w.strs(&r.tags);
+            w.bool(r.has_totp);
+            w.opt_date(r.renewal_date);
             w.time(r.last_rotated);
             w.time(r.updated_at);
         }
         w.0
     }
 
-    /// Reads what `encode` wrote; `None` for anything else (another format
-    /// version, damage): the index is then built from the credentials.
-    #[doc(hidden)]
-    pub fn decode(bytes: &[u8]) -> Option<SearchIndex> {
-        let mut r = Reader(bytes);
-        if r.byte()? != FORMAT {
-            return None;
-        }
-        let n = usize::try_from(r.u64()?).ok()?;
+    /// Another format version or damage: the index is then built from the credentials.
+    fn decode(bytes: &[u8]) -> Option<SearchIndex> {
+        let mut r = Reader::new(bytes, FORMAT)?;
         // Each entry takes well over 16 bytes: a count beyond that is damage.
-        if n > bytes.len() / 16 {
-            return None;
-        }
+        let n = r.count(16)?;
         let mut entries = Vec::with_capacity(n);
         for _ in 0..n {
             let hay = r.string()?;
@@ -172,114 +152,27 @@ impl SearchIndex {
             let name = r.string()?;
             let url = r.opt_string()?;
             let login = r.opt_string()?;
-            let tag_count = usize::try_from(r.u64()?).ok()?;
-            if tag_count > r.0.len() {
-                return None;
-            }
-            let tags = (0..tag_count).map(|_| r.string()).collect::<Option<Vec<_>>>()?;
-            let has_totp = match r.byte()? {
-                0 => false,
-                1 => true,
-                _ => return None,
-            };
-            let renewal_date = match r.byte()? {
-                0 => None,
-                1 => Some(NaiveDate::from_num_days_from_ce_opt(i32::try_from(r.i64()?).ok()?)?),
-                _ => return None,
-            };
+            let tags = r.strings()?;
+            let has_totp = r.bool()?;
+            let renewal_date = r.opt_date()?;
             let last_rotated = r.time()?;
             let updated_at = r.time()?;
             let row = CredentialSummary { id, category, name, url, login, tags, has_totp, renewal_date, last_rotated, updated_at };
             entries.push(Entry { hay, name_len, row });
         }
-        r.0.is_empty().then_some(SearchIndex { entries })
+        r.is_empty().then_some(SearchIndex { entries })
     }
 }
 
-/// Version of the encoding below; another version is not decoded.
+/// Version of the encoding above; another version is not decoded.
 const FORMAT: u8 = 1;
-
-struct Writer(Zeroizing<Vec<u8>>);
-
-impl Writer {
-    fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-
-    fn i64(&mut self, v: i64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-
-    fn str(&mut self, s: &str) {
-        self.u64(s.len() as u64);
-        self.0.extend_from_slice(s.as_bytes());
-    }
-
-    fn opt_str(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => {
-                self.0.push(1);
-                self.str(s);
-            }
-            None => self.0.push(0),
-        }
-    }
-
-    fn time(&mut self, t: DateTime<Utc>) {
-        self.i64(t.timestamp());
-        self.u64(u64::from(t.timestamp_subsec_nanos()));
-    }
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        if n > self.0.len() {
-            return None;
-        }
-        let (head, tail) = self.0.split_at(n);
-        self.0 = tail;
-        Some(head)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        self.take(8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes)
-    }
-
-    fn i64(&mut self) -> Option<i64> {
-        self.take(8).and_then(|b| b.try_into().ok()).map(i64::from_le_bytes)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        std::str::from_utf8(self.take(n)?).ok().map(str::to_owned)
-    }
-
-    fn opt_string(&mut self) -> Option<Option<String>> {
-        match self.byte()? {
-            0 => Some(None),
-            1 => self.string().map(Some),
-            _ => None,
-        }
-    }
-
-    fn time(&mut self) -> Option<DateTime<Utc>> {
-        let secs = self.i64()?;
-        let nanos = u32::try_from(self.u64()?).ok()?;
-        DateTime::from_timestamp(secs, nanos)
-    }
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::credential::{self, CredentialInput};
     use crate::secret::SecretString;
+    use chrono::Utc;
 
     fn creds() -> Vec<Credential> {
         let now = Utc::now();

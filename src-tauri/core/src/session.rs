@@ -5,14 +5,13 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::calendar::{Channel, Post};
+use crate::calendar::Channel;
 use crate::credential::{self, Credential, CredentialInput, CredentialSummary, SearchIndex};
-use crate::customer::Customer;
 use crate::error::{Error, Result};
-use crate::inquiry::Inquiry;
+use crate::reminder_facts::{Accounts, CustomerNames, OpenInquiries, Timelines};
 use crate::reminders::{self, DueItem, Inputs, Settings};
 use crate::secret::SecretString;
-use crate::store::Store;
+use crate::store::{Derived, Store};
 
 pub struct Session {
     store: Store,
@@ -105,8 +104,10 @@ impl Session {
     }
 
     /// Due items; vault-based kinds are left out while the vault is locked.
-    /// Collections come from the store's in-memory cache (no copies): the app
-    /// evaluates this every minute and after every change.
+    /// The large collections are read in the small form the engine needs
+    /// (`reminder_facts`), from their sealed copies when current: the app
+    /// evaluates this every minute and after every change, `noren-cli check`
+    /// once per process.
     pub fn due_items(&mut self, now: DateTime<Utc>, settings: &Settings) -> Result<Vec<DueItem>> {
         use std::sync::Arc;
         fn vault<T: crate::store::Record>(store: &Store) -> Result<Arc<Vec<T>>> {
@@ -115,13 +116,19 @@ impl Session {
                 other => other,
             }
         }
+        fn vault_facts<D: Derived + Default>(store: &Store) -> Result<D> {
+            match store.derived::<D>() {
+                Err(Error::Locked) => Ok(D::default()),
+                other => other,
+            }
+        }
         let store = &self.store;
-        let creds = vault::<Credential>(store)?;
+        let accounts = vault_facts::<Accounts>(store)?;
         let backup = crate::backup::state(&crate::backup::load_settings(store)?);
         let channels = store.all_shared::<Channel>()?;
-        let posts = store.all_shared::<Post>()?;
-        let customers = vault::<Customer>(store)?;
-        let inquiries = vault::<Inquiry>(store)?;
+        let timelines = store.derived::<Timelines>()?;
+        let customers = vault_facts::<CustomerNames>(store)?;
+        let inquiries = vault_facts::<OpenInquiries>(store)?;
         let incidents = vault::<crate::incident::Incident>(store)?;
         let people = vault::<crate::people::Person>(store)?;
         let renewals = store.all_shared::<crate::renewal::Renewal>()?;
@@ -132,12 +139,12 @@ impl Session {
         }
         let settings = &settings;
         let inputs = Inputs {
-            credentials: &creds,
+            credentials: &accounts.0,
             backup: backup.as_ref(),
             channels: &channels,
-            posts: &posts,
-            customers: &customers,
-            inquiries: &inquiries,
+            timelines: &timelines.0,
+            customers: &customers.0,
+            inquiries: &inquiries.0,
             renewals: &renewals,
             incidents: &incidents,
             people: &people,

@@ -45,11 +45,29 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// What the user calls one of these, for messages ("credential").
     const WHAT: &'static str;
     fn id(&self) -> &str;
-    /// Something computed from the whole collection that is costly to compute
-    /// (the credentials' search index): kept sealed next to the collection's
-    /// pack, bound to the same write generation. See `Store::derived_pack`.
-    fn derived_pack(_list: &[Self]) -> Option<Zeroizing<Vec<u8>>> {
-        None
+    /// What is kept sealed next to the collection's pack, computed from the
+    /// same records (the credentials' search index, the reminder engine's
+    /// facts): `(Derived::NAME, Derived::encode)` of each. See `Store::derived`.
+    fn derived_packs(_list: &[Self]) -> Vec<(&'static str, Zeroizing<Vec<u8>>)> {
+        Vec::new()
+    }
+}
+
+/// Something computed from a whole collection, kept sealed next to its pack
+/// (as `<tree>#<NAME>` in `~packs`) and bound to the same write generation, so
+/// that reading it never needs the collection itself and is never staler than
+/// the records. List it in the collection's `Record::derived_packs`.
+pub trait Derived: Sized {
+    type Of: Record;
+    const NAME: &'static str;
+    fn derive(list: &[Self::Of]) -> Self;
+    fn encode(&self) -> Zeroizing<Vec<u8>>;
+    /// `None` for anything `encode` did not write (another version, damage).
+    fn decode(bytes: &[u8]) -> Option<Self>;
+
+    /// The entry for `Record::derived_packs`.
+    fn pack(list: &[Self::Of]) -> (&'static str, Zeroizing<Vec<u8>>) {
+        (Self::NAME, Self::derive(list).encode())
     }
 }
 
@@ -117,10 +135,11 @@ pub struct Store {
     _lock: File,
 }
 
-/// The collection whose derived pack is read ahead while the passphrase's key
-/// is being derived: the credentials' search index, the first thing the app
-/// shows after unlocking.
-const READ_AHEAD: &str = <crate::credential::Credential as Record>::TREE;
+/// The derived pack read ahead while the passphrase's key is being derived:
+/// the credentials' search index, the first thing the app shows after unlocking.
+fn read_ahead_name() -> String {
+    derived_key(<crate::credential::Credential as Record>::TREE, <crate::search_index::SearchIndex as Derived>::NAME)
+}
 
 /// Sealed packs read (no key needed) on another core while the key is derived;
 /// taken by their first read, dropped by any write.
@@ -130,7 +149,7 @@ struct ReadAhead(Mutex<HashMap<String, sled::IVec>>);
 impl ReadAhead {
     fn read(db: &sled::Db) -> ReadAhead {
         let mut map = HashMap::new();
-        let name = derived_key(READ_AHEAD);
+        let name = read_ahead_name();
         // Only a head start: a failure here is met again by the normal read.
         if let Ok(Some(sealed)) = db.open_tree(PACKS).and_then(|packs| packs.get(name.as_bytes())) {
             map.insert(name, sealed);
@@ -144,6 +163,11 @@ impl ReadAhead {
 
     fn take(&self, name: &str) -> Option<sled::IVec> {
         self.map().remove(name)
+    }
+
+    /// Drops every copy whose name starts with `prefix`.
+    fn forget(&self, prefix: &str) {
+        self.map().retain(|name, _| !name.starts_with(prefix));
     }
 }
 
@@ -509,9 +533,9 @@ fn pack_aad(tree: &str, generation: u64) -> Vec<u8> {
     format!("noren/1/{PACKS}/{tree}/{generation}").into_bytes()
 }
 
-/// Key (in `~packs`) of a collection's derived pack.
-fn derived_key(tree: &str) -> String {
-    format!("{tree}#derived")
+/// Key (in `~packs`) of something derived from a collection.
+fn derived_key(tree: &str, name: &str) -> String {
+    format!("{tree}#{name}")
 }
 
 impl Drop for Store {
@@ -859,13 +883,15 @@ impl Store {
         self.next_generation(tree)
     }
 
-    /// Removes a collection's pack and derived pack, and any copy read ahead.
+    /// Removes a collection's pack and derived packs, and any copy read ahead.
     fn remove_packs(&self, tree: &str) -> Result<()> {
         let packs = self.db.open_tree(PACKS)?;
-        let derived = derived_key(tree);
         packs.remove(tree.as_bytes())?;
-        packs.remove(derived.as_bytes())?;
-        self.read_ahead.take(&derived);
+        let prefix = derived_key(tree, "");
+        for key in packs.scan_prefix(prefix.as_bytes()).keys() {
+            packs.remove(key?)?;
+        }
+        self.read_ahead.forget(&prefix);
         Ok(())
     }
 
@@ -904,7 +930,7 @@ impl Store {
             return self.remove_packs(T::TREE);
         }
         let packs = self.db.open_tree(PACKS)?;
-        self.read_ahead.take(&derived_key(T::TREE));
+        self.read_ahead.forget(&derived_key(T::TREE, ""));
         let key = self.key_for(T::COMPARTMENT)?;
         let mut buf = Zeroizing::new(Vec::with_capacity(list.len() * 512));
         with_secrets_exposed(|| {
@@ -918,18 +944,34 @@ impl Store {
         let generation = self.generation(T::TREE)?;
         let sealed = crypto::seal(key, &pack_aad(T::TREE, generation), &buf)?;
         packs.insert(T::TREE.as_bytes(), sealed)?;
-        if let Some(derived) = T::derived_pack(list) {
-            let name = derived_key(T::TREE);
+        for (name, derived) in T::derived_packs(list) {
+            let name = derived_key(T::TREE, name);
             packs.insert(name.as_bytes(), crypto::seal(key, &pack_aad(&name, generation), &derived)?)?;
         }
         Ok(())
     }
 
-    /// The collection's derived pack (`Record::derived_pack`, decrypted) when it
-    /// is current: written with the collection's pack from exactly the records
-    /// of the present write generation. `None` when there is none or it is stale.
-    pub fn derived_pack<T: Record>(&self) -> Result<Option<Zeroizing<Vec<u8>>>> {
-        self.open_pack(&derived_key(T::TREE), T::COMPARTMENT, self.generation(T::TREE)?)
+    /// `D` from its sealed copy when that is current (written with the
+    /// collection's pack from exactly the records of the present write
+    /// generation); else derived from the records, cached or read.
+    pub fn derived<D: Derived>(&self) -> Result<D> {
+        let stored = || -> Result<Option<D>> {
+            let name = derived_key(D::Of::TREE, D::NAME);
+            let bytes = self.open_pack(&name, D::Of::COMPARTMENT, self.generation(D::Of::TREE)?)?;
+            Ok(bytes.and_then(|b| D::decode(&b)))
+        };
+        if let Some(d) = stored()? {
+            return Ok(d);
+        }
+        if let Some(list) = self.cache.get::<D::Of>() {
+            return Ok(D::derive(&list));
+        }
+        let list = self.all_shared::<D::Of>()?;
+        // A full read that found no pack has just written one, with `D`.
+        match stored()? {
+            Some(d) => Ok(d),
+            None => Ok(D::derive(&list)),
+        }
     }
 
     /// Writes the packs of collections changed in memory (all, or one compartment's).

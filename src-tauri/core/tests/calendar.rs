@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use noren_core::calendar::{self, ChannelInput, ChannelKind, PostInput, PostStatus, QuietPeriod};
 use noren_core::crypto::KdfParams;
+use noren_core::reminder_facts::Timelines;
 use noren_core::reminders::{self, DueItem, Inputs, Kind, Settings, Severity};
 use noren_core::{Error, SecretString, Store};
 
@@ -37,7 +38,7 @@ fn history(st: &Store, ch: &str, last: DateTime<Utc>, gaps: &[i64]) {
 fn due(st: &Store, now: DateTime<Utc>, settings: &Settings) -> Vec<DueItem> {
     let channels = st.all::<calendar::Channel>().unwrap();
     let posts = st.all::<calendar::Post>().unwrap();
-    reminders::due_items(&Inputs { channels: &channels, posts: &posts, ..Default::default() }, now, settings)
+    reminders::due_items(&Inputs { channels: &channels, timelines: &Timelines::new(&posts).0, ..Default::default() }, now, settings)
 }
 
 fn lapses(st: &Store, now: DateTime<Utc>) -> Vec<DueItem> {

@@ -9,7 +9,9 @@ use noren_core::crypto::KdfParams;
 use noren_core::customer::{self, Agreement, Contact, ContactKind, CustomerInput};
 use noren_core::customer_import;
 use noren_core::inquiry::{self, ExceptionDecision, ExceptionTag, InquiryInput, InquiryKind, InquiryStatus, PlaybookStep};
+use noren_core::reminder_facts::CustomerNames;
 use noren_core::reminders::{self, DueItem, Inputs, Kind, Settings, Severity};
+use noren_core::store::Derived;
 use noren_core::{Error, SecretString, Store};
 
 const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
@@ -44,9 +46,10 @@ fn yamada(st: &Store) -> String {
 }
 
 fn due(st: &Store, now: DateTime<Utc>) -> Vec<DueItem> {
-    let customers = st.all().unwrap();
+    // All inquiries, not only those `OpenInquiries` keeps: the engine skips the others itself.
+    let customers = CustomerNames::derive(&st.all().unwrap());
     let inquiries = st.all().unwrap();
-    reminders::due_items(&Inputs { customers: &customers, inquiries: &inquiries, ..Default::default() }, now, &Settings::default())
+    reminders::due_items(&Inputs { customers: &customers.0, inquiries: &inquiries, ..Default::default() }, now, &Settings::default())
 }
 
 fn line_inquiry(st: &Store, received: &str, within: &str) -> inquiry::Inquiry {

@@ -7,9 +7,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use noren_core::credential::{self, Category, CredentialInput};
 use noren_core::kit;
 use noren_core::people::{self, FindingKind, PersonRole};
+use noren_core::reminder_facts::{AccountFacts, Accounts};
 use noren_core::reminders::{Kind, Settings};
 use noren_core::renewal::{self, RenewalInput, RenewalKind};
 use noren_core::session::Session;
+use noren_core::store::Derived;
 use noren_core::{Error, SecretString, Store};
 
 mod common;
@@ -66,7 +68,7 @@ fn departure_checklist_closes_item_by_item() {
     assert!(h[0].title_ja.contains("田中さんの退職に伴う変更: 0/2件完了（次は「salon-example.jp」）"), "{}", h[0].title_ja);
 
     let all = credential::list(s.store()).unwrap();
-    let dep = people::checklist(&people::resolve(s.store(), "田中").unwrap(), &all, TZ).unwrap();
+    let dep = people::checklist(&people::resolve(s.store(), "田中").unwrap(), &Accounts::derive(&all).0, TZ).unwrap();
     assert_eq!(
         dep.items.iter().map(|i| i.credential_id.as_str()).collect::<Vec<_>>(),
         vec![dom.as_str(), insta.as_str()],
@@ -78,7 +80,7 @@ fn departure_checklist_closes_item_by_item() {
     // New password after the departure: not enough while the recovery email is still theirs.
     s.edit(&dom, &CredentialInput { password: Some(SecretString::new("Nw7!kd93#Lq0pZ2x")), ..Default::default() }, now).unwrap();
     let all = credential::list(s.store()).unwrap();
-    let dep = people::checklist(&people::resolve(s.store(), "田中").unwrap(), &all, TZ).unwrap();
+    let dep = people::checklist(&people::resolve(s.store(), "田中").unwrap(), &Accounts::derive(&all).0, TZ).unwrap();
     assert!(dep.items.iter().all(|i| !i.done));
     s.edit(&dom, &CredentialInput { registered_email: Some("info@salon-mail.example".into()), ..Default::default() }, now).unwrap();
     s.edit(
@@ -101,7 +103,7 @@ fn departure_checklist_closes_item_by_item() {
     let mut early = all.iter().find(|c| c.id == insta).unwrap().clone();
     early.last_rotated = before;
     let p = people::resolve(s.store(), "田中").unwrap();
-    assert!(!people::checklist(&p, &[early], TZ).unwrap().items[0].done);
+    assert!(!people::checklist(&p, &[AccountFacts::from(&early)], TZ).unwrap().items[0].done);
 }
 
 #[test]

@@ -125,7 +125,7 @@ fn an_old_pack_put_back_is_never_served() {
         // Sealed: none of the names or passwords is readable in it.
         assert!(!pack.windows("secret-of-".len()).any(|w| w == b"secret-of-"));
         assert!(!pack.windows("店 1".len()).any(|w| w == "店 1".as_bytes()));
-        let index = db.open_tree("~packs").unwrap().get("credentials#derived").unwrap().expect("the index was written");
+        let index = db.open_tree("~packs").unwrap().get("credentials#index").unwrap().expect("the index was written");
         assert!(!index.windows("店 1".len()).any(|w| w == "店 1".as_bytes()));
         (pack, index)
     };
@@ -139,7 +139,7 @@ fn an_old_pack_put_back_is_never_served() {
         // Someone (or a bad restore of part of the files) puts the old pack back.
         let db = raw_db(&dir);
         db.open_tree("~packs").unwrap().insert("credentials", old_pack.0.clone()).unwrap();
-        db.open_tree("~packs").unwrap().insert("credentials#derived", old_pack.1.clone()).unwrap();
+        db.open_tree("~packs").unwrap().insert("credentials#index", old_pack.1.clone()).unwrap();
         db.flush().unwrap();
     }
     let s = open(&dir);

@@ -4,6 +4,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use noren_core::credential::SearchIndex;
+use noren_core::store::Derived;
 
 fuzz_target!(|data: &[u8]| {
     if let Some(index) = SearchIndex::decode(data) {
