@@ -879,7 +879,10 @@ impl Store {
     /// Before a write: the pack goes and the generation moves on, so that no
     /// reader can pair the old pack with the new records.
     fn invalidate_pack(&self, tree: &str) -> Result<()> {
-        self.remove_packs(tree)?;
+        // The generation is what keeps an old pack from opening; removing it
+        // only frees the space, and must not stop the write when the pack's
+        // page cannot be read (a blob file lost from a copy of the folder).
+        let _ = self.remove_packs(tree);
         self.next_generation(tree)
     }
 
@@ -901,9 +904,11 @@ impl Store {
         let key = self.key_for(compartment)?;
         let sealed = match self.read_ahead.take(name) {
             Some(sealed) => sealed,
-            None => match self.db.open_tree(PACKS)?.get(name.as_bytes())? {
-                Some(sealed) => sealed,
-                None => return Ok(None),
+            None => match self.db.open_tree(PACKS).and_then(|packs| packs.get(name.as_bytes())) {
+                Ok(Some(sealed)) => sealed,
+                // Only a cache: one that cannot be read (a blob file lost from a
+                // copy of the folder taken mid-write) is skipped like a stale one.
+                Ok(None) | Err(_) => return Ok(None),
             },
         };
         Ok(crypto::open(key, &pack_aad(name, generation), &sealed).ok())

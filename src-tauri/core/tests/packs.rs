@@ -213,3 +213,38 @@ fn a_current_pack_is_what_a_cold_read_uses() {
     let s = open(&dir);
     assert!(matches!(s.all::<Credential>(), Err(Error::Tampered(_))));
 }
+
+#[test]
+fn a_pack_whose_file_is_lost_costs_speed_not_data() {
+    // Large packs live in sled's blob files. A copy of the folder taken while
+    // the app writes (a backup tool, a sync client) can miss one: the store
+    // must still open, read every record and take new writes.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    {
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let batch: Vec<Credential> = (0..300)
+            .map(|i| {
+                let mut c = cred(&format!("店 {i}"));
+                c.notes = "長いメモ".repeat(200);
+                c
+            })
+            .collect();
+        s.put_many(&batch).unwrap();
+        assert_eq!(s.all::<Credential>().unwrap().len(), 300); // writes the packs
+    }
+    let blobs: Vec<_> = std::fs::read_dir(dir.join("db/blobs")).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(!blobs.is_empty(), "the pack went to a blob file");
+    for b in &blobs {
+        std::fs::remove_file(b).unwrap();
+    }
+    let s = open(&dir);
+    assert_eq!(SearchIndex::load(&s).unwrap().len(), 300);
+    assert_eq!(s.all::<Credential>().unwrap().len(), 300);
+    s.put(&cred("あとから追加")).unwrap();
+    assert_eq!(s.all::<Credential>().unwrap().len(), 301);
+    drop(s);
+    let s = open(&dir);
+    assert_eq!(s.all::<Credential>().unwrap().len(), 301);
+    assert_eq!(SearchIndex::load(&s).unwrap().len(), 301);
+}
