@@ -116,9 +116,9 @@ impl Session {
                 other => other,
             }
         }
-        fn vault_facts<D: Derived + Default>(store: &Store) -> Result<D> {
-            match store.derived::<D>() {
-                Err(Error::Locked) => Ok(D::default()),
+        fn vault_facts<D: Derived + Default + Send + Sync + 'static>(store: &Store) -> Result<Arc<D>> {
+            match store.derived_shared::<D>() {
+                Err(Error::Locked) => Ok(Arc::new(D::default())),
                 other => other,
             }
         }
@@ -126,7 +126,7 @@ impl Session {
         let accounts = vault_facts::<Accounts>(store)?;
         let backup = crate::backup::state(&crate::backup::load_settings(store)?);
         let channels = store.all_shared::<Channel>()?;
-        let timelines = store.derived::<Timelines>()?;
+        let timelines = store.derived_shared::<Timelines>()?;
         let customers = vault_facts::<CustomerNames>(store)?;
         let inquiries = vault_facts::<OpenInquiries>(store)?;
         let incidents = vault::<crate::incident::Incident>(store)?;

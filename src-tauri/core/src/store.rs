@@ -130,6 +130,7 @@ pub struct Store {
     vault: Option<Key>,
     calendar: Option<Key>,
     cache: Cache,
+    derived: DerivedCache,
     read_ahead: ReadAhead,
     // Dropped last: the advisory lock outlives the database handle.
     _lock: File,
@@ -172,6 +173,35 @@ impl ReadAhead {
 }
 
 type Shared = Arc<dyn Any + Send + Sync>;
+
+/// Derived values (`Store::derived_shared`) computed in this process, each
+/// with the write generation it was computed at: any write makes it stale.
+/// Emptied for the vault's collections when the vault locks.
+#[derive(Default)]
+struct DerivedCache(Mutex<HashMap<String, (Compartment, u64, Shared)>>);
+
+impl DerivedCache {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Compartment, u64, Shared)>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get<D: Send + Sync + 'static>(&self, name: &str, generation: u64) -> Option<Arc<D>> {
+        let map = self.map();
+        let (_, at, value) = map.get(name)?;
+        if *at != generation {
+            return None;
+        }
+        value.clone().downcast::<D>().ok()
+    }
+
+    fn insert(&self, name: String, compartment: Compartment, generation: u64, value: Shared) {
+        self.map().insert(name, (compartment, generation, value));
+    }
+
+    fn forget_compartment(&self, c: Compartment) {
+        self.map().retain(|_, (compartment, _, _)| *compartment != c);
+    }
+}
 /// Writes a cached collection's pack (monomorphised per record type).
 type SavePack = fn(&Store, &Shared) -> Result<()>;
 
@@ -287,7 +317,17 @@ impl LockedStore {
 
     fn assemble(self, db: sled::Db, read_ahead: ReadAhead, vault: Option<Key>, calendar: Key) -> Store {
         let LockedStore { dir, header, lock } = self;
-        Store { dir, db, header, vault, calendar: Some(calendar), cache: Cache::default(), read_ahead, _lock: lock }
+        Store {
+            dir,
+            db,
+            header,
+            vault,
+            calendar: Some(calendar),
+            cache: Cache::default(),
+            derived: DerivedCache::default(),
+            read_ahead,
+            _lock: lock,
+        }
     }
 }
 
@@ -636,6 +676,7 @@ impl Store {
         self.save_packs(Some(Compartment::Vault));
         self.vault = None;
         self.cache.forget_compartment(Compartment::Vault);
+        self.derived.forget_compartment(Compartment::Vault);
         self.read_ahead = ReadAhead::default();
     }
 
@@ -956,6 +997,22 @@ impl Store {
         Ok(())
     }
 
+    /// `D` as `derived` gives it, kept in memory until the next write to its
+    /// collection (the reminder engine asks for the same facts every minute).
+    pub fn derived_shared<D: Derived + Send + Sync + 'static>(&self) -> Result<Arc<D>> {
+        // The key check comes first: a locked compartment is never served from memory.
+        self.key_for(D::Of::COMPARTMENT)?;
+        let name = derived_key(D::Of::TREE, D::NAME);
+        // Read before deriving: a write meanwhile leaves the entry stale, never wrong.
+        let generation = self.generation(D::Of::TREE)?;
+        if let Some(d) = self.derived.get::<D>(&name, generation) {
+            return Ok(d);
+        }
+        let d = Arc::new(self.derived::<D>()?);
+        self.derived.insert(name, D::Of::COMPARTMENT, generation, d.clone());
+        Ok(d)
+    }
+
     /// `D` from its sealed copy when that is current (written with the
     /// collection's pack from exactly the records of the present write
     /// generation); else derived from the records, cached or read.
@@ -1022,6 +1079,7 @@ impl Store {
     pub fn raw_tree(&self, name: &str) -> Result<sled::Tree> {
         // Whatever the caller writes bypasses the caches.
         self.cache.clear();
+        self.derived.map().clear();
         self.read_ahead.map().clear();
         self.db.open_tree(PACKS)?.clear()?;
         Ok(self.db.open_tree(name)?)

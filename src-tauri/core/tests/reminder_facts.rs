@@ -386,7 +386,10 @@ fn while_the_vault_is_locked_only_calendar_facts_are_read() {
         fill(&s, 5, now);
     }
     let mut store = open(&dir);
+    // Kept in memory while unlocked, never served once the vault locks.
+    assert_eq!(store.derived_shared::<Accounts>().unwrap().0.len(), 260);
     store.lock_vault();
+    assert!(matches!(store.derived_shared::<Accounts>(), Err(Error::Locked)));
     assert!(matches!(store.derived::<Accounts>(), Err(Error::Locked)));
     assert!(matches!(store.derived::<CustomerNames>(), Err(Error::Locked)));
     assert!(matches!(store.derived::<OpenInquiries>(), Err(Error::Locked)));
@@ -394,4 +397,33 @@ fn while_the_vault_is_locked_only_calendar_facts_are_read() {
     let items = Session::new(store).due_items(now, &Settings::default()).unwrap();
     assert!(!items.is_empty());
     assert!(items.iter().all(|i| matches!(i.record.collection, "channels" | "posts" | "renewals" | "backup")), "{items:?}");
+}
+
+#[test]
+fn facts_kept_in_memory_follow_every_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let now = utc("2026-11-20T03:00:00Z");
+    {
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        fill(&s, 11, now);
+    }
+    let mut session = Session::new(open(&dir));
+    let before = from_session(&mut session, now).to_string();
+    assert!(!before.contains("書き込み直後"));
+    let mut c = credential::build(
+        &CredentialInput {
+            category: Some(Category::Sns),
+            name: Some("書き込み直後".into()),
+            password: Some(SecretString::new("y-2-secret")),
+            ..Default::default()
+        },
+        now,
+    )
+    .unwrap();
+    c.last_rotated = now - Duration::days(500);
+    session.store().put(&c).unwrap();
+    assert!(from_session(&mut session, now).to_string().contains("書き込み直後"), "the new credential is due for rotation");
+    assert!(session.store().remove::<Credential>(&c.id).unwrap());
+    assert_eq!(from_session(&mut session, now).to_string(), before);
 }
