@@ -2,6 +2,7 @@
 # Prints benchmark figures (nothing is asserted). Release builds of the core.
 #   bash scripts/bench.sh            store at 1k/10k/100k credentials + the full shop dataset
 #   bash scripts/bench-keepassxc.sh  side by side with KeePassXC (needs keepassxc-cli)
+#   bash scripts/bench-check.sh      `noren-cli check` as a new process on the shop dataset
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
