@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::reminder_facts::{Accounts, CustomerNames, OpenInquiries, Timelines};
 use crate::reminders::{self, DueItem, Inputs, Settings};
 use crate::secret::SecretString;
-use crate::store::{Derived, Store};
+use crate::store::Store;
 
 pub struct Session {
     store: Store,
@@ -110,27 +110,22 @@ impl Session {
     /// once per process.
     pub fn due_items(&mut self, now: DateTime<Utc>, settings: &Settings) -> Result<Vec<DueItem>> {
         use std::sync::Arc;
-        fn vault<T: crate::store::Record>(store: &Store) -> Result<Arc<Vec<T>>> {
-            match store.all_shared::<T>() {
-                Err(Error::Locked) => Ok(Arc::new(Vec::new())),
-                other => other,
-            }
-        }
-        fn vault_facts<D: Derived + Default + Send + Sync + 'static>(store: &Store) -> Result<Arc<D>> {
-            match store.derived_shared::<D>() {
-                Err(Error::Locked) => Ok(Arc::new(D::default())),
+        /// What the vault holds reads as empty while it is locked.
+        fn vault<T: Default>(read: Result<Arc<T>>) -> Result<Arc<T>> {
+            match read {
+                Err(Error::Locked) => Ok(Arc::new(T::default())),
                 other => other,
             }
         }
         let store = &self.store;
-        let accounts = vault_facts::<Accounts>(store)?;
+        let accounts = vault(store.derived_shared::<Accounts>())?;
         let backup = crate::backup::state(&crate::backup::load_settings(store)?);
         let channels = store.all_shared::<Channel>()?;
         let timelines = store.derived_shared::<Timelines>()?;
-        let customers = vault_facts::<CustomerNames>(store)?;
-        let inquiries = vault_facts::<OpenInquiries>(store)?;
-        let incidents = vault::<crate::incident::Incident>(store)?;
-        let people = vault::<crate::people::Person>(store)?;
+        let customers = vault(store.derived_shared::<CustomerNames>())?;
+        let inquiries = vault(store.derived_shared::<OpenInquiries>())?;
+        let incidents = vault(store.all_shared::<crate::incident::Incident>())?;
+        let people = vault(store.all_shared::<crate::people::Person>())?;
         let renewals = store.all_shared::<crate::renewal::Renewal>()?;
         let mut settings = settings.clone();
         let stages = crate::notify::load_settings(store)?.renewal_stages;

@@ -159,6 +159,24 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// For decoders' tests: `bytes` decode, every truncation and a trailing byte
+/// are refused, and no single-byte change panics.
+#[cfg(test)]
+pub(crate) fn assert_refuses_damage(bytes: &[u8], decodes: impl Fn(&[u8]) -> bool) {
+    assert!(decodes(bytes), "the undamaged bytes decode");
+    for cut in 0..bytes.len() {
+        assert!(!decodes(&bytes[..cut]), "truncated at {cut}");
+    }
+    let mut extra = bytes.to_vec();
+    extra.push(0);
+    assert!(!decodes(&extra), "trailing byte");
+    for i in 0..bytes.len() {
+        let mut b = bytes.to_vec();
+        b[i] ^= 0xA5;
+        decodes(&b);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

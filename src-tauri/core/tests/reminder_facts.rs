@@ -11,7 +11,7 @@ mod common;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use noren_core::calendar::{Channel, ChannelKind, Post, PostSource, PostStatus};
+use noren_core::calendar::{self, Channel, ChannelKind, Post, PostInput, PostSource, PostStatus};
 use noren_core::credential::{self, Category, Credential, CredentialInput};
 use noren_core::customer::{self, Customer, CustomerInput};
 use noren_core::inquiry::{Inquiry, InquiryKind, InquiryStatus, ReplyPolicy};
@@ -200,6 +200,19 @@ fn from_records(store: &Store, now: DateTime<Utc>) -> serde_json::Value {
     serde_json::to_value(items).unwrap()
 }
 
+/// A credential whose password is over a year old.
+fn due_for_rotation(name: &str, now: DateTime<Utc>) -> Credential {
+    let input = CredentialInput {
+        category: Some(Category::Sns),
+        name: Some(name.into()),
+        password: Some(SecretString::new("rotate-me-secret")),
+        ..Default::default()
+    };
+    let mut c = credential::build(&input, now).unwrap();
+    c.last_rotated = now - Duration::days(400);
+    c
+}
+
 fn from_session(session: &mut Session, now: DateTime<Utc>) -> serde_json::Value {
     serde_json::to_value(session.due_items(now, &Settings::default()).unwrap()).unwrap()
 }
@@ -293,20 +306,7 @@ fn a_cold_check_reads_the_facts_not_the_records() {
     let mut session = Session::new(open(&dir));
     assert_eq!(from_session(&mut session, now), want);
     // Once a write moves the posts on, their facts are gone and the damage surfaces.
-    let extra = Post {
-        id: "post-new".into(),
-        channel_id: "ch01".into(),
-        status: PostStatus::Done,
-        at: now,
-        planned_for: None,
-        title: String::new(),
-        url: None,
-        note: String::new(),
-        guid: None,
-        source: PostSource::Manual,
-        created_at: now,
-    };
-    session.store().put(&extra).unwrap();
+    calendar::log_post(session.store(), "ch01", &PostInput { at: Some(now), ..Default::default() }, now).unwrap();
     assert!(session.due_items(now, &Settings::default()).is_err(), "stale facts must not answer");
 }
 
@@ -330,18 +330,7 @@ fn old_facts_put_back_are_never_used() {
     {
         // New records in each collection change what is due.
         let s = open(&dir);
-        let mut c = credential::build(
-            &CredentialInput {
-                category: Some(Category::Sns),
-                name: Some("新しいアカウント".into()),
-                password: Some(SecretString::new("x-1-secret")),
-                ..Default::default()
-            },
-            now,
-        )
-        .unwrap();
-        c.last_rotated = now - Duration::days(400);
-        s.put(&c).unwrap();
+        s.put(&due_for_rotation("新しいアカウント", now)).unwrap();
         let cust = customer::build(&CustomerInput { name: Some("新しいお客様".into()), ..Default::default() }, now).unwrap();
         s.put(&cust).unwrap();
         let mut inq = s.all::<Inquiry>().unwrap()[0].clone();
@@ -411,17 +400,7 @@ fn facts_kept_in_memory_follow_every_write() {
     let mut session = Session::new(open(&dir));
     let before = from_session(&mut session, now).to_string();
     assert!(!before.contains("書き込み直後"));
-    let mut c = credential::build(
-        &CredentialInput {
-            category: Some(Category::Sns),
-            name: Some("書き込み直後".into()),
-            password: Some(SecretString::new("y-2-secret")),
-            ..Default::default()
-        },
-        now,
-    )
-    .unwrap();
-    c.last_rotated = now - Duration::days(500);
+    let c = due_for_rotation("書き込み直後", now);
     session.store().put(&c).unwrap();
     assert!(from_session(&mut session, now).to_string().contains("書き込み直後"), "the new credential is due for rotation");
     assert!(session.store().remove::<Credential>(&c.id).unwrap());
