@@ -833,23 +833,24 @@ impl Store {
         }
         let written = self.invalidate_pack(T::TREE).and_then(|()| {
             tree.apply_batch(batch)?;
+            // Memory follows the records before the generation moves on: whoever
+            // reads the final generation finds the new records in memory too.
+            self.cache.update::<T>(|list| {
+                for rec in recs {
+                    match list.binary_search_by(|r| r.id().cmp(rec.id())) {
+                        Ok(i) => list[i] = rec.clone(),
+                        Err(i) => list.insert(i, rec.clone()),
+                    }
+                }
+            });
             self.next_generation(T::TREE)?;
             self.flush()
         });
         if written.is_err() {
             // Unknown how much reached the disk: the next read goes to the disk.
             self.cache.forget(T::TREE);
-            return written;
         }
-        self.cache.update::<T>(|list| {
-            for rec in recs {
-                match list.binary_search_by(|r| r.id().cmp(rec.id())) {
-                    Ok(i) => list[i] = rec.clone(),
-                    Err(i) => list.insert(i, rec.clone()),
-                }
-            }
-        });
-        Ok(())
+        written
     }
 
     pub fn get<T: Record>(&self, id: &str) -> Result<Option<T>> {
@@ -975,9 +976,7 @@ impl Store {
         if list.len() < PACK_MIN_RECORDS {
             return self.remove_packs(T::TREE);
         }
-        let packs = self.db.open_tree(PACKS)?;
         self.read_ahead.forget(&derived_key(T::TREE, ""));
-        let key = self.key_for(T::COMPARTMENT)?;
         let mut buf = Zeroizing::new(Vec::with_capacity(list.len() * 512));
         with_secrets_exposed(|| {
             for rec in list {
@@ -988,12 +987,17 @@ impl Store {
         })
         .map_err(|e| Error::Storage(format!("cannot encode {}: {e}", T::WHAT)))?;
         let generation = self.generation(T::TREE)?;
-        let sealed = crypto::seal(key, &pack_aad(T::TREE, generation), &buf)?;
-        packs.insert(T::TREE.as_bytes(), sealed)?;
+        self.seal_pack(T::TREE, T::COMPARTMENT, generation, &buf)?;
         for (name, derived) in T::derived_packs(list) {
-            let name = derived_key(T::TREE, name);
-            packs.insert(name.as_bytes(), crypto::seal(key, &pack_aad(&name, generation), &derived)?)?;
+            self.seal_pack(&derived_key(T::TREE, name), T::COMPARTMENT, generation, &derived)?;
         }
+        Ok(())
+    }
+
+    /// Stores `plain` sealed as the pack `name` of `generation` (see `open_pack`).
+    fn seal_pack(&self, name: &str, compartment: Compartment, generation: u64, plain: &[u8]) -> Result<()> {
+        let sealed = crypto::seal(self.key_for(compartment)?, &pack_aad(name, generation), plain)?;
+        self.db.open_tree(PACKS)?.insert(name.as_bytes(), sealed)?;
         Ok(())
     }
 
@@ -1017,23 +1021,32 @@ impl Store {
     /// collection's pack from exactly the records of the present write
     /// generation); else derived from the records, cached or read.
     pub fn derived<D: Derived>(&self) -> Result<D> {
-        let stored = || -> Result<Option<D>> {
-            let name = derived_key(D::Of::TREE, D::NAME);
-            let bytes = self.open_pack(&name, D::Of::COMPARTMENT, self.generation(D::Of::TREE)?)?;
-            Ok(bytes.and_then(|b| D::decode(&b)))
-        };
+        let name = derived_key(D::Of::TREE, D::NAME);
+        // Read before the records: a write meanwhile leaves what is sealed below stale, never wrong.
+        let generation = self.generation(D::Of::TREE)?;
+        let stored = || -> Result<Option<D>> { Ok(self.open_pack(&name, D::Of::COMPARTMENT, generation)?.and_then(|b| D::decode(&b))) };
         if let Some(d) = stored()? {
             return Ok(d);
         }
-        if let Some(list) = self.cache.get::<D::Of>() {
-            return Ok(D::derive(&list));
+        let list = match self.cache.get::<D::Of>() {
+            Some(list) => list,
+            None => {
+                let list = self.all_shared::<D::Of>()?;
+                // A full read that found no pack has just written one, with `D`.
+                if let Some(d) = stored()? {
+                    return Ok(d);
+                }
+                list
+            }
+        };
+        let d = D::derive(&list);
+        // No current sealed copy (the pack predates `D`, or the records changed
+        // in memory since it was written): seal one, so that the next start
+        // reads it. Only a cache: a failure here costs speed, not data.
+        if list.len() >= PACK_MIN_RECORDS {
+            let _ = self.seal_pack(&name, D::Of::COMPARTMENT, generation, &d.encode());
         }
-        let list = self.all_shared::<D::Of>()?;
-        // A full read that found no pack has just written one, with `D`.
-        match stored()? {
-            Some(d) => Ok(d),
-            None => Ok(D::derive(&list)),
-        }
+        Ok(d)
     }
 
     /// Writes the packs of collections changed in memory (all, or one compartment's).
@@ -1058,20 +1071,16 @@ impl Store {
         let tree = self.tree::<T>()?;
         let removed = self.invalidate_pack(T::TREE).and_then(|()| {
             let existed = tree.remove(id.as_bytes())?.is_some();
+            // As in `put_many`: memory first, then the generation.
+            self.cache.update::<T>(|list| list.retain(|r| r.id() != id));
             self.next_generation(T::TREE)?;
             self.flush()?;
             Ok(existed)
         });
-        match removed {
-            Ok(existed) => {
-                self.cache.update::<T>(|list| list.retain(|r| r.id() != id));
-                Ok(existed)
-            }
-            Err(e) => {
-                self.cache.forget(T::TREE);
-                Err(e)
-            }
+        if removed.is_err() {
+            self.cache.forget(T::TREE);
         }
+        removed
     }
 
     /// Raw access for tests of the on-disk format (tamper tests).

@@ -406,3 +406,39 @@ fn facts_kept_in_memory_follow_every_write() {
     assert!(session.store().remove::<Credential>(&c.id).unwrap());
     assert_eq!(from_session(&mut session, now).to_string(), before);
 }
+
+#[test]
+fn a_store_written_before_the_facts_gets_them_on_its_first_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let now = utc("2026-11-20T03:00:00Z");
+    {
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        fill(&s, 3, now);
+    }
+    let facts = ["credentials#due", "customers#due", "inquiries#due", "posts#due"];
+    {
+        // As an earlier version left it: packs, but no facts beside them.
+        let db = raw_db(&dir);
+        let packs = db.open_tree("~packs").unwrap();
+        for name in facts {
+            packs.remove(name).unwrap().expect("written with the pack");
+        }
+        db.flush().unwrap();
+    }
+    let want = from_records(&open(&dir), now);
+    assert_eq!(from_session(&mut Session::new(open(&dir)), now), want);
+    {
+        let db = raw_db(&dir);
+        let packs = db.open_tree("~packs").unwrap();
+        for name in facts {
+            assert!(packs.get(name).unwrap().is_some(), "{name} sealed by the first check");
+        }
+        for tree in ["credentials", "customers", "inquiries", "posts"] {
+            damage_records(&db, tree);
+        }
+        db.flush().unwrap();
+    }
+    // The next start reads those facts, not the (damaged) records.
+    assert_eq!(from_session(&mut Session::new(open(&dir)), now), want);
+}
