@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::Utc;
-use common::{FAST, PASS};
+use common::{raw_db, FAST, PASS};
 use noren_core::credential::{self, Category, Credential, CredentialInput, SearchIndex};
 use noren_core::{Error, SecretString, Store};
 
@@ -104,10 +104,6 @@ fn cached_and_packed_reads_always_match_the_records() {
             }
         }
     }
-}
-
-fn raw_db(dir: &Path) -> sled::Db {
-    sled::open(dir.join("db")).unwrap()
 }
 
 #[test]

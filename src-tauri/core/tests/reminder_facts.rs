@@ -21,7 +21,7 @@ use noren_core::reminders::{self, Inputs, Settings};
 use noren_core::session::Session;
 use noren_core::{Error, SecretString, Store};
 
-use common::{utc, FAST, PASS};
+use common::{raw_db, utc, FAST, PASS};
 
 struct Rng(u64);
 
@@ -260,10 +260,6 @@ fn the_facts_give_the_engine_the_same_answer_as_every_record() {
             assert!(kinds.contains(k), "seed {seed}: no {k} in {kinds:?}");
         }
     }
-}
-
-fn raw_db(dir: &Path) -> sled::Db {
-    sled::open(dir.join("db")).unwrap()
 }
 
 /// Damages one stored record of `tree` and removes the collection's pack, so

@@ -20,6 +20,19 @@ pub fn new_store(dir: &Path) -> Store {
     Store::init_with(&dir.join("s"), &SecretString::new(PASS), FAST).unwrap()
 }
 
+/// The store's sled database, opened directly (tamper tests). A store just
+/// dropped may still hold sled's lock for a moment (its flusher thread ends
+/// after the handle): wait for it as `Store::open` does.
+pub fn raw_db(store_dir: &Path) -> sled::Db {
+    for _ in 0..60 {
+        match sled::open(store_dir.join("db")) {
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => std::thread::sleep(StdDuration::from_millis(50)),
+            other => return other.unwrap(),
+        }
+    }
+    panic!("sled's lock on {} was not released", store_dir.display())
+}
+
 pub fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
