@@ -32,6 +32,10 @@ pub struct Cli {
     /// Print one JSON document on stdout.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Take this instant as the present for every dated record and reminder
+    /// (RFC 3339; scripts, replays and tests). Default: $NOREN_NOW, else the clock.
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_now, env = "NOREN_NOW")]
+    pub now: Option<DateTime<Utc>>,
     #[command(subcommand)]
     pub cmd: Cmd,
 }
@@ -533,7 +537,8 @@ fn print_detail(c: &credential::Credential, reveal: bool) {
 }
 
 pub fn run(cli: Cli) -> CliResult<u8> {
-    let now = Utc::now();
+    // The one place the CLI reads the clock; everything below takes `now`.
+    let now = cli.now.unwrap_or_else(Utc::now);
     let json_out = cli.json;
     match cli.cmd {
         Cmd::Init => {

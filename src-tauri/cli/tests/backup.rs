@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -52,7 +54,7 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+        let mut c = common::noren_cli();
         c.arg("--store").arg(&self.store).args(args);
         c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_BACKUP_PASSPHRASE_FILE").env("NOREN_PASSPHRASE_FILE", &self.passfile);
         c
@@ -195,7 +197,8 @@ fn auto_snapshots_feed_the_backup_reminder() {
     let out = e.run(&["backup", "auto", "--json"], None);
     let v: Value = serde_json::from_slice(&ok(&out).stdout).unwrap();
     assert!(v["written"].is_null(), "at most daily; the folder was remembered");
-    let now = chrono::Utc::now();
+    // The snapshot was written at the tests' clock.
+    let now = common::clock();
     let later = (now + chrono::Duration::days(8)).to_rfc3339();
     let out = e.run(&["check", "--now", &later, "--json"], None);
     assert_eq!(out.status.code(), Some(10));

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -30,7 +32,7 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+        let mut c = common::noren_cli();
         c.arg("--store").arg(&self.store).args(args);
         c.env_remove("NOREN_PASSPHRASE")
             .env_remove("NOREN_STORE")

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -27,7 +29,7 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+        let mut c = common::noren_cli();
         c.arg("--store").arg(&self.store).args(args);
         c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_STORE").env("NOREN_PASSPHRASE_FILE", &self.passfile);
         c
@@ -251,13 +253,13 @@ fn ambiguous_names_list_the_matches() {
 #[test]
 fn missing_store_and_double_init() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+    let mut c = common::noren_cli();
     c.args(["--store"]).arg(tmp.path().join("nothing")).args(["cred", "list"]).env("NOREN_PASSPHRASE", "whatever123");
     assert_one_error_line(&run_cmd(c, None), 1, "noren-cli init");
     let e = Env::new();
     assert_one_error_line(&e.run(&["init"], None), 1, "already exists");
     // NOREN_STORE is honoured when --store is absent.
-    let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+    let mut c = common::noren_cli();
     c.args(["cred", "list", "--json"]).env("NOREN_STORE", &e.store).env("NOREN_PASSPHRASE_FILE", &e.passfile);
     assert!(run_cmd(c, None).status.success());
 }
@@ -293,7 +295,7 @@ fn check_is_deterministic_with_now() {
 
 #[test]
 fn generate_needs_no_store() {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+    let mut c = common::noren_cli();
     c.args(["cred", "generate", "--length", "32", "--no-symbols", "--json"]).env("NOREN_STORE", "/nonexistent");
     let out = run_cmd(c, None);
     assert!(out.status.success());
@@ -302,7 +304,7 @@ fn generate_needs_no_store() {
     assert_eq!(pw.len(), 32);
     assert!(pw.chars().all(char::is_alphanumeric));
     assert!(v["entropy_bits"].as_f64().unwrap() > 150.0);
-    let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+    let mut c = common::noren_cli();
     c.args(["cred", "generate", "--words", "4"]);
     let out = run_cmd(c, None);
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim().split('-').count(), 4);

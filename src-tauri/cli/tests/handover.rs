@@ -3,14 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 mod common;
 use common::Env;
 
-fn rotate(e: &Env, name: &str, pw: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_noren-cli"))
-        .args(["--store", e.store.to_str().unwrap(), "cred", "rotate", name, "--password-stdin"])
+/// Changes a password at `now` (RFC 3339).
+fn rotate(e: &Env, name: &str, pw: &str, now: &str) {
+    let mut child = common::noren_cli()
+        .args(["--store", e.store.to_str().unwrap(), "cred", "rotate", name, "--password-stdin", "--now", now])
         .env("NOREN_PASSPHRASE_FILE", &e.passfile)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -21,7 +22,7 @@ fn rotate(e: &Env, name: &str, pw: &str) {
 }
 
 fn add_cred(e: &Env, args: &[&str], pw: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_noren-cli"))
+    let mut child = common::noren_cli()
         .args(["--store", e.store.to_str().unwrap(), "cred", "add", "--password-stdin"])
         .args(args)
         .env("NOREN_PASSPHRASE_FILE", &e.passfile)
@@ -56,11 +57,13 @@ fn departure_shows_in_check_until_rotated() {
     assert_eq!(h.len(), 1);
     assert!(h[0]["title_ja"].as_str().unwrap().contains("0/2"));
 
-    rotate(&e, "サーバー", "New-Server-Pass-2026!");
-    rotate(&e, "Instagram", "New-Insta-Pass-2026!");
-    let o = e.run(&["people", "checklist", "田中"]);
+    // An hour after the departure was recorded, the passwords are changed.
+    let later = common::clock_plus_hours(1);
+    rotate(&e, "サーバー", "New-Server-Pass-2026!", &later);
+    rotate(&e, "Instagram", "New-Insta-Pass-2026!", &later);
+    let o = e.run(&["people", "checklist", "田中", "--now", &later]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
-    let o = e.run(&["check", "--json"]);
+    let o = e.run(&["check", "--json", "--now", &later]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["items"].as_array().unwrap().iter().all(|i| i["kind"] != "handover_rotation"), "{v}");
     // Unknown people are refused when departing.
@@ -111,7 +114,7 @@ fn kit_export_and_recover_with_two_of_three() {
     let newpass = e.dir.join("newpass");
     std::fs::write(&newpass, "a new passphrase after recovery\n").unwrap();
     let recover = |picked: &[&String]| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+        let mut c = common::noren_cli();
         c.args(["--store", e.store.to_str().unwrap(), "kit", "recover"]);
         for s in picked {
             c.arg(s.as_str());

@@ -1,6 +1,8 @@
 //! `import keepass` / `export keepass` from the command line, with KeePassXC's own CLI on the other side.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -20,7 +22,7 @@ fn kpcli(args: &[&str], stdin: &str) -> String {
 }
 
 fn noren(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+    let mut c = common::noren_cli();
     c.arg("--store").arg(dir.join("store")).args(args);
     c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_STORE").env("NOREN_PASSPHRASE_FILE", dir.join("pass")).stdin(Stdio::null());
     for (k, v) in env {

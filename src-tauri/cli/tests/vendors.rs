@@ -195,3 +195,40 @@ fn cert_check_errors_without_network() {
     assert!(String::from_utf8_lossy(&o.stderr).contains(".jp"));
     assert!(e.json(&["renewal", "list"])["renewals"].as_array().unwrap().is_empty(), "failed first checks create nothing");
 }
+
+/// Every command that writes a dated record dates it by `--now`/`NOREN_NOW`
+/// (the tests' fixed clock here), never by the machine's clock.
+#[test]
+fn dated_records_take_the_clock_from_now() {
+    let e = Env::new();
+    let at = common::clock();
+    let date = |v: &serde_json::Value, field: &str| -> chrono::DateTime<chrono::Utc> {
+        let s = v[field].as_str().unwrap_or_else(|| panic!("no {field} in {v}"));
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    };
+    let cred = e.json(&["cred", "add", "--category", "website", "--name", "ホームページ"]);
+    assert_eq!(date(&cred["credential"], "created_at"), at);
+    assert_eq!(date(&cred["credential"], "last_rotated"), at);
+    assert_eq!(date(&e.json(&["customer", "add", "--name", "山田 花子"]), "created_at"), at);
+    let inq = e.json(&["inquiry", "add", "--channel", "line", "--from", "佐藤", "--summary", "予約の変更"]);
+    assert_eq!(date(&inq, "received_at"), at);
+    e.json(&["channel", "add", "--kind", "blog", "--name", "院長ブログ"]);
+    assert_eq!(date(&e.json(&["post", "log", "院長ブログ"]), "at"), at);
+    assert_eq!(
+        date(&e.json(&["renewal", "add", "--kind", "domain", "--name", "salon-example.com", "--due", "2027-03-31"]), "created_at"),
+        at
+    );
+    assert_eq!(date(&e.json(&["vendor", "add", "--company", "ウェブ工房"]), "created_at"), at);
+    assert_eq!(date(&e.json(&["people", "add", "田中"]), "created_at"), at);
+    let inc = e.json(&["incident", "add", "--title", "サイトが表示されない"]);
+    assert_eq!(date(&inc, "created_at"), at);
+    let usb = e.dir.join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let b = e.json(&["backup", "auto", "--dir", usb.to_str().unwrap()]);
+    assert!(b["written"].as_str().unwrap().ends_with("noren-20261122-010000.age"), "{b}");
+    // A `--now` on the command wins over NOREN_NOW, before or after the command's name.
+    let later = e.json(&["--now", "2027-01-05T09:00:00+09:00", "people", "add", "佐藤"]);
+    assert_eq!(later["created_at"], "2027-01-05T00:00:00Z");
+    let later = e.json(&["customer", "add", "--name", "鈴木", "--now", "2027-01-06T09:00:00+09:00"]);
+    assert_eq!(later["created_at"], "2027-01-06T00:00:00Z");
+}

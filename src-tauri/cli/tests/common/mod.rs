@@ -7,6 +7,30 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+/// The tests' clock: every command a test runs takes this instant as the
+/// present (`NOREN_NOW`) unless it passes its own `--now`/`--at`, so records a
+/// test creates are dated by the same fixed clock its `check --now` reads,
+/// whatever the machine's date (CI also runs the suite under faketime).
+pub const CLOCK: &str = "2026-11-22T10:00:00+09:00";
+
+/// `CLOCK` as an instant, for tests that compute other instants from it.
+pub fn clock() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(CLOCK).unwrap().to_utc()
+}
+
+/// `CLOCK` moved by `hours`, as `--now` takes it: a later step of a test.
+pub fn clock_plus_hours(hours: i64) -> String {
+    (clock() + chrono::Duration::hours(hours)).to_rfc3339()
+}
+
+/// `noren-cli` with the fixed clock and no passphrase or store from the
+/// environment of whoever runs the tests.
+pub fn noren_cli() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
+    c.env("NOREN_NOW", CLOCK).env_remove("NOREN_PASSPHRASE").env_remove("NOREN_PASSPHRASE_FILE").env_remove("NOREN_STORE");
+    c
+}
+
 pub struct Env {
     _tmp: tempfile::TempDir,
     pub dir: PathBuf,
@@ -24,12 +48,10 @@ impl Env {
         e
     }
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_noren-cli"))
+        noren_cli()
             .arg("--store")
             .arg(&self.store)
             .args(args)
-            .env_remove("NOREN_PASSPHRASE")
-            .env_remove("NOREN_STORE")
             .env("NOREN_PASSPHRASE_FILE", &self.passfile)
             .stdin(Stdio::null())
             .output()
