@@ -56,7 +56,7 @@ fn parse(src: &ImportSource) -> IpcResult<(String, Vec<Candidate>, Vec<SkippedIt
 
 pub fn preview(c: &mut AppCore, src: &ImportSource) -> IpcResult<ImportPreview> {
     let (source, cands, skipped) = parse(src)?;
-    Ok(import::preview(c.store_unlocked()?, &source, &cands, skipped)?)
+    Ok(import::preview(c.store_unlocked()?, &source, &cands, skipped, Utc::now())?)
 }
 
 pub fn run(c: &mut AppCore, src: &ImportSource, on_duplicate: OnDuplicate) -> IpcResult<ImportReport> {

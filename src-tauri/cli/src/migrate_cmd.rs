@@ -132,7 +132,7 @@ pub fn import_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ImportCmd, no
             (f, c, s, dup, dry_run, open_store(&store_dir)?)
         }
     };
-    let preview = import::preview(&store, &source, &cands, skipped)?;
+    let preview = import::preview(&store, &source, &cands, skipped, now)?;
     let report = if dry_run { None } else { Some(import::commit(&store, &cands, dup, now)?) };
     if json_out {
         io::print_json(&json!({ "preview": preview, "report": report, "dry_run": dry_run }))?;

@@ -53,7 +53,7 @@ fn main() {
     let (cands, skipped) = kdbx::read(&bytes, Some(&SecretString::new("bench")), None).unwrap();
     let read = t.elapsed();
     let t = Instant::now();
-    let p = import::preview(&st, "KeePass", &cands, skipped).unwrap();
+    let p = import::preview(&st, "KeePass", &cands, skipped, chrono::Utc::now()).unwrap();
     let preview = t.elapsed();
     let t = Instant::now();
     let r = import::commit(&st, &cands, OnDuplicate::Skip, chrono::Utc::now()).unwrap();
@@ -69,7 +69,7 @@ fn main() {
     let (_, c2, s2) = import_formats::csv(csv.as_bytes(), None).unwrap();
     let cparse = t.elapsed();
     let t = Instant::now();
-    let p2 = import::preview(&st2, "CSV", &c2, s2).unwrap();
+    let p2 = import::preview(&st2, "CSV", &c2, s2, chrono::Utc::now()).unwrap();
     let cpreview = t.elapsed();
     let t = Instant::now();
     let r2 = import::commit(&st2, &c2, OnDuplicate::Skip, chrono::Utc::now()).unwrap();

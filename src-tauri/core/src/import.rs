@@ -130,7 +130,13 @@ fn host_login_key(url: Option<&str>, login: Option<&str>) -> Option<String> {
 }
 
 /// Validates every candidate and marks duplicates; nothing is written.
-pub fn preview(store: &Store, source: &str, candidates: &[Candidate], mut skipped: Vec<SkippedItem>) -> Result<ImportPreview> {
+pub fn preview(
+    store: &Store,
+    source: &str,
+    candidates: &[Candidate],
+    mut skipped: Vec<SkippedItem>,
+    now: DateTime<Utc>,
+) -> Result<ImportPreview> {
     let existing: HashMap<String, String> = store
         .all::<Credential>()?
         .into_iter()
@@ -138,7 +144,7 @@ pub fn preview(store: &Store, source: &str, candidates: &[Candidate], mut skippe
         .collect();
     let mut rows = Vec::new();
     for cand in candidates {
-        match credential::build(&cand.input, Utc::now()) {
+        match credential::build(&cand.input, now) {
             Ok(c) => rows.push(ImportRow {
                 origin: cand.origin.clone(),
                 duplicate_of: host_login_key(c.url.as_deref(), c.login.as_deref()).and_then(|k| existing.get(&k).cloned()),

@@ -172,10 +172,9 @@ mod tests {
     use super::*;
     use crate::credential::{self, CredentialInput};
     use crate::secret::SecretString;
-    use chrono::Utc;
 
     fn creds() -> Vec<Credential> {
-        let now = Utc::now();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00+09:00").unwrap().to_utc();
         let mk = |name: &str, category, url: Option<&str>, tags: &[&str], renewal: Option<&str>| {
             let input = CredentialInput {
                 category: Some(category),

@@ -1,6 +1,8 @@
 //! Bitwarden JSON and password-manager CSV flavours (real header lines), Shift_JIS, quoted newlines, bad rows.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use noren_core::credential::{Category, Credential};
 use noren_core::crypto::KdfParams;
 use noren_core::import::{self, OnDuplicate};
@@ -36,7 +38,7 @@ fn bitwarden_logins_notes_cards() {
     assert_eq!(skipped.len(), 1, "the identity item is reported");
     let tmp = tempfile::tempdir().unwrap();
     let st = store(&tmp);
-    let r = import::commit(&st, &c, OnDuplicate::Skip, chrono::Utc::now()).unwrap();
+    let r = import::commit(&st, &c, OnDuplicate::Skip, common::clock()).unwrap();
     assert_eq!(r.imported, 3);
     let all: Vec<Credential> = st.all().unwrap();
     let mail = all.iter().find(|x| x.name == "受付メール").unwrap();
@@ -120,6 +122,6 @@ fn generic_shift_jis_csv_with_a_mapping_and_bad_rows() {
     // All or nothing: a row that fails validation is reported and the rest still go in one batch.
     let tmp = tempfile::tempdir().unwrap();
     let st = store(&tmp);
-    let r = import::commit(&st, &c, OnDuplicate::Skip, chrono::Utc::now()).unwrap();
+    let r = import::commit(&st, &c, OnDuplicate::Skip, common::clock()).unwrap();
     assert_eq!(r.imported, 2);
 }

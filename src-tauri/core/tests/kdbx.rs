@@ -127,7 +127,7 @@ fn imports_a_keepassxc_database_with_everything() {
     let (cands, skipped) = kdbx::read(&bytes, Some(&SecretString::new("kp-パス")), None).unwrap();
     assert_eq!(cands.len(), 3, "three live entries");
     assert_eq!(skipped.len(), 1, "the recycle bin is reported, not imported");
-    let p = import::preview(&st, "KeePass", &cands, skipped).unwrap();
+    let p = import::preview(&st, "KeePass", &cands, skipped, now()).unwrap();
     assert_eq!(p.rows.len(), 3);
     assert_eq!(st.count::<Credential>().unwrap(), 0, "preview writes nothing");
     let r = import::commit(&st, &cands, OnDuplicate::Skip, now()).unwrap();

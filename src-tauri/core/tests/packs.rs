@@ -8,7 +8,6 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::Utc;
 use common::{raw_db, FAST, PASS};
 use noren_core::credential::{self, Category, Credential, CredentialInput, SearchIndex};
 use noren_core::{Error, SecretString, Store};
@@ -24,7 +23,7 @@ fn cred(name: &str) -> Credential {
         password: Some(SecretString::new(format!("secret-of-{name}"))),
         ..Default::default()
     };
-    credential::build(&input, Utc::now()).unwrap()
+    credential::build(&input, common::clock()).unwrap()
 }
 
 fn names(store: &Store) -> BTreeMap<String, String> {

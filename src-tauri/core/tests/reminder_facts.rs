@@ -289,7 +289,7 @@ fn a_cold_check_reads_the_facts_not_the_records() {
         for name in ["credentials#due", "customers#due", "inquiries#due", "posts#due", "credentials#index"] {
             let sealed = packs.get(name).unwrap().unwrap_or_else(|| panic!("{name} was written"));
             // Sealed: no name, title or summary is readable in it.
-            for plain in ["サービス 1", "顧客 1", "お問い合わせ", "記事", "ch0"] {
+            for plain in ["サービス 1", "顧客 1", "お問い合わせ", "記事", "ch01"] {
                 assert!(!sealed.windows(plain.len()).any(|w| w == plain.as_bytes()), "{plain} in {name}");
             }
         }

@@ -33,6 +33,14 @@ pub fn raw_db(store_dir: &Path) -> sled::Db {
     panic!("sled's lock on {} was not released", store_dir.display())
 }
 
+/// The tests' clock: records a test makes without a date of its own are made
+/// at this instant, never at the machine's (CI also runs the suite under faketime).
+pub const CLOCK: &str = "2026-11-22T10:00:00+09:00";
+
+pub fn clock() -> DateTime<Utc> {
+    utc(CLOCK)
+}
+
 pub fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
