@@ -24,6 +24,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "==> cargo test (also regenerates ui/src/bindings)"
 cargo test --workspace --all-targets
 
+echo "==> core and CLI tests again with the clock five years ahead (faketime; no rebuild)"
+bash scripts/test-clocks.sh '+5y'
+
 echo "==> generated TypeScript bindings are up to date"
 if [ -n "$(git status --porcelain -- ui/src/bindings 2>/dev/null)" ]; then
   git status --short -- ui/src/bindings

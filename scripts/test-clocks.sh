@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the core and CLI tests with the system clock moved (Debian's faketime).
+# A test that mixes the machine's clock with fixed instants passes on the day it
+# was written and fails on another: here it fails at once.
+#
+#   bash scripts/test-clocks.sh                      # the clock five years ahead (what CI runs)
+#   bash scripts/test-clocks.sh '2029-02-28 14:30:00' '2027-05-03 10:00:00' '+400d'
+#
+# Each CLOCK is what faketime takes: an absolute start ('YYYY-MM-DD hh:mm:ss',
+# UTC, the clock runs on from there) or an offset ('+5y', '+400d'). The test
+# binaries are built first with the real clock (rustc under faketime can hang),
+# then run directly, so nothing is rebuilt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -gt 0 ] || set -- '+5y'
+command -v faketime >/dev/null || { echo "error: faketime is needed (bash scripts/bootstrap.sh installs it)" >&2; exit 1; }
+
+# "<package dir>\t<test binary>" for every test target of the two crates.
+list=$(cargo test -p noren-core -p noren-cli --all-targets --no-run --message-format=json 2>/dev/null | python3 -c '
+import json, os, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") and m.get("executable"):
+        print(os.path.dirname(m["manifest_path"]) + "\t" + m["executable"])
+')
+[ -n "$list" ] || { echo "error: no test binaries were built" >&2; exit 1; }
+
+failed=0
+logs="${CARGO_TARGET_DIR:-$PWD/target}/clock-tests"
+mkdir -p "$logs"
+# ts-rs's export tests write the bindings; not into the checkout from here.
+TS_RS_EXPORT_DIR=$(mktemp -d)
+export TS_RS_EXPORT_DIR
+for clock in "$@"; do
+  start=$(date +%s)
+  echo "==> core and CLI tests with the clock at ${clock}"
+  while IFS=$'\t' read -r dir exe; do
+    # As cargo runs them: from the package's folder.
+    # An offset goes to libfaketime as it is; a date starts the clock there.
+    case "$clock" in [+-]*) ft=(faketime -f "$clock") ;; *) ft=(faketime "$clock") ;; esac
+    log="$logs/$(basename "$exe").log"
+    if ! (cd "$dir" && "${ft[@]}" "$exe" -q >"$log" 2>&1); then
+      echo "FAILED with the clock at ${clock}: $(basename "$exe") (whole output: $log)"
+      grep -E -A2 "panicked at|^---- " "$log" | head -30
+      failed=1
+    else
+      rm -f "$log"
+    fi
+  done <<<"$list"
+  echo "    ($(( $(date +%s) - start )) s)"
+done
+rm -rf "$TS_RS_EXPORT_DIR"
+exit "$failed"
