@@ -94,8 +94,7 @@ pub fn ics_export(c: &mut AppCore, path: &str) -> IpcResult<String> {
     let store = c.store_unlocked()?;
     let text = calendar::ics(&store.all()?, &store.all()?, Utc::now());
     let p = std::path::Path::new(path);
-    let tmp = p.with_extension("ics.tmp");
-    std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, p)).map_err(|e| Error::io(format!("cannot write {path}"), e))?;
+    noren_core::files::write(p, text.as_bytes(), noren_core::files::Existing::Replace)?;
     Ok(path.to_string())
 }
 

@@ -84,10 +84,6 @@ pub fn export_keepass(c: &mut AppCore, file: &str, password: &str) -> IpcResult<
     }
     let creds: Vec<Credential> = c.store_unlocked()?.all()?;
     let bytes = kdbx::write(&creds, &SecretString::new(password))?;
-    let tmp = path.with_extension("kdbx.tmp");
-    std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, path)).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(format!("cannot write {}", path.display()), e)
-    })?;
+    noren_core::files::write(path, &bytes, noren_core::files::Existing::Keep)?;
     Ok(creds.len())
 }

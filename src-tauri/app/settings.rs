@@ -62,10 +62,8 @@ pub fn save(path: &Path, s: &AppSettings) -> Result<(), noren_core::Error> {
     s.validate()?;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| noren_core::Error::io("settings", e))?;
-    let tmp = path.with_extension("json.tmp");
     let json = serde_json::to_vec_pretty(s).map_err(|e| noren_core::Error::Storage(e.to_string()))?;
-    std::fs::write(&tmp, json).map_err(|e| noren_core::Error::io("settings", e))?;
-    std::fs::rename(&tmp, path).map_err(|e| noren_core::Error::io("settings", e))
+    noren_core::files::write(path, &json, noren_core::files::Existing::Replace).map(|_| ())
 }
 
 /// Creates or removes the XDG autostart entry.
@@ -85,7 +83,7 @@ pub fn set_autostart(enabled: bool) -> Result<(), noren_core::Error> {
         "[Desktop Entry]\nType=Application\nName=Noren\nComment=Keeps the shop's web presence alive\nExec=\"{}\" --minimized\nIcon=noren\nX-GNOME-Autostart-enabled=true\n",
         exe.display()
     );
-    std::fs::write(&file, entry).map_err(|e| noren_core::Error::io("autostart", e))
+    noren_core::files::write(&file, entry.as_bytes(), noren_core::files::Existing::Replace).map(|_| ())
 }
 
 #[cfg(test)]

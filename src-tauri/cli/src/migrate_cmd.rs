@@ -222,26 +222,9 @@ pub fn export_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ExportCmd) ->
     Ok(0)
 }
 
-/// Writes a file readable by its owner only, through a temp file and a rename:
-/// a failed export never leaves half a file under the final name.
+/// Writes a file readable by its owner only (`files::write`): a failed export
+/// never leaves half a file under the final name.
 fn write_private(file: &std::path::Path, bytes: &[u8]) -> CliResult<()> {
-    use std::io::Write;
-    let tmp = file.with_extension("tmp");
-    let res = (|| -> std::io::Result<()> {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, file)
-    })();
-    res.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        CliError::from(Error::io(format!("cannot write {}", file.display()), e))
-    })
+    noren_core::files::write(file, bytes, noren_core::files::Existing::Replace)?;
+    Ok(())
 }

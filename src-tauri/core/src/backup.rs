@@ -327,51 +327,30 @@ fn temp_sibling(path: &Path, tag: &str) -> Result<PathBuf> {
 }
 
 fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
+    crate::files::sync_dir(crate::files::parent(path));
 }
 
-/// Writes a plain file (a report, a calendar export) atomically: a temporary
-/// sibling, synced, then renamed, so a crash never leaves half a file.
+/// Writes a plain file (a report, a calendar export) atomically and owner-only
+/// (`files::write`): a crash never leaves half a file.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = temp_sibling(path, "partial")?;
-    let result = (|| {
-        let mut file = File::create(&tmp).map_err(|e| Error::io(format!("cannot create {}", tmp.display()), e))?;
-        std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-        file.sync_all().map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-        drop(file);
-        fs::rename(&tmp, path).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-        sync_dir(path);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    crate::files::write(path, bytes, crate::files::Existing::Replace).map(|_| ())
 }
 
-/// Writes `plaintext` encrypted to `path` atomically; `wrap` lets tests inject
-/// a failing writer between the encryptor and the file.
+/// Writes `plaintext` encrypted to `path` atomically and owner-only; `wrap`
+/// lets tests inject a failing writer between the encryptor and the file.
 pub fn write_file_with<W: IntoFile>(path: &Path, plaintext: &[u8], protection: &Protection, wrap: impl FnOnce(File) -> W) -> Result<u64> {
-    let tmp = temp_sibling(path, "partial")?;
-    let result = (|| {
-        let file = File::create(&tmp).map_err(|e| Error::io(format!("cannot create {}", tmp.display()), e))?;
-        let w = encrypt_to(plaintext, protection, wrap(file))?;
-        let file = w.into_file().map_err(|e| Error::io("writing the backup", e))?;
-        file.sync_all().map_err(|e| Error::io("syncing the backup", e))?;
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-        drop(file);
-        fs::rename(&tmp, path).map_err(|e| Error::io(format!("cannot move the backup to {}", path.display()), e))?;
-        sync_dir(path);
-        Ok(len)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let mut failure = None;
+    let written = crate::files::write_with(path, crate::files::Existing::Replace, |file| match encrypt_to(plaintext, protection, wrap(file)) {
+        Ok(w) => w.into_file(),
+        Err(e) => {
+            failure = Some(e);
+            Err(std::io::Error::other("encryption failed"))
+        }
+    });
+    match (written, failure) {
+        (_, Some(e)) => Err(e),
+        (w, None) => w,
     }
-    result
 }
 
 /// A writer that ends in a file (so it can be synced after encryption).
@@ -727,21 +706,13 @@ pub fn store_key(store: &Store, now: DateTime<Utc>) -> Result<StoreKey> {
 /// opens key-encrypted backups with `age -d -i FILE`. Refuses to overwrite.
 pub fn export_store_key(store: &Store, path: &Path, now: DateTime<Utc>) -> Result<String> {
     let k = store_key(store, now)?;
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
     let text = Zeroizing::new(format!(
         "# Noren store key, created {}\n# public key: {}\n# Keep this file as safe as the passphrase: it opens this shop's backups.\n{}\n",
         k.created_at.to_rfc3339(),
         k.public,
         k.secret.expose()
     ));
-    f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| Error::io("writing the key file", e))?;
+    crate::files::write(path, text.as_bytes(), crate::files::Existing::Keep)?;
     Ok(k.public)
 }
 

@@ -43,6 +43,9 @@ pub enum Error {
     /// No RDAP data for this domain (e.g. `.jp`): the date must be entered by hand.
     #[error("{0}")]
     NoRdap(String),
+    /// Not enough free space for the write (or for opening the store): nothing was changed.
+    #[error("not enough free space on the disk of {} ({}): nothing was changed; free some space and try again", dir.display(), crate::disk::shortfall(*available, *needed))]
+    DiskFull { dir: PathBuf, available: u64, needed: u64 },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -71,6 +74,7 @@ impl Error {
             Error::NotAFeed(_) => "not_a_feed",
             Error::NotTls(_) => "not_tls",
             Error::NoRdap(_) => "no_rdap",
+            Error::DiskFull { .. } => "disk_full",
             Error::Io { .. } => "io",
         }
     }

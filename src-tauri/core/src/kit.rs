@@ -286,7 +286,7 @@ pub fn export(store: &mut Store, n: u8, k: u8, holders: &[String], out: &Path, n
     }
     // Validate before replacing the recovery key.
     check_shape(n, k)?;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(format!("cannot create {}", out.display()), e))?;
+    crate::files::create_private_dir(out)?;
     let fp = store.fingerprint();
     let key = store.new_recovery_key(now)?;
     let shares = split(&key, &fp, n, k, holders)?;

@@ -445,18 +445,7 @@ fn read_header(dir: &Path) -> Result<Header> {
 /// Replaces the header atomically: a crash leaves the old or the new one.
 fn write_header_file(dir: &Path, header: &Header) -> Result<()> {
     let json = serde_json::to_vec_pretty(header).map_err(|e| Error::Storage(e.to_string()))?;
-    let tmp = dir.join(format!("{HEADER_FILE}.tmp"));
-    let io = |what: &str, e| Error::io(format!("cannot {what} {}", tmp.display()), e);
-    {
-        use std::io::Write;
-        let mut f = File::create(&tmp).map_err(|e| io("create", e))?;
-        f.write_all(&json).map_err(|e| io("write", e))?;
-        f.sync_all().map_err(|e| io("sync", e))?;
-    }
-    fs::rename(&tmp, dir.join(HEADER_FILE)).map_err(|e| io("rename", e))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
+    crate::files::write(&dir.join(HEADER_FILE), &json, crate::files::Existing::Replace)?;
     Ok(())
 }
 
@@ -514,15 +503,49 @@ fn open_sled(dir: &Path) -> Result<sled::Db> {
     }
 }
 
+/// Removes the snapshots sled began and could not finish (the disk filled
+/// while it wrote one). sled 0.34 renames a snapshot from `snap.<lsn>.generating`
+/// to `snap.<lsn>` only when it is complete, yet its reader takes the highest
+/// name of either kind, so such a leftover makes the whole store read as
+/// corrupt. Only ever called while holding the store's lock.
+fn remove_unfinished_snapshots(db_dir: &Path) {
+    let Ok(entries) = fs::read_dir(db_dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A sled or I/O error as the store reports it: a full disk is `DiskFull`.
+fn storage_error(dir: &Path, e: Error) -> Error {
+    match e {
+        Error::Io { ref source, .. } if crate::disk::is_full(source) => {
+            Error::DiskFull { dir: dir.to_path_buf(), available: crate::disk::available(dir).unwrap_or(0), needed: crate::disk::WRITE_RESERVE }
+        }
+        other => other,
+    }
+}
+
 fn open_sled_once(dir: &Path) -> Result<sled::Db> {
+    let db_dir = dir.join("db");
+    remove_unfinished_snapshots(&db_dir);
+    // Opening writes (a snapshot, the zeroing of a torn log tail): not on a full disk.
+    crate::disk::ensure_room(dir, 0, crate::disk::OPEN_RESERVE)?;
     // sled 0.34 can panic while recovering damaged files (found by scripts/crash.sh with a
     // directory copied mid-write): a damaged store must be an error, never a crash.
     let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        sled::Config::new().path(dir.join("db")).cache_capacity(64 * 1024 * 1024).open()
+        sled::Config::new().path(&db_dir).cache_capacity(64 * 1024 * 1024).open()
     }))
     .map_err(|_| Error::Corrupt(format!("the database files in {} are damaged; restore the newest backup snapshot", dir.display())))?;
     opened.map_err(|e| match e {
         sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => Error::StoreInUse(dir.to_path_buf()),
+        sled::Error::Io(ref io) if crate::disk::is_full(io) => {
+            remove_unfinished_snapshots(&db_dir);
+            storage_error(dir, Error::from(e))
+        }
         // Unreadable files at open (garbage, a format sled does not know) are damage.
         sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::PermissionDenied => Error::from(e),
         sled::Error::Io(_) | sled::Error::Corruption { .. } | sled::Error::Unsupported(_) | sled::Error::ReportableBug(_) => {
@@ -610,6 +633,7 @@ impl Store {
             let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
         }
         let result = (|| {
+            crate::disk::ensure_room(dir, 0, crate::disk::WRITE_RESERVE)?;
             let lock = take_lock(dir)?;
             let salt = crypto::random_bytes::<16>()?;
             let kek = crypto::derive_kek(pass, &salt, kdf)?;
@@ -759,24 +783,8 @@ impl Store {
         let key = self.key_for(Compartment::Calendar)?;
         let encoded = Zeroizing::new(BASE64.encode(&key.0));
         let text = Zeroizing::new(format!("{CALENDAR_KEY_MAGIC}\nstore {}\n{}\n", store_fingerprint(&self.header), encoded.as_str()));
-        let dir = path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-        let tmp = path.with_extension("tmp");
-        let io = |what: &str, e| Error::io(format!("cannot {what} {}", tmp.display()), e);
-        {
-            use std::io::Write;
-            let mut opts = fs::OpenOptions::new();
-            opts.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let mut f = opts.open(&tmp).map_err(|e| io("create", e))?;
-            f.write_all(text.as_bytes()).map_err(|e| io("write", e))?;
-            f.sync_all().map_err(|e| io("sync", e))?;
-        }
-        fs::rename(&tmp, path).map_err(|e| io("rename", e))?;
+        crate::files::create_private_dir(crate::files::parent(path))?;
+        crate::files::write(path, text.as_bytes(), crate::files::Existing::Replace)?;
         Ok(())
     }
 
@@ -828,9 +836,15 @@ impl Store {
         }
         let tree = self.tree::<T>()?;
         let mut batch = sled::Batch::default();
+        let mut bytes = 0u64;
         for rec in recs {
-            batch.insert(rec.id().as_bytes(), self.seal_record(rec)?);
+            let sealed = self.seal_record(rec)?;
+            bytes += (sealed.len() + rec.id().len()) as u64;
+            batch.insert(rec.id().as_bytes(), sealed);
         }
+        // Before anything changes: on a full disk nothing is written at all.
+        self.ensure_room(bytes)?;
+        let _watch = crate::disk::Watchdog::arm(&self.dir, bytes);
         let written = self.invalidate_pack(T::TREE).and_then(|()| {
             tree.apply_batch(batch)?;
             // Memory follows the records before the generation moves on: whoever
@@ -850,7 +864,18 @@ impl Store {
             // Unknown how much reached the disk: the next read goes to the disk.
             self.cache.forget(T::TREE);
         }
-        written
+        written.map_err(|e| storage_error(&self.dir, e))
+    }
+
+    /// `DiskFull` unless a write of `bytes` leaves the reserve free. sled's log
+    /// may take each byte twice (a value and the segment its cleaner rewrites).
+    fn ensure_room(&self, bytes: u64) -> Result<()> {
+        crate::disk::ensure_room(&self.dir, bytes.saturating_mul(2), crate::disk::WRITE_RESERVE)
+    }
+
+    /// Whether an optional write of `bytes` (a cache) fits with the reserve to spare.
+    fn has_room(&self, bytes: u64) -> bool {
+        self.ensure_room(bytes).is_ok()
     }
 
     pub fn get<T: Record>(&self, id: &str) -> Result<Option<T>> {
@@ -996,6 +1021,10 @@ impl Store {
 
     /// Stores `plain` sealed as the pack `name` of `generation` (see `open_pack`).
     fn seal_pack(&self, name: &str, compartment: Compartment, generation: u64, plain: &[u8]) -> Result<()> {
+        // Only a cache: never what fills the disk (a read on a nearly full disk writes nothing).
+        if !self.has_room(plain.len() as u64) {
+            return Ok(());
+        }
         let sealed = crypto::seal(self.key_for(compartment)?, &pack_aad(name, generation), plain)?;
         self.db.open_tree(PACKS)?.insert(name.as_bytes(), sealed)?;
         Ok(())
@@ -1069,6 +1098,8 @@ impl Store {
     /// Removes a record; returns whether it existed. Flushes before returning.
     pub fn remove<T: Record>(&self, id: &str) -> Result<bool> {
         let tree = self.tree::<T>()?;
+        self.ensure_room(0)?;
+        let _watch = crate::disk::Watchdog::arm(&self.dir, 0);
         let removed = self.invalidate_pack(T::TREE).and_then(|()| {
             let existed = tree.remove(id.as_bytes())?.is_some();
             // As in `put_many`: memory first, then the generation.
@@ -1080,7 +1111,7 @@ impl Store {
         if removed.is_err() {
             self.cache.forget(T::TREE);
         }
-        removed
+        removed.map_err(|e| storage_error(&self.dir, e))
     }
 
     /// Raw access for tests of the on-disk format (tamper tests).

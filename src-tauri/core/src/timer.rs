@@ -69,9 +69,7 @@ fn write(path: &Path, text: &str) -> Result<()> {
     if let Some(d) = path.parent() {
         std::fs::create_dir_all(d).map_err(|e| Error::io(format!("cannot create {}", d.display()), e))?;
     }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+    crate::files::write(path, text.as_bytes(), crate::files::Existing::Replace).map(|_| ())
 }
 
 /// Writes the key file and the units, then enables the timer with systemctl

@@ -366,7 +366,8 @@ fn export_to_a_full_disk_fails_cleanly() {
     let old = std::fs::read(&file).unwrap();
     let big = filled_store(&tmp.path().join("big"), 400);
     let err = backup::export(&big, &file, &prot, now()).unwrap_err();
-    assert_eq!(err.code(), "io", "{err}");
+    // Said as what it is: the owner frees space, no "read/write error".
+    assert_eq!(err.code(), "disk_full", "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), old, "the old backup is intact");
     let names: Vec<String> = std::fs::read_dir(&mnt).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names, vec!["backup.age".to_string()], "no partial file left on the full disk");
