@@ -522,9 +522,11 @@ fn remove_unfinished_snapshots(db_dir: &Path) {
 /// A sled or I/O error as the store reports it: a full disk is `DiskFull`.
 fn storage_error(dir: &Path, e: Error) -> Error {
     match e {
-        Error::Io { ref source, .. } if crate::disk::is_full(source) => {
-            Error::DiskFull { dir: dir.to_path_buf(), available: crate::disk::available(dir).unwrap_or(0), needed: crate::disk::WRITE_RESERVE }
-        }
+        Error::Io { ref source, .. } if crate::disk::is_full(source) => Error::DiskFull {
+            dir: dir.to_path_buf(),
+            available: crate::disk::available(dir).unwrap_or(0),
+            needed: crate::disk::WRITE_RESERVE,
+        },
         other => other,
     }
 }
@@ -536,10 +538,8 @@ fn open_sled_once(dir: &Path) -> Result<sled::Db> {
     crate::disk::ensure_room(dir, 0, crate::disk::OPEN_RESERVE)?;
     // sled 0.34 can panic while recovering damaged files (found by scripts/crash.sh with a
     // directory copied mid-write): a damaged store must be an error, never a crash.
-    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        sled::Config::new().path(&db_dir).cache_capacity(64 * 1024 * 1024).open()
-    }))
-    .map_err(|_| Error::Corrupt(format!("the database files in {} are damaged; restore the newest backup snapshot", dir.display())))?;
+    let opened = crate::fence::quietly(|| sled::Config::new().path(&db_dir).cache_capacity(64 * 1024 * 1024).open())
+        .map_err(|_| Error::Corrupt(format!("the database files in {} are damaged; restore the newest backup snapshot", dir.display())))?;
     opened.map_err(|e| match e {
         sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => Error::StoreInUse(dir.to_path_buf()),
         sled::Error::Io(ref io) if crate::disk::is_full(io) => {

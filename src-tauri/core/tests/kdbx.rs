@@ -158,14 +158,15 @@ fn wrong_password_and_corrupt_files_import_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let bytes = kdbx_from_xml(tmp.path(), &shop_xml(), "right");
     let err = kdbx::read(&bytes, Some(&SecretString::new("wrong")), None).map(|_| ()).unwrap_err();
-    assert!(matches!(err, Error::WrongPassphrase), "{err:?}");
+    // The file's password, told apart from the store's passphrase.
+    assert!(matches!(err, Error::WrongFilePassword), "{err:?}");
     let mut broken = bytes.clone();
     let n = broken.len();
     broken.truncate(n / 2);
     // KDBX 3.1 has no header MAC: a truncated payload looks like a wrong key to the decryption
     // ("wrong password or damaged file"); either way a clear error and nothing read.
     let err = kdbx::read(&broken, Some(&SecretString::new("right")), None).map(|_| ()).unwrap_err();
-    assert!(matches!(err, Error::WrongPassphrase | Error::Invalid { field: "file", .. }), "{err:?}");
+    assert!(matches!(err, Error::WrongFilePassword | Error::Invalid { field: "file", .. }), "{err:?}");
     assert!(matches!(kdbx::read(b"not a kdbx", Some(&SecretString::new("right")), None), Err(Error::Invalid { field: "file", .. })));
 }
 
@@ -214,4 +215,117 @@ fn key_file_only_database() {
     assert_eq!(cands[0].input.password.as_ref().unwrap().expose(), "vps-秘密");
     assert_eq!(cands[0].input.category, Some(noren_core::credential::Category::Server));
     assert!(kdbx::read(&bytes, None, Some(b"not the key")).is_err(), "another key file is refused");
+}
+
+/// A KDBX 4 file as KeePassXC itself writes it: Noren's export (Argon2, KDBX 4)
+/// with an entry added by keepassxc-cli, which saves the whole file again.
+fn kdbx4_by_keepassxc(dir: &Path, pass: &str) -> Vec<u8> {
+    let dir = &dir.join("v4");
+    std::fs::create_dir(dir).unwrap();
+    let st = Store::init_with(&dir.join("store4"), &SecretString::new("store passphrase"), FAST).unwrap();
+    let bytes = kdbx_from_xml(dir, &shop_xml(), pass);
+    let (cands, _) = kdbx::read(&bytes, Some(&SecretString::new(pass)), None).unwrap();
+    import::commit(&st, &cands, OnDuplicate::Skip, now()).unwrap();
+    // Argon2 at 1 MiB: the damaged copies are opened hundreds of times.
+    let out = kdbx::write_with_argon2(&st.all::<Credential>().unwrap(), &SecretString::new(pass), 1 << 20, 2).unwrap();
+    let f = dir.join("v4.kdbx");
+    std::fs::write(&f, out).unwrap();
+    kpcli(&["add", f.to_str().unwrap(), "サーバー", "-u", "root", "-p"], &format!("{pass}\nsv-秘密\n"));
+    let bytes = std::fs::read(&f).unwrap();
+    assert_eq!(&bytes[8..12], &[0, 0, 4, 0], "KeePassXC kept it KDBX 4");
+    bytes
+}
+
+/// The outer header of a KDBX 3.1 or 4 file: where it ends (its end field
+/// included) and where its structure is (signature, version, each field's type
+/// and length bytes): the bytes a reader must not trust.
+fn header_layout(b: &[u8]) -> (usize, Vec<usize>) {
+    let v4 = b[10] == 4;
+    let width = if v4 { 5 } else { 3 };
+    let mut structural: Vec<usize> = (0..12).collect();
+    let mut pos = 12;
+    loop {
+        let kind = b[pos];
+        let len = if v4 {
+            u32::from_le_bytes(b[pos + 1..pos + 5].try_into().unwrap()) as usize
+        } else {
+            u16::from_le_bytes([b[pos + 1], b[pos + 2]]) as usize
+        };
+        structural.extend(pos..pos + width);
+        if v4 && kind == 11 {
+            // The KDF parameters: a dictionary of [type][key length][key][value length][value].
+            let mut p = pos + width;
+            structural.extend(p..p + 2);
+            p += 2;
+            while b[p] != 0 {
+                let klen = u32::from_le_bytes(b[p + 1..p + 5].try_into().unwrap()) as usize;
+                structural.extend(p..p + 5);
+                p += 5 + klen;
+                let vlen = u32::from_le_bytes(b[p..p + 4].try_into().unwrap()) as usize;
+                structural.extend(p..p + 4);
+                p += 4 + vlen;
+            }
+            structural.push(p);
+        }
+        pos += width + len;
+        if kind == 0 {
+            return (pos, structural);
+        }
+    }
+}
+
+/// Every damaged variant of `good` must give an error or a (partial) read,
+/// never a panic. Returns how many were refused.
+fn never_panics(good: &[u8], pass: &str, what: &str) -> usize {
+    let pass = SecretString::new(pass);
+    let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
+    // Every truncation through the headers, then every 61st byte of the rest.
+    let (head, structural) = header_layout(good);
+    for n in (0..head + 64).chain((head + 64..good.len()).step_by(61)) {
+        cases.push((format!("truncated to {n}"), good[..n].to_vec()));
+    }
+    // Bit flips: each structural byte of the header (every bit of the length
+    // bytes in turn), then a deterministic spread over the rest.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for i in 0..structural.len() + 60 {
+        let pos = if i < structural.len() {
+            structural[i]
+        } else {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % good.len() as u64) as usize
+        };
+        let mut b = good.to_vec();
+        b[pos] ^= 1 << (i % 8);
+        cases.push((format!("bit {} of byte {pos} flipped", i % 8), b));
+    }
+    let mut panicked = Vec::new();
+    let mut refused = 0;
+    for (label, bytes) in &cases {
+        match std::panic::catch_unwind(|| kdbx::read(bytes, Some(&pass), None).map(|_| ())) {
+            Ok(Err(_)) => refused += 1,
+            Ok(Ok(())) => {}
+            Err(_) => panicked.push(label.clone()),
+        }
+    }
+    assert!(
+        panicked.is_empty(),
+        "{what}: {} of {} damaged files panicked: {:?}",
+        panicked.len(),
+        cases.len(),
+        &panicked[..panicked.len().min(12)]
+    );
+    refused
+}
+
+#[test]
+fn damaged_kdbx_files_are_errors_never_panics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v3 = kdbx_from_xml(tmp.path(), &shop_xml(), "kp");
+    assert_eq!(&v3[8..12], &[1, 0, 3, 0], "keepassxc-cli makes KDBX 3.1");
+    let refused3 = never_panics(&v3, "kp", "KDBX 3.1");
+    let v4 = kdbx4_by_keepassxc(tmp.path(), "kp");
+    let refused4 = never_panics(&v4, "kp", "KDBX 4");
+    assert!(refused3 > 300 && refused4 > 300, "damage is noticed: {refused3}, {refused4}");
 }
