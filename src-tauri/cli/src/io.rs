@@ -32,6 +32,7 @@ impl CliError {
             CliError::Usage(_) => 2,
             CliError::Core(Error::WrongPassphrase) => 3,
             CliError::Core(Error::StoreInUse(_)) => 4,
+            CliError::Core(Error::WrongFilePassword) => 5,
             CliError::Core(_) => 1,
         }
     }

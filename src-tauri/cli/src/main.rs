@@ -2,7 +2,8 @@
 //!
 //! Contract (stable): `noren-cli [--store DIR] <command> [--json]`; errors are
 //! one `error:` line on stderr; exit 1 error, 2 usage, 3 wrong passphrase,
-//! 4 store in use, 10 when `check` finds something due.
+//! 4 store in use, 5 wrong password of an imported file, 10 when `check`
+//! finds something due.
 
 mod calendar_cmd;
 mod cmd;

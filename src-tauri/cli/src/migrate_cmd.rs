@@ -139,17 +139,16 @@ pub fn import_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ImportCmd, no
     } else {
         let dups = preview.rows.iter().filter(|r| r.duplicate_of.is_some()).count();
         println!("{}: {} logins readable, {dups} match logins already stored", preview.source, preview.rows.len());
+        // Each item once: the commit meets the same entries the preview did.
         for s in &preview.skipped {
             println!("  skipped {}: {}", s.origin, io::one_line(&s.reason));
         }
+        for s in &preview.changed {
+            println!("  changed {}: {}", s.origin, io::one_line(&s.reason));
+        }
         match report {
             None => println!("dry run: nothing imported"),
-            Some(r) => {
-                for s in &r.skipped {
-                    println!("  skipped {}: {}", s.origin, io::one_line(&s.reason));
-                }
-                println!("imported {}, updated {}, duplicates skipped {}", r.imported, r.updated, r.duplicates_skipped);
-            }
+            Some(r) => println!("imported {}, updated {}, duplicates skipped {}", r.imported, r.updated, r.duplicates_skipped),
         }
     }
     Ok(0)

@@ -98,13 +98,7 @@ impl Shop {
     fn new(work: &Path, disk: &Path) -> Shop {
         let passfile = work.join("pass");
         std::fs::write(&passfile, "shop passphrase 桜\n").unwrap();
-        let t = Shop {
-            work: work.to_path_buf(),
-            disk: disk.to_path_buf(),
-            store: disk.join("store"),
-            passfile,
-            acked: Default::default(),
-        };
+        let t = Shop { work: work.to_path_buf(), disk: disk.to_path_buf(), store: disk.join("store"), passfile, acked: Default::default() };
         let (code, err) = t.noren(&["init"], None);
         assert_eq!(code, 0, "{err}");
         let (code, err) = t.noren(&["channel", "add", "--kind", "blog", "--name", "院長ブログ"], None);

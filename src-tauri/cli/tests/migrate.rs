@@ -67,7 +67,9 @@ fn import_dry_run_import_and_wrong_password() {
     assert_eq!(count(&dir), 0);
     let wrong = dir.join("wrong");
     let o = noren(&dir, &["import", "keepass", db.to_str().unwrap()], &[("NOREN_IMPORT_PASSPHRASE_FILE", &wrong)]);
-    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    // Exit 5, not 3: the KeePass file's password is wrong, Noren's passphrase was right.
+    assert_eq!(o.status.code(), Some(5), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("password of the file being imported"));
     assert_eq!(count(&dir), 0);
     let o = noren(&dir, &["import", "keepass", db.to_str().unwrap()], &[("NOREN_IMPORT_PASSPHRASE_FILE", &kp)]);
     assert!(o.status.success());
@@ -132,4 +134,68 @@ fn bitwarden_and_csv_imports_and_plaintext_export_needs_consent() {
     assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("name,url,username,password,note\n") && text.contains("yo-1") && text.contains("gbp-1"));
+}
+
+/// The logins a shop's KeePassXC holds besides web pages: mail (IMAP/SMTP), the
+/// server (SSH, FTP), the router; and entries another manager filled oddly.
+/// Every one is imported with every field, and what had to move is said once.
+#[test]
+fn non_web_logins_import_whole_and_each_change_is_said_once() {
+    let (_tmp, dir) = setup();
+    let db = dir.join("shop.kdbx");
+    let d = db.to_str().unwrap();
+    let add = |path: &str, args: &[&str], pw: &str| {
+        let mut a = vec!["add", d, path];
+        a.extend_from_slice(args);
+        a.push("-p");
+        kpcli(&a, &format!("kp-pass\n{pw}\n"));
+    };
+    add("受付メール", &["-u", "info@sakura.example.jp", "--url", "imap://mail.sakura.example.jp:993", "--notes", "SMTP 465"], "mail-秘密");
+    add("サーバー SSH", &["-u", "root", "--url", "ssh://sv1.example.jp:2222"], "ssh-秘密");
+    add("FTP", &["-u", "ftpuser", "--url", "ftp.example.jp:21"], "ftp-秘密");
+    add("ルーター", &["-u", "admin", "--url", "192.168.1.1"], "router-秘密");
+    add("予約システム", &["-u", "staff", "--url", "予約 システム の 画面"], "yoyaku-秘密");
+    let long: String = "長".repeat(300);
+    add(&long, &["-u", "x"], "long-秘密");
+    let kp = dir.join("kp-pass");
+    let o = noren(&dir, &["import", "keepass", d], &[("NOREN_IMPORT_PASSPHRASE_FILE", &kp)]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("imported 8,"), "all 8 entries: {out}");
+    // Two entries had something moved; each is said exactly once.
+    assert_eq!(out.matches("予約システム").count(), 1, "{out}");
+    assert_eq!(out.matches("URL kept as the field").count(), 1, "{out}");
+    assert_eq!(out.matches("name cut to 200").count(), 1, "{out}");
+    assert!(!out.contains("  skipped "), "nothing left out: {out}");
+
+    let show = |name: &str| -> serde_json::Value {
+        let o = noren(&dir, &["cred", "show", name, "--reveal", "--json"], &[]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["credential"].clone()
+    };
+    let mail = show("受付メール");
+    assert_eq!(mail["url"], "imap://mail.sakura.example.jp:993");
+    assert_eq!((mail["login"].as_str(), mail["password"].as_str()), (Some("info@sakura.example.jp"), Some("mail-秘密")));
+    assert_eq!(mail["category"], "email");
+    assert_eq!(mail["notes"], "SMTP 465");
+    let ssh = show("サーバー SSH");
+    assert_eq!((ssh["url"].as_str(), ssh["category"].as_str()), (Some("ssh://sv1.example.jp:2222"), Some("server")));
+    assert_eq!(show("FTP")["url"], "ftp.example.jp:21");
+    assert_eq!(show("ルーター")["url"], "https://192.168.1.1/");
+    let odd = show("予約システム");
+    assert!(odd["url"].is_null());
+    assert_eq!(odd["fields"]["URL"], "予約 システム の 画面", "the odd address is kept, as a field");
+    assert_eq!(odd["password"], "yoyaku-秘密");
+    let cut = show(&"長".repeat(200));
+    assert!(cut["notes"].as_str().unwrap().contains(&long), "the whole name is in the notes");
+
+    // The same addresses typed at the command line.
+    for url in ["imap://mail.example.jp:993", "ssh://sv2.example.jp", "smtp.example.jp:587"] {
+        let o = noren(&dir, &["cred", "add", "--category", "server", "--name", url, "--url", url], &[]);
+        assert!(o.status.success(), "{url}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(show(url)["url"], url);
+    }
+    let o = noren(&dir, &["cred", "add", "--category", "website", "--name", "x", "--url", "javascript:alert(1)"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("javascript: addresses are refused"), "{}", String::from_utf8_lossy(&o.stderr));
 }

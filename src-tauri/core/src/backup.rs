@@ -340,13 +340,14 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 /// lets tests inject a failing writer between the encryptor and the file.
 pub fn write_file_with<W: IntoFile>(path: &Path, plaintext: &[u8], protection: &Protection, wrap: impl FnOnce(File) -> W) -> Result<u64> {
     let mut failure = None;
-    let written = crate::files::write_with(path, crate::files::Existing::Replace, |file| match encrypt_to(plaintext, protection, wrap(file)) {
-        Ok(w) => w.into_file(),
-        Err(e) => {
-            failure = Some(e);
-            Err(std::io::Error::other("encryption failed"))
-        }
-    });
+    let written =
+        crate::files::write_with(path, crate::files::Existing::Replace, |file| match encrypt_to(plaintext, protection, wrap(file)) {
+            Ok(w) => w.into_file(),
+            Err(e) => {
+                failure = Some(e);
+                Err(std::io::Error::other("encryption failed"))
+            }
+        });
     match (written, failure) {
         (_, Some(e)) => Err(e),
         (w, None) => w,

@@ -259,7 +259,29 @@ pub(crate) fn opt_text(field: &'static str, value: &str, max: usize) -> Result<O
     Ok(if v.is_empty() { None } else { Some(v.to_string()) })
 }
 
-/// Accepts `https://…`, `http://…`, or a bare `example.jp/login` (https assumed).
+/// Schemes that run code or read local files when opened: never an address of a login.
+const REFUSED_SCHEMES: [&str; 6] = ["javascript", "vbscript", "data", "file", "blob", "about"];
+
+/// The scheme of `v` when it starts with one (`imap:`, `javascript:`), lowercased.
+fn scheme_of(v: &str) -> Option<String> {
+    let (scheme, rest) = v.split_once(':')?;
+    let ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // `example.jp:8080` is a host and a port, not a scheme.
+    let port = !rest.is_empty() && rest.split('/').next().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    (ok && !port).then(|| scheme.to_ascii_lowercase())
+}
+
+fn refuse_scheme(field: &'static str, v: &str) -> Result<()> {
+    if let Some(s) = scheme_of(v) {
+        if REFUSED_SCHEMES.contains(&s.as_str()) {
+            return Err(Error::invalid(field, format!("{s}: addresses are refused (they run code or open local files)")));
+        }
+    }
+    Ok(())
+}
+
+/// A web address: `https://…`, `http://…`, or a bare `example.jp/login` (https assumed).
 pub fn normalize_url(value: &str) -> Result<Option<String>> {
     let v = value.trim();
     if v.is_empty() {
@@ -269,6 +291,7 @@ pub fn normalize_url(value: &str) -> Result<Option<String>> {
     if v.chars().any(char::is_whitespace) {
         return Err(Error::invalid("url", "must not contain spaces"));
     }
+    refuse_scheme("url", v)?;
     let candidate = if v.contains("://") { v.to_string() } else { format!("https://{v}") };
     let parsed = url::Url::parse(&candidate).map_err(|e| Error::invalid("url", format!("not a valid web address ({e})")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -279,6 +302,55 @@ pub fn normalize_url(value: &str) -> Result<Option<String>> {
         _ => return Err(Error::invalid("url", "has no valid host name")),
     }
     Ok(Some(parsed.to_string()))
+}
+
+/// Ports of web servers: a bare `host:port` with one of these is a web address.
+const WEB_PORTS: [u16; 4] = [80, 443, 8080, 8443];
+
+/// Where a login is used: a web address (as [`normalize_url`]), the URL of any
+/// other service as typed (`imap://mail.example.jp:993`, `ssh://sv1.example.jp`,
+/// `ftp://…`, `smb://nas.local/shop`), or a server as `host:port`
+/// (`ftp.example.jp:21`), kept as typed. Mail, server, FTP, SSH and router
+/// logins are as much the shop's as its web ones.
+pub fn normalize_address(value: &str) -> Result<Option<String>> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    check_text("url", v, MAX_URL, false)?;
+    if v.chars().any(char::is_whitespace) {
+        return Err(Error::invalid("url", "must not contain spaces"));
+    }
+    refuse_scheme("url", v)?;
+    if let Some((scheme, _)) = v.split_once("://") {
+        if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+            return normalize_url(v);
+        }
+        let parsed = url::Url::parse(v).map_err(|e| Error::invalid("url", format!("not a valid address ({e})")))?;
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(Error::invalid("url", "has no server name"));
+        }
+        return Ok(Some(parsed.to_string()));
+    }
+    if scheme_of(v).is_some() {
+        return Err(Error::invalid("url", "not an address of a login (use https://…, imap://…, ssh://… or host:port)"));
+    }
+    // `host:port` without a path, on a port that is not a web server's: a server, kept as typed.
+    if let Some((host, port)) = v.rsplit_once(':') {
+        if let Ok(port) = port.parse::<u16>() {
+            let host_ok = url::Host::parse(host).is_ok() && (host.contains('.') || host == "localhost");
+            if host_ok && !WEB_PORTS.contains(&port) {
+                return Ok(Some(format!("{}:{port}", host.to_ascii_lowercase())));
+            }
+        }
+    }
+    normalize_url(v)
+}
+
+/// True for a web address (http or https): the ones a browser may open.
+pub fn is_web_address(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 fn check_email(value: &str) -> Result<Option<String>> {
@@ -346,7 +418,7 @@ impl Credential {
             next.name = n.to_string();
         }
         if let Some(u) = &input.url {
-            next.url = normalize_url(u)?;
+            next.url = normalize_address(u)?;
         }
         if let Some(v) = &input.login {
             next.login = opt_text("login", v, MAX_SHORT)?;
@@ -687,4 +759,47 @@ pub fn history(c: &Credential, reveal: bool) -> Vec<HistoryEntry> {
             password: reveal.then(|| v.password.expose().to_string()),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn addr(v: &str) -> std::result::Result<Option<String>, String> {
+        normalize_address(v).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn logins_of_every_kind_keep_their_address() {
+        // Web, as before: https assumed, normalised.
+        assert_eq!(addr("www.ekiten.jp/shop/login").unwrap().as_deref(), Some("https://www.ekiten.jp/shop/login"));
+        assert_eq!(addr("HTTP://Example.jp").unwrap().as_deref(), Some("http://example.jp/"));
+        assert_eq!(addr("example.jp:8443/admin").unwrap().as_deref(), Some("https://example.jp:8443/admin"));
+        // Mail, SSH, FTP, a NAS: as typed.
+        assert_eq!(addr("imap://mail.sakura.example.jp:993").unwrap().as_deref(), Some("imap://mail.sakura.example.jp:993"));
+        assert_eq!(addr("ssh://root@sv1.example.jp:2222").unwrap().as_deref(), Some("ssh://root@sv1.example.jp:2222"));
+        assert_eq!(addr("sftp://sv1.example.jp").unwrap().as_deref(), Some("sftp://sv1.example.jp"));
+        assert_eq!(addr("smb://nas.local/shop").unwrap().as_deref(), Some("smb://nas.local/shop"));
+        // A server as host:port is a server, not silently a web page.
+        assert_eq!(addr("ftp.example.jp:21").unwrap().as_deref(), Some("ftp.example.jp:21"));
+        assert_eq!(addr("192.168.1.1:8291").unwrap().as_deref(), Some("192.168.1.1:8291"));
+        assert_eq!(addr("").unwrap(), None);
+        assert!(is_web_address("https://x.jp") && !is_web_address("imap://x.jp") && !is_web_address("ftp.example.jp:21"));
+    }
+
+    #[test]
+    fn addresses_that_run_code_are_refused_by_name() {
+        for bad in ["javascript:alert(1)", "JavaScript://%0aalert(1)", "data:text/html,<b>", "file:///etc/passwd", "vbscript:x"] {
+            let e = addr(bad).unwrap_err();
+            assert!(e.contains("refused"), "{bad}: {e}");
+            assert!(normalize_url(bad).unwrap_err().to_string().contains("refused"), "{bad}");
+        }
+        assert!(addr("mailto:info@example.jp").unwrap_err().contains("not an address of a login"));
+        assert!(addr("imap://").is_err());
+        assert!(addr("https://a b.jp").is_err());
+        assert!(addr("https://x.jp/\u{1b}[31m").is_err());
+        // Channels and vendors' forms stay web addresses.
+        assert!(normalize_url("imap://mail.example.jp").is_err());
+    }
 }

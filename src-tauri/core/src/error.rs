@@ -9,6 +9,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     #[error("wrong passphrase")]
     WrongPassphrase,
+    /// The password of a file being imported (a KeePass database) is wrong: not the store's own.
+    #[error("wrong password for this file (it is the password of the file being imported, not Noren's passphrase)")]
+    WrongFilePassword,
     #[error("the store at {0} is open in another Noren window or process")]
     StoreInUse(PathBuf),
     #[error("no Noren store at {0} (create one with `noren-cli init`)")]
@@ -59,6 +62,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::WrongPassphrase => "wrong_passphrase",
+            Error::WrongFilePassword => "wrong_file_password",
             Error::StoreInUse(_) => "store_in_use",
             Error::StoreNotFound(_) => "store_not_found",
             Error::StoreExists(_) => "store_exists",

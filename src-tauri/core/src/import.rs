@@ -68,6 +68,9 @@ pub struct ImportPreview {
     pub source: String,
     pub rows: Vec<ImportRow>,
     pub skipped: Vec<SkippedItem>,
+    /// Entries imported with something moved to fit (an address that is not
+    /// one kept as a field, a name cut short with the whole of it in the notes).
+    pub changed: Vec<SkippedItem>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -77,6 +80,135 @@ pub struct ImportReport {
     pub updated: usize,
     pub duplicates_skipped: usize,
     pub skipped: Vec<SkippedItem>,
+    pub changed: Vec<SkippedItem>,
+}
+
+/// A field name not yet used in `fields` ("URL", else "URL 2", …).
+fn free_key(fields: &std::collections::BTreeMap<String, String>, base: &str) -> String {
+    (1..).map(|n| if n == 1 { base.to_string() } else { format!("{base} {n}") }).find(|k| !fields.contains_key(k)).unwrap_or_default()
+}
+
+/// Without control characters (a stray tab or escape in another manager's field).
+fn without_controls(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+}
+
+/// The candidate as a credential, made to fit Noren's rules without losing
+/// what it carries: what cannot stay where it was (an address that is no
+/// address, a login too long for its field, a name too long) is kept as an
+/// extra field or in the notes, and said once. Only what cannot be kept at all
+/// (a password with a line break) leaves the entry out.
+struct Fitted {
+    /// The input as it fits (what `Update` applies to an existing login).
+    input: CredentialInput,
+    credential: Credential,
+    change: Option<SkippedItem>,
+}
+
+fn fit(cand: &Candidate, set_at: DateTime<Utc>) -> std::result::Result<Fitted, SkippedItem> {
+    let mut input = cand.input.clone();
+    let mut notes: Vec<String> = Vec::new();
+    let mut moved: Vec<String> = Vec::new();
+    for _ in 0..12 {
+        let e = match credential::build(&input, set_at) {
+            Ok(mut c) => {
+                if !notes.is_empty() {
+                    let mut text = c.notes.clone();
+                    for n in &notes {
+                        if !text.is_empty() {
+                            text.push('\n');
+                        }
+                        text.push_str(n);
+                    }
+                    input.notes = Some(text.clone());
+                    c.notes = text;
+                }
+                let change = (!moved.is_empty()).then(|| SkippedItem {
+                    origin: cand.origin.clone(),
+                    code: "kept_elsewhere".into(),
+                    field: None,
+                    reason: moved.join("; "),
+                });
+                return Ok(Fitted { input, credential: c, change });
+            }
+            Err(e) => e,
+        };
+        let crate::Error::Invalid { field, reason } = &e else { return Err(skipped_from(&cand.origin, &e)) };
+        match *field {
+            "url" => {
+                let v = input.url.take().unwrap_or_default();
+                let key = free_key(&input.fields, "URL");
+                moved.push(format!("URL kept as the field {key:?} ({reason})"));
+                input.fields.insert(key, without_controls(&v));
+            }
+            "login" => {
+                let v = input.login.take().unwrap_or_default();
+                let key = free_key(&input.fields, "UserName");
+                moved.push(format!("login kept as the field {key:?} ({reason})"));
+                input.fields.insert(key, without_controls(&v));
+            }
+            "name" => {
+                let original = input.name.clone().unwrap_or_default();
+                let name = without_controls(original.trim());
+                let short: String = if name.trim().is_empty() {
+                    let from_url =
+                        input.url.as_deref().and_then(|u| url::Url::parse(u).ok()).and_then(|u| u.host_str().map(str::to_string));
+                    from_url.or_else(|| input.login.clone()).unwrap_or_else(|| cand.origin.clone())
+                } else {
+                    name.chars().take(credential::MAX_NAME).collect()
+                };
+                let short: String = without_controls(short.trim()).chars().take(credential::MAX_NAME).collect();
+                if short.trim().is_empty() || short == original.trim() {
+                    return Err(skipped_from(&cand.origin, &e));
+                }
+                if name.chars().count() > credential::MAX_NAME {
+                    notes.push(format!("名前 (Name): {name}"));
+                    moved.push(format!("name cut to {} characters, the whole of it is in the notes", credential::MAX_NAME));
+                } else if name.trim().is_empty() {
+                    moved.push("no name: named after its address".into());
+                } else {
+                    moved.push("control characters removed from the name".into());
+                }
+                input.name = Some(short);
+            }
+            "tags" => {
+                let tags = input.tags.take().unwrap_or_default();
+                notes.push(format!("タグ (Tags): {}", without_controls(&tags.join(", "))));
+                moved.push(format!("tags kept in the notes ({reason})"));
+            }
+            "totp" => {
+                let v = input.totp.take().map(|t| t.expose().to_string()).unwrap_or_default();
+                let key = free_key(&input.fields, "otp");
+                moved.push(format!("2FA secret not understood, kept as the field {key:?}"));
+                input.fields.insert(key, without_controls(&v));
+            }
+            "fields" => {
+                let fields = std::mem::take(&mut input.fields);
+                for (k, v) in fields {
+                    let k: String = without_controls(&k).chars().filter(|c| *c != '\n').take(64).collect();
+                    let k = if k.trim().is_empty() { free_key(&input.fields, "field") } else { k };
+                    let v = without_controls(&v);
+                    if v.chars().count() > 4096 {
+                        notes.push(format!("{k}: {v}"));
+                    } else {
+                        input.fields.insert(k, v);
+                    }
+                }
+                moved.push(format!("extra fields tidied ({reason})"));
+            }
+            "notes" => {
+                let n = input.notes.take().unwrap_or_default();
+                let cleaned = without_controls(&n);
+                if cleaned.chars().count() > credential::MAX_NOTES || cleaned == n {
+                    return Err(skipped_from(&cand.origin, &e));
+                }
+                input.notes = Some(cleaned);
+                moved.push("control characters removed from the notes".into());
+            }
+            _ => return Err(skipped_from(&cand.origin, &e)),
+        }
+    }
+    Err(SkippedItem { origin: cand.origin.clone(), code: "invalid_input".into(), field: None, reason: "could not be made to fit".into() })
 }
 
 /// A category from group names, title and URL (Japanese and English words).
@@ -143,23 +275,27 @@ pub fn preview(
         .filter_map(|c| host_login_key(c.url.as_deref(), c.login.as_deref()).map(|k| (k, c.id)))
         .collect();
     let mut rows = Vec::new();
+    let mut changed = Vec::new();
     for cand in candidates {
-        match credential::build(&cand.input, now) {
-            Ok(c) => rows.push(ImportRow {
-                origin: cand.origin.clone(),
-                duplicate_of: host_login_key(c.url.as_deref(), c.login.as_deref()).and_then(|k| existing.get(&k).cloned()),
-                name: c.name,
-                category: c.category,
-                url: c.url,
-                login: c.login,
-                has_password: !c.password.is_empty(),
-                has_totp: c.totp.is_some(),
-                history: cand.history.len(),
-            }),
-            Err(e) => skipped.push(skipped_from(&cand.origin, &e)),
+        match fit(cand, now) {
+            Ok(Fitted { credential: c, change, .. }) => {
+                changed.extend(change);
+                rows.push(ImportRow {
+                    origin: cand.origin.clone(),
+                    duplicate_of: host_login_key(c.url.as_deref(), c.login.as_deref()).and_then(|k| existing.get(&k).cloned()),
+                    name: c.name,
+                    category: c.category,
+                    url: c.url,
+                    login: c.login,
+                    has_password: !c.password.is_empty(),
+                    has_totp: c.totp.is_some(),
+                    history: cand.history.len(),
+                })
+            }
+            Err(s) => skipped.push(s),
         }
     }
-    Ok(ImportPreview { source: source.to_string(), rows, skipped })
+    Ok(ImportPreview { source: source.to_string(), rows, skipped, changed })
 }
 
 pub fn skipped_from(origin: &str, e: &crate::Error) -> SkippedItem {
@@ -177,14 +313,17 @@ pub fn commit(store: &Store, candidates: &[Candidate], on_duplicate: OnDuplicate
         .into_iter()
         .filter_map(|c| host_login_key(c.url.as_deref(), c.login.as_deref()).map(|k| (k, c)))
         .collect();
-    let mut report = ImportReport { imported: 0, updated: 0, duplicates_skipped: 0, skipped: Vec::new() };
+    let mut report = ImportReport { imported: 0, updated: 0, duplicates_skipped: 0, skipped: Vec::new(), changed: Vec::new() };
     let mut batch: Vec<Credential> = Vec::new();
     for cand in candidates {
         let set_at = cand.modified.or(cand.created).unwrap_or(now).min(now);
-        let mut c = match credential::build(&cand.input, set_at) {
-            Ok(c) => c,
-            Err(e) => {
-                report.skipped.push(skipped_from(&cand.origin, &e));
+        let (input, mut c) = match fit(cand, set_at) {
+            Ok(f) => {
+                report.changed.extend(f.change);
+                (f.input, f.credential)
+            }
+            Err(s) => {
+                report.skipped.push(s);
                 continue;
             }
         };
@@ -194,7 +333,7 @@ pub fn commit(store: &Store, candidates: &[Candidate], on_duplicate: OnDuplicate
         match (key.as_ref().and_then(|k| existing.get_mut(k)), on_duplicate) {
             (Some(_), OnDuplicate::Skip) => report.duplicates_skipped += 1,
             (Some(old), OnDuplicate::Update) => {
-                let updated = credential::edit_in_memory(old, &cand.input, now)?;
+                let updated = credential::edit_in_memory(old, &input, now)?;
                 batch.push(updated);
                 report.updated += 1;
             }

@@ -2,4 +2,9 @@
 import type { ImportRow } from "./ImportRow";
 import type { SkippedItem } from "./SkippedItem";
 
-export type ImportPreview = { source: string, rows: Array<ImportRow>, skipped: Array<SkippedItem>, };
+export type ImportPreview = { source: string, rows: Array<ImportRow>, skipped: Array<SkippedItem>, 
+/**
+ * Entries imported with something moved to fit (an address that is not
+ * one kept as a field, a name cut short with the whole of it in the notes).
+ */
+changed: Array<SkippedItem>, };

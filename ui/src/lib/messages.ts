@@ -175,6 +175,7 @@ const ja = {
   "common.close": "閉じる",
 
   "error.wrong_passphrase": "合言葉が違います。もう一度入力してください。",
+  "error.wrong_file_password": "取り込むファイルのパスワードが違います（Noren の合言葉ではなく、そのファイルに付けたパスワードです）。",
   "error.store_in_use": "この金庫は別の Noren（またはコマンド）で開かれています。そちらを閉じてからやり直してください。",
   "error.store_not_found": "金庫が見つかりません。",
   "error.store_exists": "この場所にはすでに金庫があります。",
@@ -955,6 +956,7 @@ const en: Record<MessageKey, string> = {
   "common.close": "Close",
 
   "error.wrong_passphrase": "Wrong passphrase. Please try again.",
+  "error.wrong_file_password": "Wrong password for the file being imported (the file's own password, not Noren's passphrase).",
   "error.store_in_use": "This vault is open in another Noren window or command. Close it and try again.",
   "error.store_not_found": "No vault found.",
   "error.store_exists": "A vault already exists here.",
