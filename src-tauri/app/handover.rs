@@ -77,9 +77,11 @@ pub struct KitView {
 /// Makes a new kit (earlier shares stop working) for the print preview.
 pub fn make(c: &mut AppCore, shares: u8, threshold: u8, holders: &[String]) -> IpcResult<KitView> {
     let holders: Vec<String> = holders.iter().map(|h| h.trim().to_string()).collect();
+    let home = c.config_home();
     let store = c.store_unlocked_mut()?;
     let now = Utc::now();
     let made = kit::make(store, shares, threshold, &holders, now)?;
+    noren_core::rekeyed::follow(store, Some(&home), now)?;
     let sheet = kit::sheet_body(store, Some((shares, threshold, &holders)), now, tz())?;
     Ok(KitView { sheet, shares: made })
 }

@@ -558,11 +558,18 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Cmd::Passwd => {
             let mut store = open_store(&cli.store)?;
             let new = io::passphrase("NOREN_NEW_PASSPHRASE", "New passphrase: ", true)?;
-            store.change_passphrase(&new)?;
+            let home = noren_core::timer::config_home().ok();
+            let r = noren_core::rekeyed::change_passphrase(&mut store, &new, home.as_deref(), now)?;
             if json_out {
-                io::print_json(&json!({ "changed": true }))?;
+                io::print_json(&json!({ "changed": true, "rekeyed": r }))?;
             } else {
-                println!("passphrase changed");
+                println!("passphrase changed; every record is sealed with new keys, so the old passphrase opens nothing");
+                if r.kit_dropped {
+                    println!("the emergency kit made before no longer opens the store: make a new one (noren-cli kit export)");
+                }
+                if r.store_key_rotated {
+                    println!("snapshots from now on use a new store key: export it again if you keep a copy (noren-cli backup key --export FILE)");
+                }
             }
         }
         Cmd::Backup(b) => return backup(cli.store, json_out, b, now),

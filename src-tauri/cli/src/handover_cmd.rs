@@ -178,6 +178,7 @@ pub fn kit_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: KitCmd, now: Dat
             let tz = settings()?.timezone;
             let holders: Vec<String> = holders.into_iter().map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect();
             let files = kit::export(&mut store, shares, threshold, &holders, &out, now, tz)?;
+            noren_core::rekeyed::follow(&store, noren_core::timer::config_home().ok().as_deref(), now)?;
             if json_out {
                 io::print_json(&serde_json::to_value(&files).unwrap_or_default())?;
             } else {

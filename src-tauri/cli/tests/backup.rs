@@ -237,6 +237,30 @@ fn store_key_export_opens_snapshots_made_for_a_successor() {
     // The passphrase no longer opens these snapshots: they are key-encrypted.
     let out = e.run(&["backup", "verify", s(&snap)], None);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A new passphrase re-keys the store, the snapshots' store key too: the key
+    // file exported before opens the old snapshot only; a new export opens both.
+    let newpass = e.p("newpass");
+    std::fs::write(&newpass, "a changed passphrase 2027\n").unwrap();
+    let mut c = e.cmd(&["passwd", "--json"]);
+    c.env("NOREN_NEW_PASSPHRASE_FILE", &newpass);
+    let v: Value = serde_json::from_slice(&ok(&run(c, None)).stdout).unwrap();
+    assert_eq!(v["rekeyed"]["store_key_rotated"], true, "{v}");
+    std::fs::write(&e.passfile, "a changed passphrase 2027\n").unwrap();
+    let later = e.p("later");
+    std::fs::create_dir(&later).unwrap();
+    ok(&e.run(&["backup", "auto", "--dir", s(&later), "--force"], None));
+    let new_snap = std::fs::read_dir(&later).unwrap().flatten().next().unwrap().path();
+    let opens = |key: &Path, file: &Path| {
+        let mut c = Command::new("age");
+        c.args(["-d", "-i", s(key)]).arg(file);
+        run(c, None).status.success()
+    };
+    assert!(opens(&own, &snap) && !opens(&own, &new_snap), "the old key file opens nothing written after passwd");
+    let both = e.p("both-keys.txt");
+    ok(&e.run(&["backup", "key", "--export", s(&both)], None));
+    assert!(opens(&both, &snap) && opens(&both, &new_snap));
+    assert!(opens(&successor_key, &new_snap), "successors' keys are theirs: kept");
 }
 
 #[test]

@@ -172,6 +172,18 @@ fn timer_key_file_opens_the_calendar_only() {
     let o = c.output().unwrap();
     assert_eq!(code(&o), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("another store"));
+    // After a new passphrase (new data keys) the key file is written again and still opens the calendar.
+    let newpass = e.tmp.path().join("newpass");
+    std::fs::write(&newpass, "a changed passphrase 2027\n").unwrap();
+    let mut c = e.cmd(&["passwd", "--json"]);
+    c.env("NOREN_NEW_PASSPHRASE_FILE", &newpass);
+    let o = c.output().unwrap();
+    assert_eq!(code(&o), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rekeyed"]["timer_key_refreshed"], true, "{v}");
+    let o = key_only(&["check", "--now", "2026-11-05T10:00:00+09:00"]);
+    assert_eq!(code(&o), Some(10), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(&e.passfile, "a changed passphrase 2027\n").unwrap();
     let st = e.json(&["timer", "remove", "--no-disable"]);
     assert_eq!(st["installed"], false);
     assert!(!key.exists());

@@ -703,16 +703,41 @@ pub fn store_key(store: &Store, now: DateTime<Utc>) -> Result<StoreKey> {
     Ok(k)
 }
 
-/// Writes the store's private key as an age identity file (mode 0600) that
+/// A new store key for the snapshots written from now on (after a re-key:
+/// whoever read the old one from an old copy of the store opens none of them).
+/// The old key stays in the vault (`backup-<time>`) so that older snapshots
+/// can still be opened with an exported key file. One batch: both or neither.
+pub fn rotate_store_key(store: &Store, now: DateTime<Utc>) -> Result<bool> {
+    let Some(mut old) = store.get::<StoreKey>("backup")? else { return Ok(false) };
+    use age::secrecy::ExposeSecret;
+    let id = age::x25519::Identity::generate();
+    let fresh = StoreKey {
+        id: "backup".into(),
+        secret: SecretString::new(id.to_string().expose_secret().to_string()),
+        public: id.to_public().to_string(),
+        created_at: now,
+    };
+    old.id = format!("backup-{}", old.created_at.format("%Y%m%dT%H%M%S%.f"));
+    store.put_many(&[old, fresh])?;
+    Ok(true)
+}
+
+/// Writes the store's private keys (the current one first, then those of
+/// snapshots made before a re-key) as an age identity file (mode 0600) that
 /// opens key-encrypted backups with `age -d -i FILE`. Refuses to overwrite.
 pub fn export_store_key(store: &Store, path: &Path, now: DateTime<Utc>) -> Result<String> {
     let k = store_key(store, now)?;
-    let text = Zeroizing::new(format!(
+    let mut text = Zeroizing::new(format!(
         "# Noren store key, created {}\n# public key: {}\n# Keep this file as safe as the passphrase: it opens this shop's backups.\n{}\n",
         k.created_at.to_rfc3339(),
         k.public,
         k.secret.expose()
     ));
+    let mut older: Vec<StoreKey> = store.all::<StoreKey>()?.into_iter().filter(|o| o.id.starts_with("backup-")).collect();
+    older.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    for o in older {
+        text.push_str(&format!("# older key (snapshots before {}): {}\n{}\n", o.created_at.to_rfc3339(), o.public, o.secret.expose()));
+    }
     crate::files::write(path, text.as_bytes(), crate::files::Existing::Keep)?;
     Ok(k.public)
 }

@@ -122,9 +122,110 @@ pub fn unwrap_key(kek: &Key, label: &str, wrapped: &[u8]) -> Result<Key> {
     Ok(Key(bytes))
 }
 
+/// A key for one purpose derived from `ikm` (HKDF-SHA256; `info` names the purpose).
+pub fn derive_subkey(ikm: &Key, info: &str) -> Key {
+    let hk = hkdf::Hkdf::<sha2::Sha256>::new(None, &ikm.0);
+    let mut out = [0u8; 32];
+    // 32 bytes are always within HKDF-SHA256's output limit.
+    let _ = hk.expand(info.as_bytes(), &mut out);
+    Key(out)
+}
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+fn hmac_of(key: &Key, data: &[u8]) -> Result<HmacSha256> {
+    use hmac::Mac;
+    // HMAC takes keys of any length: this never fails.
+    let mut m = <HmacSha256 as Mac>::new_from_slice(&key.0).map_err(|e| Error::Storage(format!("HMAC: {e}")))?;
+    m.update(data);
+    Ok(m)
+}
+
+/// HMAC-SHA256 of `data` (the store header's authentication).
+pub fn mac(key: &Key, data: &[u8]) -> Result<[u8; 32]> {
+    use hmac::Mac;
+    Ok(hmac_of(key, data)?.finalize().into_bytes().into())
+}
+
+/// Constant-time check of a MAC written by [`mac`].
+pub fn verify_mac(key: &Key, data: &[u8], tag: &[u8]) -> bool {
+    use hmac::Mac;
+    hmac_of(key, data).is_ok_and(|m| m.verify_slice(tag).is_ok())
+}
+
+/// An X25519 key pair derived from a secret (the emergency kit's recovery key):
+/// whoever holds the secret can open what was wrapped to the public half, and
+/// the store can wrap new keys to it without the secret (after a re-key).
+pub struct Recipient {
+    secret: x25519_dalek::StaticSecret,
+    pub public: [u8; 32],
+}
+
+impl Recipient {
+    pub fn from_secret(secret: &Key) -> Recipient {
+        let s = x25519_dalek::StaticSecret::from(derive_subkey(secret, "noren/2/recovery/x25519").0);
+        let public = x25519_dalek::PublicKey::from(&s).to_bytes();
+        Recipient { secret: s, public }
+    }
+
+    /// Opens a key that [`wrap_to`] wrapped to this recipient's public half.
+    pub fn unwrap(&self, label: &str, wrapped: &[u8]) -> Result<Key> {
+        let (eph, rest) = wrapped.split_at_checked(32).ok_or_else(|| Error::Corrupt("wrapped key too short".into()))?;
+        let eph: [u8; 32] = eph.try_into().map_err(|_| Error::Corrupt("wrapped key too short".into()))?;
+        let shared = self.secret.diffie_hellman(&x25519_dalek::PublicKey::from(eph));
+        let kek = ecdh_kek(shared.as_bytes(), &eph, &self.public, label);
+        unwrap_key(&kek, label, rest)
+    }
+}
+
+impl std::fmt::Debug for Recipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Recipient(<redacted>)")
+    }
+}
+
+fn ecdh_kek(shared: &[u8; 32], eph: &[u8; 32], public: &[u8; 32], label: &str) -> Key {
+    let mut ikm = Zeroizing::new(Vec::with_capacity(96));
+    ikm.extend_from_slice(shared);
+    ikm.extend_from_slice(eph);
+    ikm.extend_from_slice(public);
+    let hk = hkdf::Hkdf::<sha2::Sha256>::new(Some(b"noren/2/wrap-to"), &ikm);
+    let mut out = [0u8; 32];
+    let _ = hk.expand(label.as_bytes(), &mut out);
+    Key(out)
+}
+
+/// Wraps `key` to an X25519 public key: `[ephemeral public 32][wrapped key]`.
+pub fn wrap_to(public: &[u8; 32], label: &str, key: &Key) -> Result<Vec<u8>> {
+    let eph_secret = x25519_dalek::StaticSecret::from(random_bytes::<32>()?);
+    let eph = x25519_dalek::PublicKey::from(&eph_secret).to_bytes();
+    let shared = eph_secret.diffie_hellman(&x25519_dalek::PublicKey::from(*public));
+    let kek = ecdh_kek(shared.as_bytes(), &eph, public, label);
+    let mut out = eph.to_vec();
+    out.extend(wrap_key(&kek, label, key)?);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_wrapped_to_a_recipient_open_only_with_its_secret() {
+        let secret = random_key().unwrap();
+        let r = Recipient::from_secret(&secret);
+        assert_eq!(Recipient::from_secret(&secret).public, r.public, "derived, not random");
+        let dk = random_key().unwrap();
+        let w = wrap_to(&r.public, "noren/2/recovery/vault", &dk).unwrap();
+        assert_eq!(r.unwrap("noren/2/recovery/vault", &w).unwrap().0, dk.0);
+        assert!(r.unwrap("noren/2/recovery/calendar", &w).is_err(), "label bound");
+        let other = Recipient::from_secret(&random_key().unwrap());
+        assert!(other.unwrap("noren/2/recovery/vault", &w).is_err());
+        assert!(r.unwrap("noren/2/recovery/vault", &w[..20]).is_err());
+        let tag = mac(&dk, b"header").unwrap();
+        assert!(verify_mac(&dk, b"header", &tag) && !verify_mac(&dk, b"headed", &tag) && !verify_mac(&secret, b"header", &tag));
+        assert_ne!(derive_subkey(&dk, "a").0, derive_subkey(&dk, "b").0);
+    }
 
     #[test]
     fn seal_open_round_trip_and_aad_binding() {

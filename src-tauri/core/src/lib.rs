@@ -28,6 +28,7 @@ pub mod normalize;
 pub mod notify;
 pub mod paths;
 pub mod people;
+pub mod rekeyed;
 pub mod reminder_facts;
 pub mod reminders;
 pub mod renewal;

@@ -124,6 +124,19 @@ pub fn status(config_home: &Path, ask_systemctl: bool) -> TimerStatus {
     TimerStatus { installed, enabled, service_path, timer_path, key_path, note: String::new() }
 }
 
+/// Writes the calendar key file again after a re-key, when the timer's key
+/// file is this store's (the old one no longer opens it). Returns whether it did.
+pub fn refresh_key(store: &Store, config_home: &Path) -> Result<bool> {
+    let (_, _, key_path) = paths(config_home);
+    let Ok(text) = std::fs::read_to_string(&key_path) else { return Ok(false) };
+    let ours = text.lines().nth(1).and_then(|l| l.strip_prefix("store ")) == Some(store.fingerprint().as_str());
+    if !ours {
+        return Ok(false);
+    }
+    store.export_calendar_key(&key_path)?;
+    Ok(true)
+}
+
 /// `$XDG_CONFIG_HOME`, else `~/.config`.
 pub fn config_home() -> Result<PathBuf> {
     if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {

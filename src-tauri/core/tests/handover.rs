@@ -256,3 +256,39 @@ fn kit_shares_open_the_store_with_a_new_passphrase() {
     let texts: Vec<String> = fresh.iter().map(|s| s.text.clone()).collect();
     drop(kit::recover(&path, &texts, &SecretString::new("another passphrase")).unwrap());
 }
+
+/// Old kit shares with a copy of the header they opened: after a new kit, they
+/// open nothing (the data keys were replaced and every record sealed again).
+/// A kit also survives a passphrase change (its public half follows the keys).
+#[test]
+fn a_new_kit_revokes_the_old_shares_and_a_kit_outlives_passwd() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s");
+    let now = utc("2026-11-20T10:00:00Z");
+    let mut st = Store::init_with(&path, &SecretString::new(PASS), FAST).unwrap();
+    cred(&st, Category::Website, "WordPress", "wp-before-kit-2", |_| {}, now);
+    let old: Vec<String> = kit::make(&mut st, 2, 2, &[], now).unwrap().iter().map(|s| s.text.clone()).collect();
+    let old_header = std::fs::read(path.join("noren.header")).unwrap();
+    // The passphrase changes: the kit made before still opens the store.
+    st.change_passphrase(&SecretString::new("passphrase after the change")).unwrap();
+    drop(st);
+    let st = kit::recover(&path, &old, &SecretString::new("recovered with the old kit")).unwrap();
+    assert_eq!(credential::list(&st).unwrap().len(), 1);
+    drop(st);
+    // A new kit, then a secret added afterwards.
+    let mut st = Store::open(&path, &SecretString::new("recovered with the old kit")).unwrap();
+    let fresh: Vec<String> = kit::make(&mut st, 2, 2, &[], now).unwrap().iter().map(|s| s.text.clone()).collect();
+    cred(&st, Category::Server, "サーバー", "server-secret-after-new-kit", |_| {}, now);
+    drop(st);
+    let new_header = std::fs::read(path.join("noren.header")).unwrap();
+    // The old shares with the old header: refused, and nothing after the new kit is read.
+    std::fs::write(path.join("noren.header"), &old_header).unwrap();
+    let e = kit::recover(&path, &old, &SecretString::new("attacker passphrase")).unwrap_err();
+    assert!(matches!(e, Error::Tampered(_)), "{e:?}");
+    std::fs::write(path.join("noren.header"), &new_header).unwrap();
+    let e = kit::recover(&path, &old, &SecretString::new("attacker passphrase")).unwrap_err();
+    assert!(e.to_string().contains("do not open this store"), "{e}");
+    // The new kit opens everything.
+    let st = kit::recover(&path, &fresh, &SecretString::new("owner passphrase 2")).unwrap();
+    assert_eq!(credential::list(&st).unwrap().len(), 2);
+}

@@ -311,8 +311,10 @@ fn wrong_passphrase_is_refused_and_store_untouched() {
     assert!(Store::open(&dir, &pass("correct horse battery")).is_ok());
 }
 
+/// Issue 18 replaced "rewraps keys only": a new passphrase now brings new data
+/// keys and every record sealed again, so the old passphrase opens nothing.
 #[test]
-fn change_passphrase_rewraps_keys_only() {
+fn change_passphrase_re_keys_every_record() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
     let mut ids = Vec::new();
@@ -332,8 +334,9 @@ fn change_passphrase_rewraps_keys_only() {
         s.change_passphrase(&pass("and another passphrase")).unwrap();
         assert_eq!(s.fingerprint(), fingerprint);
         s.change_passphrase(&pass("a brand new passphrase")).unwrap();
-        // Records are not re-encrypted.
-        assert_eq!(s.raw_tree("credentials").unwrap().get(ids[0].as_bytes()).unwrap().unwrap(), sealed_before);
+        // Every record is sealed again with the new data keys.
+        assert_ne!(s.raw_tree("credentials").unwrap().get(ids[0].as_bytes()).unwrap().unwrap(), sealed_before);
+        assert_eq!(s.key_epoch(), 3);
         assert_eq!(s.kdf_params(), KdfParams::DEFAULT);
     }
     assert!(matches!(Store::open(&dir, &pass("correct horse battery")), Err(Error::WrongPassphrase)));
@@ -516,4 +519,60 @@ fn real_kdf_parameters_are_the_default() {
     drop(Store::init(&dir, &pass("correct horse battery")).unwrap());
     let s = Store::open(&dir, &pass("correct horse battery")).unwrap();
     assert_eq!(s.kdf_params(), KdfParams::DEFAULT);
+}
+
+/// What a former staff member kept: the header file from before `passwd` (405
+/// bytes that, with the old passphrase, unwrapped the data keys). Put back, it
+/// opens nothing written afterwards, and says why.
+#[test]
+fn an_old_header_put_back_opens_nothing_written_after_the_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let old_header;
+    {
+        let mut s = new_store(&dir);
+        credential::add(&s, &full_input(), now()).unwrap();
+        old_header = std::fs::read(dir.join("noren.header")).unwrap();
+        s.change_passphrase(&pass("the new passphrase 2026")).unwrap();
+        let mut later = full_input();
+        later.name = Some("added after".into());
+        later.password = Some(pass("secret-after-passwd"));
+        credential::add(&s, &later, now()).unwrap();
+    }
+    let new_header = std::fs::read(dir.join("noren.header")).unwrap();
+    std::fs::write(dir.join("noren.header"), &old_header).unwrap();
+    let err = Store::open(&dir, &pass("correct horse battery")).unwrap_err();
+    assert!(matches!(err, Error::Tampered(_)), "{err:?}");
+    assert!(err.to_string().contains("older than its data"), "{err}");
+    // Nothing sealed after the change opens with the old keys, even read around the store.
+    std::fs::write(dir.join("noren.header"), &new_header).unwrap();
+    let s = Store::open(&dir, &pass("the new passphrase 2026")).unwrap();
+    assert_eq!(s.all::<Credential>().unwrap().len(), 2);
+}
+
+/// Every field of the header is signed: the store id, the kit, the creation time.
+#[test]
+fn a_changed_header_field_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    drop(new_store(&dir));
+    let original = std::fs::read_to_string(dir.join("noren.header")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&original).unwrap();
+    for (field, value) in [
+        ("store_id", serde_json::json!("0000000000000000")),
+        ("created_at", serde_json::json!("2020-01-01T00:00:00Z")),
+        ("epoch", serde_json::json!(7)),
+    ] {
+        let mut changed = v.clone();
+        changed[field] = value;
+        std::fs::write(dir.join("noren.header"), serde_json::to_vec(&changed).unwrap()).unwrap();
+        let err = Store::open(&dir, &pass("correct horse battery")).unwrap_err();
+        assert!(matches!(err, Error::Tampered(_)), "{field}: {err:?}");
+    }
+    // Removing the signature is no way round it.
+    v.as_object_mut().unwrap().remove("mac");
+    std::fs::write(dir.join("noren.header"), serde_json::to_vec(&v).unwrap()).unwrap();
+    assert!(matches!(Store::open(&dir, &pass("correct horse battery")), Err(Error::Tampered(_))));
+    std::fs::write(dir.join("noren.header"), original).unwrap();
+    assert!(Store::open(&dir, &pass("correct horse battery")).is_ok());
 }

@@ -17,16 +17,20 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use data_encoding::{BASE32_NOPAD, BASE64};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::crypto::{self, KdfParams};
 use crate::error::{Error, Result};
 use crate::secret::{with_secrets_exposed, Key, SecretString};
 
-/// The store format this version writes and the newest it reads.
-pub const STORE_FORMAT: u32 = 1;
-const HEADER_FILE: &str = "noren.header";
+mod header;
+mod rekey;
+
+pub use header::STORE_FORMAT;
+use header::{Header, HEADER_FILE};
+pub use rekey::RekeyReport;
+
 const MIN_PASSPHRASE_CHARS: usize = 8;
 
 /// Which data key seals a collection.
@@ -91,44 +95,17 @@ pub fn new_id() -> Result<String> {
     Ok(BASE32_NOPAD.encode(&crypto::random_bytes::<10>()?).to_ascii_lowercase())
 }
 
-#[derive(Clone, Serialize, Deserialize)]
-struct Header {
-    format: u32,
-    created_at: DateTime<Utc>,
-    kdf: KdfParams,
-    salt: String,
-    vault_key: String,
-    calendar_key: String,
-    /// The data keys wrapped by the recovery key of the emergency kit (split
-    /// into Shamir shares; never stored whole).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    recovery: Option<RecoveryWrap>,
-    /// The store's fingerprint, pinned when the passphrase first changes (it is
-    /// derived from the first salt, which a new passphrase replaces).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    store_id: Option<String>,
-}
-
-#[derive(Clone, Serialize, Deserialize)]
-struct RecoveryWrap {
-    created_at: DateTime<Utc>,
-    vault_key: String,
-    calendar_key: String,
-}
-
-fn recovery_label(compartment: Compartment) -> &'static str {
-    match compartment {
-        Compartment::Vault => "noren/1/recovery/vault",
-        Compartment::Calendar => "noren/1/recovery/calendar",
-    }
-}
-
 pub struct Store {
     dir: PathBuf,
     db: sled::Db,
     header: Header,
     vault: Option<Key>,
     calendar: Option<Key>,
+    /// The data keys of the previous epoch while a re-key is under way (vault, calendar).
+    previous: Option<(Key, Key)>,
+    /// The passphrase's key while the vault is unlocked: a new kit re-keys
+    /// without asking for the passphrase again.
+    kek: Option<Key>,
     cache: Cache,
     derived: DerivedCache,
     read_ahead: ReadAhead,
@@ -304,9 +281,16 @@ impl LockedStore {
     pub fn unlock(self, pass: &SecretString) -> Result<Store> {
         let (kek, opened) = derive_kek_while(&self.header, pass, || open_sled(&self.dir).map(|db| (ReadAhead::read(&db), db)));
         // A wrong passphrase is reported before anything about the database.
-        let (vault, calendar) = unwrap_both(&self.header, &kek?)?;
+        let kek = kek?;
+        let (vault, calendar) = self.header.unwrap_keys(&kek)?;
+        self.header.verify(&calendar)?;
+        let previous = self.header.unwrap_previous(&kek)?;
         let (read_ahead, db) = opened?;
-        Ok(self.assemble(db, read_ahead, Some(vault), calendar))
+        let mut store = self.assemble(db, read_ahead, Some(vault), calendar);
+        store.previous = previous;
+        store.kek = Some(kek);
+        store.after_full_unlock()?;
+        Ok(store)
     }
 
     /// Opens the database with the data keys now known.
@@ -323,6 +307,8 @@ impl LockedStore {
             header,
             vault,
             calendar: Some(calendar),
+            previous: None,
+            kek: None,
             cache: Cache::default(),
             derived: DerivedCache::default(),
             read_ahead,
@@ -334,22 +320,18 @@ impl LockedStore {
 impl LockedStore {
     /// The store's public fingerprint (printed on key files and kit shares).
     pub fn fingerprint(&self) -> String {
-        store_fingerprint(&self.header)
+        self.header.fingerprint()
     }
 
     /// Opens the store with the emergency kit's recovery key and sets `new_pass`
-    /// as its passphrase; the old passphrase stops working.
+    /// as its passphrase; the old passphrase stops working (the data keys are
+    /// replaced, see `Store::change_passphrase`).
     pub fn recover(self, recovery_key: &[u8; 32], new_pass: &SecretString) -> Result<Store> {
         check_new_passphrase(new_pass)?;
-        let wrap = self.header.recovery.clone().ok_or_else(|| Error::invalid("shares", "this store has no emergency kit"))?;
-        let rk = crypto::key_from_bytes(*recovery_key);
-        let unwrap = |c: Compartment, v: &str, what: &str| -> Result<Key> {
-            crypto::unwrap_key(&rk, recovery_label(c), &unb64(v, what)?)
-                .map_err(|_| Error::invalid("shares", "the shares do not open this store (wrong or mixed-up shares)"))
-        };
-        let vault = unwrap(Compartment::Vault, &wrap.vault_key, "recovery.vault_key")?;
-        let calendar = unwrap(Compartment::Calendar, &wrap.calendar_key, "recovery.calendar_key")?;
+        let (vault, calendar) = self.header.unwrap_recovery(recovery_key)?;
+        self.header.verify(&calendar)?;
         let mut store = self.into_store(Some(vault), calendar)?;
+        store.check_epoch()?;
         store.change_passphrase(new_pass)?;
         Ok(store)
     }
@@ -368,7 +350,7 @@ impl LockedStore {
             return Err(bad());
         }
         let store_id = lines.next().and_then(|l| l.strip_prefix("store ")).ok_or_else(bad)?;
-        if store_id != store_fingerprint(&self.header) {
+        if store_id != self.header.fingerprint() {
             return Err(Error::invalid(
                 "calendar_key",
                 "the calendar key file belongs to another store (install the reminder timer again)",
@@ -377,7 +359,14 @@ impl LockedStore {
         let raw = Zeroizing::new(BASE64.decode(lines.next().ok_or_else(bad)?.trim().as_bytes()).map_err(|_| bad())?);
         let bytes: [u8; 32] = raw.as_slice().try_into().map_err(|_| bad())?;
         let calendar = crypto::key_from_bytes(bytes);
+        self.header.verify(&calendar).map_err(|_| {
+            Error::invalid(
+                "calendar_key",
+                "the calendar key file no longer opens this store (its passphrase or kit was changed since): install the reminder timer again",
+            )
+        })?;
         let store = self.into_store(None, calendar)?;
+        store.check_epoch()?;
         // Prove the key on a stored record when there is one.
         for tree in ["channels", "posts", "reminder_state"] {
             if let Some((k, v)) = store.db.open_tree(tree)?.first()? {
@@ -398,22 +387,7 @@ impl LockedStore {
 
 /// The KDF parameters in a store's header (recovery keeps the store's cost).
 pub fn kdf_of(dir: &Path) -> Result<KdfParams> {
-    Ok(read_header(dir)?.kdf)
-}
-
-/// A short public identifier of a store (from its salt), to match key files to stores.
-fn store_fingerprint(header: &Header) -> String {
-    use sha2::{Digest, Sha256};
-    if let Some(id) = &header.store_id {
-        return id.clone();
-    }
-    let d = Sha256::digest(format!("noren/1/store-id/{}/{}", header.salt, header.created_at.to_rfc3339()).as_bytes());
-    d.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-fn derive_header_kek(header: &Header, pass: &SecretString) -> Result<Key> {
-    let salt = unb64(&header.salt, "salt")?;
-    crypto::derive_kek(pass, &salt, header.kdf)
+    Ok(header::read(dir)?.kdf)
 }
 
 /// Derives the passphrase's key while `meanwhile` (which needs no key) runs on
@@ -421,46 +395,15 @@ fn derive_header_kek(header: &Header, pass: &SecretString) -> Result<Key> {
 fn derive_kek_while<R: Send>(header: &Header, pass: &SecretString, meanwhile: impl FnOnce() -> R + Send) -> (Result<Key>, R) {
     std::thread::scope(|s| {
         let other = s.spawn(meanwhile);
-        let kek = derive_header_kek(header, pass);
+        let kek = header.derive_kek(pass);
         (kek, other.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
     })
-}
-
-fn unwrap_both(header: &Header, kek: &Key) -> Result<(Key, Key)> {
-    let v = crypto::unwrap_key(kek, wrap_label(Compartment::Vault), &unb64(&header.vault_key, "vault_key")?)?;
-    let c = crypto::unwrap_key(kek, wrap_label(Compartment::Calendar), &unb64(&header.calendar_key, "calendar_key")?)?;
-    Ok((v, c))
-}
-
-fn read_header(dir: &Path) -> Result<Header> {
-    let path = dir.join(HEADER_FILE);
-    let raw = fs::read(&path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    let header: Header = serde_json::from_slice(&raw).map_err(|e| Error::Corrupt(format!("store header unreadable: {e}")))?;
-    if header.format > STORE_FORMAT {
-        return Err(Error::UnsupportedFormat { found: header.format, supported: STORE_FORMAT });
-    }
-    Ok(header)
-}
-
-/// Replaces the header atomically: a crash leaves the old or the new one.
-fn write_header_file(dir: &Path, header: &Header) -> Result<()> {
-    let json = serde_json::to_vec_pretty(header).map_err(|e| Error::Storage(e.to_string()))?;
-    crate::files::write(&dir.join(HEADER_FILE), &json, crate::files::Existing::Replace)?;
-    Ok(())
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("dir", &self.dir).field("vault_unlocked", &self.vault.is_some()).finish()
     }
-}
-
-fn b64(bytes: &[u8]) -> String {
-    BASE64.encode(bytes)
-}
-
-fn unb64(s: &str, what: &str) -> Result<Vec<u8>> {
-    BASE64.decode(s.as_bytes()).map_err(|_| Error::Corrupt(format!("header field {what} is not base64")))
 }
 
 pub fn check_new_passphrase(pass: &SecretString) -> Result<()> {
@@ -555,13 +498,6 @@ fn open_sled_once(dir: &Path) -> Result<sled::Db> {
     })
 }
 
-fn wrap_label(compartment: Compartment) -> &'static str {
-    match compartment {
-        Compartment::Vault => "noren/1/key/vault",
-        Compartment::Calendar => "noren/1/key/calendar",
-    }
-}
-
 fn aad(tree: &str, id: &str) -> Vec<u8> {
     format!("noren/1/{tree}/{id}").into_bytes()
 }
@@ -639,24 +575,31 @@ impl Store {
             let kek = crypto::derive_kek(pass, &salt, kdf)?;
             let vault = crypto::random_key()?;
             let calendar = crypto::random_key()?;
-            let header = Header {
+            let mut header = Header {
                 format: STORE_FORMAT,
                 created_at: Utc::now(),
                 kdf,
-                salt: b64(&salt),
-                vault_key: b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Vault), &vault)?),
-                calendar_key: b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Calendar), &calendar)?),
+                salt: header::b64(&salt),
+                vault_key: String::new(),
+                calendar_key: String::new(),
+                epoch: 0,
+                previous: None,
                 recovery: None,
                 store_id: None,
+                mac: None,
             };
+            header.wrap_current(&kek, &vault, &calendar)?;
+            header.seal(&calendar)?;
             // A directory left by an init that crashed before its header was
             // written holds nothing readable: start it afresh.
             let _ = fs::remove_dir_all(dir.join("db"));
             let db = open_sled(dir)?;
             db.flush()?;
             // The header goes last: until it exists, there is no store.
-            write_header_file(dir, &header)?;
-            Ok(LockedStore { dir: dir.to_path_buf(), header, lock }.assemble(db, ReadAhead::default(), Some(vault), calendar))
+            header::write(dir, &header)?;
+            let mut store = LockedStore { dir: dir.to_path_buf(), header, lock }.assemble(db, ReadAhead::default(), Some(vault), calendar);
+            store.kek = Some(kek);
+            Ok(store)
         })();
         if result.is_err() {
             let _ = fs::remove_file(dir.join(HEADER_FILE));
@@ -681,16 +624,19 @@ impl Store {
             return Err(Error::StoreNotFound(dir.to_path_buf()));
         }
         let lock = take_lock(dir)?;
-        let header = read_header(dir)?;
+        let header = header::read(dir)?;
         Ok(LockedStore { dir: dir.to_path_buf(), header, lock })
     }
 
     /// Unlocks the vault again after `lock_vault` (the passphrase is checked).
     pub fn unlock_vault(&mut self, pass: &SecretString) -> Result<()> {
         let (kek, read_ahead) = derive_kek_while(&self.header, pass, || ReadAhead::read(&self.db));
-        let (vault, calendar) = unwrap_both(&self.header, &kek?)?;
+        let kek = kek?;
+        let (vault, calendar) = self.header.unwrap_keys(&kek)?;
+        self.previous = self.header.unwrap_previous(&kek)?;
         self.vault = Some(vault);
         self.calendar = Some(calendar);
+        self.kek = Some(kek);
         self.read_ahead = read_ahead;
         Ok(())
     }
@@ -699,6 +645,8 @@ impl Store {
     pub fn lock_vault(&mut self) {
         self.save_packs(Some(Compartment::Vault));
         self.vault = None;
+        self.kek = None;
+        self.previous = None;
         self.cache.forget_compartment(Compartment::Vault);
         self.derived.forget_compartment(Compartment::Vault);
         self.read_ahead = ReadAhead::default();
@@ -716,64 +664,13 @@ impl Store {
         self.header.kdf
     }
 
-    /// Changes the passphrase: a new salt and key-encryption key rewrap the
-    /// same data keys; no record is re-encrypted.
-    pub fn change_passphrase(&mut self, new: &SecretString) -> Result<()> {
-        check_new_passphrase(new)?;
-        let vault = self.vault.as_ref().ok_or(Error::Locked)?;
-        let calendar = self.calendar.as_ref().ok_or(Error::Locked)?;
-        let salt = crypto::random_bytes::<16>()?;
-        let kdf = KdfParams::DEFAULT.max(self.header.kdf);
-        let kek = crypto::derive_kek(new, &salt, kdf)?;
-        let mut header = self.header.clone();
-        // Key files and kit shares name the store by its fingerprint: keep it.
-        header.store_id = Some(store_fingerprint(&self.header));
-        header.kdf = kdf;
-        header.salt = b64(&salt);
-        header.vault_key = b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Vault), vault)?);
-        header.calendar_key = b64(&crypto::wrap_key(&kek, wrap_label(Compartment::Calendar), calendar)?);
-        let old = std::mem::replace(&mut self.header, header);
-        if let Err(e) = self.write_header() {
-            self.header = old;
-            return Err(e);
-        }
-        Ok(())
-    }
-
-    /// Makes a new recovery key for the emergency kit: the data keys are wrapped
-    /// with it in the header (replacing an earlier kit, whose shares stop working).
-    /// The caller splits the returned key into shares and forgets it.
-    pub fn new_recovery_key(&mut self, now: DateTime<Utc>) -> Result<Zeroizing<[u8; 32]>> {
-        let vault = self.vault.as_ref().ok_or(Error::Locked)?;
-        let calendar = self.calendar.as_ref().ok_or(Error::Locked)?;
-        let raw = Zeroizing::new(crypto::random_bytes::<32>()?);
-        let rk = crypto::key_from_bytes(*raw);
-        let wrap = RecoveryWrap {
-            created_at: now,
-            vault_key: b64(&crypto::wrap_key(&rk, recovery_label(Compartment::Vault), vault)?),
-            calendar_key: b64(&crypto::wrap_key(&rk, recovery_label(Compartment::Calendar), calendar)?),
-        };
-        let mut header = self.header.clone();
-        header.recovery = Some(wrap);
-        let old = std::mem::replace(&mut self.header, header);
-        if let Err(e) = self.write_header() {
-            self.header = old;
-            return Err(e);
-        }
-        Ok(raw)
-    }
-
     /// When the current emergency kit was made, if there is one.
     pub fn recovery_created_at(&self) -> Option<DateTime<Utc>> {
         self.header.recovery.as_ref().map(|r| r.created_at)
     }
 
     pub fn fingerprint(&self) -> String {
-        store_fingerprint(&self.header)
-    }
-
-    fn write_header(&self) -> Result<()> {
-        write_header_file(&self.dir, &self.header)
+        self.header.fingerprint()
     }
 
     /// Writes the calendar key to `path` (mode 0600, atomically) so that an
@@ -782,7 +679,7 @@ impl Store {
     pub fn export_calendar_key(&self, path: &Path) -> Result<()> {
         let key = self.key_for(Compartment::Calendar)?;
         let encoded = Zeroizing::new(BASE64.encode(&key.0));
-        let text = Zeroizing::new(format!("{CALENDAR_KEY_MAGIC}\nstore {}\n{}\n", store_fingerprint(&self.header), encoded.as_str()));
+        let text = Zeroizing::new(format!("{CALENDAR_KEY_MAGIC}\nstore {}\n{}\n", self.header.fingerprint(), encoded.as_str()));
         crate::files::create_private_dir(crate::files::parent(path))?;
         crate::files::write(path, text.as_bytes(), crate::files::Existing::Replace)?;
         Ok(())
@@ -813,10 +710,19 @@ impl Store {
         crypto::seal(key, &aad(T::TREE, rec.id()), &buf)
     }
 
+    /// Opens a sealed value with the compartment's key, or with the previous
+    /// epoch's while a re-key is under way.
+    fn open_sealed(&self, c: Compartment, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let key = self.key_for(c)?;
+        match (crypto::open(key, aad, sealed), &self.previous) {
+            (Err(Error::Tampered(_)), Some((v, k))) => crypto::open(if c == Compartment::Vault { v } else { k }, aad, sealed),
+            (r, _) => r,
+        }
+    }
+
     fn open_record<T: Record>(&self, id: &[u8], sealed: &[u8]) -> Result<T> {
-        let key = self.key_for(T::COMPARTMENT)?;
         let id = std::str::from_utf8(id).map_err(|_| Error::Corrupt(format!("non-text record id in {}", T::TREE)))?;
-        let plain = crypto::open(key, &aad(T::TREE, id), sealed)?;
+        let plain = self.open_sealed(T::COMPARTMENT, &aad(T::TREE, id), sealed)?;
         let rec: T = serde_json::from_slice(&plain).map_err(|e| Error::Corrupt(format!("{} {id}: {e}", T::WHAT)))?;
         if rec.id() != id {
             return Err(Error::Tampered(format!("{} {id} carries id {}", T::WHAT, rec.id())));
