@@ -734,7 +734,7 @@ pub fn export_store_key(store: &Store, path: &Path, now: DateTime<Utc>) -> Resul
         k.secret.expose()
     ));
     let mut older: Vec<StoreKey> = store.all::<StoreKey>()?.into_iter().filter(|o| o.id.starts_with("backup-")).collect();
-    older.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    older.sort_by_key(|o| std::cmp::Reverse(o.created_at));
     for o in older {
         text.push_str(&format!("# older key (snapshots before {}): {}\n{}\n", o.created_at.to_rfc3339(), o.public, o.secret.expose()));
     }
