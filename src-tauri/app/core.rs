@@ -37,6 +37,8 @@ pub struct AppStatus {
     pub store_dir: String,
     pub settings: AppSettings,
     pub version: String,
+    /// The store is an older copy than the one this computer last opened.
+    pub rollback: Option<noren_core::store::Rollback>,
 }
 
 /// The backup screen's view of things.
@@ -103,6 +105,7 @@ pub struct AppCore {
     /// key), so snapshots can be written after changes. Dropped on lock.
     pass: Option<SecretString>,
     last_activity: Instant,
+    rollback: Option<noren_core::store::Rollback>,
 }
 
 impl AppCore {
@@ -110,8 +113,17 @@ impl AppCore {
         let name = real_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "noren".into());
         let demo_dir = real_dir.with_file_name(format!("{name}-demo"));
         let settings = settings::load(&settings_path);
-        let mut core =
-            AppCore { real_dir, demo_dir, settings_path, settings, demo: false, session: None, pass: None, last_activity: Instant::now() };
+        let mut core = AppCore {
+            real_dir,
+            demo_dir,
+            settings_path,
+            settings,
+            demo: false,
+            session: None,
+            pass: None,
+            last_activity: Instant::now(),
+            rollback: None,
+        };
         core.open_calendar_with_key_file();
         core
     }
@@ -181,7 +193,24 @@ impl AppCore {
             store_dir: self.dir().display().to_string(),
             settings: self.settings.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            rollback: self.rollback.clone(),
         }
+    }
+
+    /// Compares the just opened store with what this computer saw of it last.
+    fn watch(&mut self) {
+        let file = self.config_home().join("noren/seen-stores.json");
+        if let Some(s) = self.session.as_mut() {
+            if let Ok(Some(r)) = s.store_mut().watch_rollback(&file, Utc::now()) {
+                self.rollback = Some(r);
+            }
+        }
+    }
+
+    /// The owner has read the rollback warning.
+    pub fn dismiss_rollback(&mut self) -> AppStatus {
+        self.rollback = None;
+        self.status()
     }
 
     pub fn setup(&mut self, pass: &SecretString) -> IpcResult<AppStatus> {
@@ -196,6 +225,9 @@ impl AppCore {
         match &mut self.session {
             Some(s) => s.unlock(pass)?,
             None => self.session = Some(Session::new(Store::open(self.dir(), pass)?)),
+        }
+        if !self.demo {
+            self.watch();
         }
         self.pass = Some(pass.clone());
         self.touch();
@@ -537,6 +569,33 @@ mod tests {
         let hits = c.search("ｴｷﾃﾝ").unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(c.secret(&hits[0].id, "password").unwrap().expose(), "pw-エキテン-1");
+    }
+
+    /// An older copy of the store folder put back: the window says so once the
+    /// store is unlocked, and the owner can dismiss it.
+    #[test]
+    fn an_older_copy_of_the_store_is_reported_after_unlock() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pass = SecretString::new("shop passphrase");
+        let copy = tmp.path().join("copy");
+        {
+            let mut c = core(tmp.path());
+            c.setup(&pass).unwrap();
+            c.add(&input("ホームページ")).unwrap();
+        }
+        {
+            let mut c = core(tmp.path());
+            assert!(c.unlock(&pass).unwrap().rollback.is_none());
+            std::process::Command::new("cp").arg("-a").arg(tmp.path().join("store")).arg(&copy).status().unwrap();
+            c.add(&input("Instagram")).unwrap();
+        }
+        std::fs::remove_dir_all(tmp.path().join("store")).unwrap();
+        std::fs::rename(&copy, tmp.path().join("store")).unwrap();
+        let mut c = core(tmp.path());
+        let st = c.unlock(&pass).unwrap();
+        let r = st.rollback.expect("the older copy is noticed");
+        assert!(r.writes < r.seen_writes, "{r:?}");
+        assert!(c.dismiss_rollback().rollback.is_none());
     }
 
     #[test]

@@ -545,6 +545,11 @@ fn status(app: State<'_, App>) -> IpcResult<AppStatus> {
 }
 
 #[tauri::command]
+fn dismiss_rollback(app: State<'_, App>) -> IpcResult<AppStatus> {
+    with(&app, |c| Ok(c.dismiss_rollback()))
+}
+
+#[tauri::command]
 fn setup_store(app: State<'_, App>, passphrase: String) -> IpcResult<AppStatus> {
     let pass = SecretString::new(passphrase);
     with(&app, |c| c.setup(&pass))
@@ -791,6 +796,7 @@ pub fn run() -> i32 {
         .manage(App { core: Mutex::new(core), clipboard: clipboard::Clipboard::default(), wake: Mutex::new(wake_tx) })
         .invoke_handler(tauri::generate_handler![
             status,
+            dismiss_rollback,
             setup_store,
             unlock,
             lock,

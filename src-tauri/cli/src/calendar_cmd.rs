@@ -252,11 +252,11 @@ pub fn open_calendar_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
     let has_pass = ["NOREN_PASSPHRASE_FILE", "NOREN_PASSPHRASE"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
     if !has_pass {
         if let Some(key) = std::env::var_os("NOREN_CALENDAR_KEY_FILE").filter(|v| !v.is_empty()) {
-            return Ok(locked.unlock_calendar(std::path::Path::new(&key))?);
+            return Ok(crate::cmd::watched(locked.unlock_calendar(std::path::Path::new(&key))?));
         }
     }
     let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
-    Ok(locked.unlock(&pass)?)
+    Ok(crate::cmd::watched(locked.unlock(&pass)?))
 }
 
 fn parse_date(field: &'static str, v: &str) -> CliResult<NaiveDate> {

@@ -342,7 +342,27 @@ fn open_store_with_pass(cli_store: &Option<PathBuf>) -> CliResult<(Store, Secret
     // Fail fast (exit 4 / not found) before asking for a passphrase.
     let locked = Store::open_locked(&dir)?;
     let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
-    Ok((locked.unlock(&pass)?, pass))
+    Ok((watched(locked.unlock(&pass)?), pass))
+}
+
+/// The instant the command runs at (`--now`, `$NOREN_NOW` or the clock), set once by `run`.
+static NOW: std::sync::OnceLock<DateTime<Utc>> = std::sync::OnceLock::new();
+
+/// Where this computer remembers how far each store got (rollback detection).
+fn seen_file() -> Option<PathBuf> {
+    noren_core::timer::config_home().ok().map(|h| h.join("noren/seen-stores.json"))
+}
+
+/// The store, compared with what this computer last saw of it: an older copy
+/// put in place is said on stderr (one `warning:` line) and the command goes on.
+pub(crate) fn watched(mut store: Store) -> Store {
+    if let Some(file) = seen_file() {
+        let now = NOW.get().copied().unwrap_or_else(Utc::now);
+        if let Ok(Some(r)) = store.watch_rollback(&file, now) {
+            eprintln!("warning: {}", io::one_line(&r.to_string()));
+        }
+    }
+    store
 }
 
 /// The passphrase that protects a backup: $NOREN_BACKUP_PASSPHRASE_FILE, else
@@ -539,6 +559,7 @@ fn print_detail(c: &credential::Credential, reveal: bool) {
 pub fn run(cli: Cli) -> CliResult<u8> {
     // The one place the CLI reads the clock; everything below takes `now`.
     let now = cli.now.unwrap_or_else(Utc::now);
+    let _ = NOW.set(now);
     let json_out = cli.json;
     match cli.cmd {
         Cmd::Init => {

@@ -57,6 +57,7 @@ impl Env {
         let mut c = common::noren_cli();
         c.arg("--store").arg(&self.store).args(args);
         c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_BACKUP_PASSPHRASE_FILE").env("NOREN_PASSPHRASE_FILE", &self.passfile);
+        c.env("XDG_CONFIG_HOME", self.tmp.path().join("config"));
         c
     }
 

@@ -32,6 +32,7 @@ impl Env {
         let mut c = common::noren_cli();
         c.arg("--store").arg(&self.store).args(args);
         c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_STORE").env("NOREN_PASSPHRASE_FILE", &self.passfile);
+        c.env("XDG_CONFIG_HOME", self.store.with_file_name("config"));
         c
     }
 
@@ -308,4 +309,30 @@ fn generate_needs_no_store() {
     c.args(["cred", "generate", "--words", "4"]);
     let out = run_cmd(c, None);
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim().split('-').count(), 4);
+}
+
+/// A whole store folder copied back from before some changes is consistent in
+/// itself; this computer remembers how far it had got and says so, once.
+#[test]
+fn an_older_copy_of_the_store_put_back_is_noticed() {
+    let e = Env::new();
+    let add = |name: &str| e.json(&["cred", "add", "--category", "website", "--name", name], None);
+    add("ホームページ");
+    let copy = e.store.with_file_name("copy");
+    let cp = Command::new("cp").arg("-a").arg(&e.store).arg(&copy).status().unwrap();
+    assert!(cp.success());
+    add("Instagram");
+    add("ホットペッパー");
+    let quiet = e.run(&["cred", "list"], None);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+    std::fs::remove_dir_all(&e.store).unwrap();
+    std::fs::rename(&copy, &e.store).unwrap();
+    let warned = e.run(&["cred", "list"], None);
+    assert!(warned.status.success());
+    let err = stderr(&warned);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("warning: this store is an older copy"), "{err}");
+    assert_eq!(e.count(), 1, "the copy is what is there");
+    let again = e.run(&["cred", "list"], None);
+    assert!(stderr(&again).is_empty(), "said once: {}", stderr(&again));
 }

@@ -25,6 +25,7 @@ fn noren(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
     let mut c = common::noren_cli();
     c.arg("--store").arg(dir.join("store")).args(args);
     c.env_remove("NOREN_PASSPHRASE").env_remove("NOREN_STORE").env("NOREN_PASSPHRASE_FILE", dir.join("pass")).stdin(Stdio::null());
+    c.env("XDG_CONFIG_HOME", dir.join("config"));
     for (k, v) in env {
         c.env(k, v);
     }

@@ -133,6 +133,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const api = {
   status: () => call<AppStatus>("status"),
+  dismissRollback: () => call<AppStatus>("dismiss_rollback"),
   setupStore: (passphrase: string) => call<AppStatus>("setup_store", { passphrase }),
   unlock: (passphrase: string) => call<AppStatus>("unlock", { passphrase }),
   lock: () => call<AppStatus>("lock"),

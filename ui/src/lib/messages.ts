@@ -174,6 +174,8 @@ const ja = {
   "dialog.cancel": "いいえ",
   "common.close": "閉じる",
 
+  "rollback.banner": "この金庫は、このパソコンで {date} に開いたときより古い写しです。その後に保存した内容が入っていないかもしれません。古い写しを戻した覚えがなければ、最新のバックアップから戻してください。",
+  "rollback.dismiss": "確認しました",
   "error.wrong_passphrase": "合言葉が違います。もう一度入力してください。",
   "error.wrong_file_password": "取り込むファイルのパスワードが違います（Noren の合言葉ではなく、そのファイルに付けたパスワードです）。",
   "error.store_in_use": "この金庫は別の Noren（またはコマンド）で開かれています。そちらを閉じてからやり直してください。",
@@ -955,6 +957,8 @@ const en: Record<MessageKey, string> = {
   "dialog.cancel": "No",
   "common.close": "Close",
 
+  "rollback.banner": "This store is an older copy than the one this computer opened on {date}. What was saved since may be missing. If you did not put an older copy back on purpose, restore the newest backup.",
+  "rollback.dismiss": "Understood",
   "error.wrong_passphrase": "Wrong passphrase. Please try again.",
   "error.wrong_file_password": "Wrong password for the file being imported (the file's own password, not Noren's passphrase).",
   "error.store_in_use": "This vault is open in another Noren window or command. Close it and try again.",

@@ -28,6 +28,9 @@ pub fn clock_plus_hours(hours: i64) -> String {
 pub fn noren_cli() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_noren-cli"));
     c.env("NOREN_NOW", CLOCK).env_remove("NOREN_PASSPHRASE").env_remove("NOREN_PASSPHRASE_FILE").env_remove("NOREN_STORE");
+    // Never the tester's own ~/.config (the reminder timer, what stores were seen):
+    // a folder of the tests' own unless the test gives one.
+    c.env("XDG_CONFIG_HOME", std::env::temp_dir().join("noren-cli-tests-config"));
     c
 }
 
@@ -53,6 +56,7 @@ impl Env {
             .arg(&self.store)
             .args(args)
             .env("NOREN_PASSPHRASE_FILE", &self.passfile)
+            .env("XDG_CONFIG_HOME", self.dir.join("config"))
             .stdin(Stdio::null())
             .output()
             .unwrap()

@@ -26,10 +26,12 @@ use crate::secret::{with_secrets_exposed, Key, SecretString};
 
 mod header;
 mod rekey;
+mod rollback;
 
 pub use header::STORE_FORMAT;
 use header::{Header, HEADER_FILE};
 pub use rekey::RekeyReport;
+pub use rollback::Rollback;
 
 const MIN_PASSPHRASE_CHARS: usize = 8;
 
@@ -106,6 +108,8 @@ pub struct Store {
     /// The passphrase's key while the vault is unlocked: a new kit re-keys
     /// without asking for the passphrase again.
     kek: Option<Key>,
+    /// Where this computer remembers how far the store got (see `rollback.rs`).
+    watch: Option<rollback::Watch>,
     cache: Cache,
     derived: DerivedCache,
     read_ahead: ReadAhead,
@@ -309,6 +313,7 @@ impl LockedStore {
             calendar: Some(calendar),
             previous: None,
             kek: None,
+            watch: None,
             cache: Cache::default(),
             derived: DerivedCache::default(),
             read_ahead,
@@ -541,6 +546,7 @@ impl Drop for Store {
     fn drop(&mut self) {
         // Collections changed in memory get a fresh pack for the next start.
         self.save_packs(None);
+        self.remember_progress();
     }
 }
 
