@@ -293,7 +293,7 @@ pub fn channel(store_dir: Option<PathBuf>, json_out: bool, cmd: ChannelCmd, now:
         if json_out {
             io::print_json(&serde_json::to_value(c).unwrap_or_default())
         } else {
-            println!("{verb} channel {} ({}, {})", c.name, c.kind, c.id);
+            say!("{verb} channel {} ({}, {})", c.name, c.kind, c.id);
             Ok(())
         }
     };
@@ -337,7 +337,7 @@ pub fn channel(store_dir: Option<PathBuf>, json_out: bool, cmd: ChannelCmd, now:
             if json_out {
                 io::print_json(&json!({ "removed": c.id, "posts_removed": n }))?;
             } else {
-                println!("removed channel {} and {n} posts", c.name);
+                say!("removed channel {} and {n} posts", c.name);
             }
         }
         ChannelCmd::List { now: at } => {
@@ -345,10 +345,10 @@ pub fn channel(store_dir: Option<PathBuf>, json_out: bool, cmd: ChannelCmd, now:
             if json_out {
                 io::print_json(&json!({ "channels": views.iter().map(view_json).collect::<Vec<_>>() }))?;
             } else if views.is_empty() {
-                println!("no channels yet (add one with `noren-cli channel add --kind blog --name ブログ`)");
+                say!("no channels yet (add one with `noren-cli channel add --kind blog --name ブログ`)");
             } else {
                 for v in &views {
-                    println!("{}\t{}\t{}\t{}", v.channel.id, v.channel.kind, v.channel.name, describe(v));
+                    say!("{}\t{}\t{}\t{}", v.channel.id, v.channel.kind, v.channel.name, describe(v));
                 }
             }
         }
@@ -359,13 +359,13 @@ pub fn channel(store_dir: Option<PathBuf>, json_out: bool, cmd: ChannelCmd, now:
             if json_out {
                 io::print_json(&view_json(&v))?;
             } else {
-                println!("{} ({}, {})", c.name, c.kind, c.id);
-                println!("  {}", describe(&v));
+                say!("{} ({}, {})", c.name, c.kind, c.id);
+                say!("  {}", describe(&v));
                 if let Some(u) = &c.feed_url {
-                    println!("  feed: {u}");
+                    say!("  feed: {u}");
                 }
                 let s = &v.stats;
-                println!(
+                say!(
                     "  {} posts; {:.1} a month lately; longest silence {} d; streak {} weeks",
                     s.posts_total,
                     s.posts_per_month,
@@ -373,10 +373,10 @@ pub fn channel(store_dir: Option<PathBuf>, json_out: bool, cmd: ChannelCmd, now:
                     s.streak_weeks
                 );
                 for p in &v.missed {
-                    println!("  missed plan {}: {} {}", p.id, p.planned_for.map(|d| d.to_string()).unwrap_or_default(), p.title);
+                    say!("  missed plan {}: {} {}", p.id, p.planned_for.map(|d| d.to_string()).unwrap_or_default(), p.title);
                 }
                 for p in &v.planned {
-                    println!("  planned {}: {} {}", p.id, p.planned_for.map(|d| d.to_string()).unwrap_or_default(), p.title);
+                    say!("  planned {}: {} {}", p.id, p.planned_for.map(|d| d.to_string()).unwrap_or_default(), p.title);
                 }
             }
         }
@@ -395,7 +395,7 @@ pub fn post(store_dir: Option<PathBuf>, json_out: bool, cmd: PostCmd, now: DateT
                 PostStatus::Done => p.at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
                 PostStatus::Planned => p.planned_for.map(|d| d.to_string()).unwrap_or_default(),
             };
-            println!("{verb} post {} ({when}) {}", p.id, p.title);
+            say!("{verb} post {} ({when}) {}", p.id, p.title);
             Ok(())
         }
     };
@@ -429,14 +429,14 @@ pub fn post(store_dir: Option<PathBuf>, json_out: bool, cmd: PostCmd, now: DateT
             if json_out {
                 io::print_json(&json!({ "channel": c.id, "posts": posts }))?;
             } else if posts.is_empty() {
-                println!("no posts");
+                say!("no posts");
             } else {
                 for p in &posts {
                     let (status, when) = match p.status {
                         PostStatus::Done => ("done", p.at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()),
                         PostStatus::Planned => ("planned", p.planned_for.map(|d| d.to_string()).unwrap_or_default()),
                     };
-                    println!("{}\t{status}\t{when}\t{}", p.id, p.title);
+                    say!("{}\t{status}\t{when}\t{}", p.id, p.title);
                 }
             }
         }
@@ -462,13 +462,13 @@ pub fn feed_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: FeedCmd, now: D
         match feed::sync(&store, &c.id, opts, now) {
             Ok(r) => {
                 if !json_out {
-                    println!("{}: {} new of {} items", c.name, r.new_items, r.items);
+                    say!("{}: {} new of {} items", c.name, r.new_items, r.items);
                 }
                 results.push(json!({ "channel": c.id, "ok": true, "items": r.items, "new_items": r.new_items, "skipped": r.skipped }));
             }
             Err(e) => {
                 if !json_out && !single {
-                    eprintln!("warning: {}: {}", c.name, io::one_line(&e.to_string()));
+                    esay!("warning: {}: {}", c.name, io::one_line(&e.to_string()));
                 }
                 results.push(json!({ "channel": c.id, "ok": false, "code": e.code(), "message": e.to_string() }));
                 failed = Some(e);
@@ -514,7 +514,7 @@ pub fn notify_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: NotifyCmd, no
             if json_out {
                 io::print_json(&json!({ "key": key, "snoozed_until": until }))?;
             } else {
-                println!("snoozed {key} until {}", until.with_timezone(&settings()?.timezone).format("%Y-%m-%d %H:%M"));
+                say!("snoozed {key} until {}", until.with_timezone(&settings()?.timezone).format("%Y-%m-%d %H:%M"));
             }
         }
         NotifyCmd::Settings { enabled, quiet_start, quiet_end, sync_hours } => {
@@ -538,7 +538,7 @@ pub fn notify_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: NotifyCmd, no
             if json_out {
                 io::print_json(&serde_json::to_value(&s).unwrap_or_default())?;
             } else {
-                println!(
+                say!(
                     "notifications {}; quiet {}–{}; feed sync every {} h",
                     if s.enabled { "on" } else { "off" },
                     s.quiet_start,
@@ -561,7 +561,7 @@ pub fn notify_items(store: &Store, items: &[DueItem], now: DateTime<Utc>, settin
         match notify::show(item, lang, None) {
             Ok(()) => shown.push(item.key.clone()),
             Err(e) => {
-                eprintln!("warning: {}", io::one_line(&e.to_string()));
+                esay!("warning: {}", io::one_line(&e.to_string()));
                 break;
             }
         }
@@ -588,7 +588,7 @@ pub fn timer_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: TimerCmd) -> C
     if json_out {
         io::print_json(&serde_json::to_value(&st).unwrap_or_default())?;
     } else {
-        println!(
+        say!(
             "reminder timer: {}{}",
             if st.installed { "installed" } else { "not installed" },
             match st.enabled {
@@ -597,9 +597,9 @@ pub fn timer_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: TimerCmd) -> C
                 None => "",
             }
         );
-        println!("  {}\n  {}\n  {}", st.service_path.display(), st.timer_path.display(), st.key_path.display());
+        say!("  {}\n  {}\n  {}", st.service_path.display(), st.timer_path.display(), st.key_path.display());
         if !st.note.is_empty() {
-            eprintln!("warning: systemctl: {}", io::one_line(&st.note));
+            esay!("warning: systemctl: {}", io::one_line(&st.note));
         }
     }
     Ok(0)

@@ -359,7 +359,7 @@ pub(crate) fn watched(mut store: Store) -> Store {
     if let Some(file) = seen_file() {
         let now = NOW.get().copied().unwrap_or_else(Utc::now);
         if let Ok(Some(r)) = store.watch_rollback(&file, now) {
-            eprintln!("warning: {}", io::one_line(&r.to_string()));
+            esay!("warning: {}", io::one_line(&r.to_string()));
         }
     }
     store
@@ -385,9 +385,9 @@ fn print_report(json_out: bool, what: &str, r: &backup::Report, extra: serde_jso
         }
         return io::print_json(&v);
     }
-    println!("{what}: format v{}, exported {}, {} bytes", r.version, r.exported_at.format("%Y-%m-%d %H:%M UTC"), r.bytes);
+    say!("{what}: format v{}, exported {}, {} bytes", r.version, r.exported_at.format("%Y-%m-%d %H:%M UTC"), r.bytes);
     for (k, n) in &r.counts {
-        println!("  {k}: {n}");
+        say!("  {k}: {n}");
     }
     Ok(())
 }
@@ -440,9 +440,9 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
             if json_out {
                 io::print_json(&json!({ "public_key": public, "exported": export }))?;
             } else {
-                println!("{public}");
+                say!("{public}");
                 if let Some(p) = export {
-                    eprintln!("private key written to {} (mode 600): keep it as safe as the passphrase", p.display());
+                    esay!("private key written to {} (mode 600): keep it as safe as the passphrase", p.display());
                 }
             }
         }
@@ -469,13 +469,13 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
                 io::print_json(&json!(r))?;
             } else {
                 match &r.written {
-                    Some(w) => println!("wrote {w}"),
-                    None => println!("newest snapshot is less than a day old; nothing written"),
+                    Some(w) => say!("wrote {w}"),
+                    None => say!("newest snapshot is less than a day old; nothing written"),
                 }
                 for f in &r.removed {
-                    println!("removed old snapshot {f}");
+                    say!("removed old snapshot {f}");
                 }
-                println!("{} snapshot(s) kept", r.kept);
+                say!("{} snapshot(s) kept", r.kept);
             }
         }
     }
@@ -512,47 +512,47 @@ fn print_summaries(json_out: bool, items: &[&CredentialSummary]) -> CliResult<()
     let mut last = None;
     for c in items {
         if last != Some(c.category) {
-            println!("[{}] {}", c.category, c.category.label_ja());
+            say!("[{}] {}", c.category, c.category.label_ja());
             last = Some(c.category);
         }
-        println!("  {}  {}  {}  {}", c.id, c.name, c.login.as_deref().unwrap_or("-"), c.url.as_deref().unwrap_or("-"));
+        say!("  {}  {}  {}  {}", c.id, c.name, c.login.as_deref().unwrap_or("-"), c.url.as_deref().unwrap_or("-"));
     }
     if items.is_empty() {
-        println!("(no credentials)");
+        say!("(no credentials)");
     }
     Ok(())
 }
 
 fn print_detail(c: &credential::Credential, reveal: bool) {
     let d = CredentialDetail::new(c, reveal);
-    println!("id:        {}", d.id);
-    println!("name:      {}", d.name);
-    println!("category:  {} ({})", d.category, d.category.label_ja());
+    say!("id:        {}", d.id);
+    say!("name:      {}", d.name);
+    say!("category:  {} ({})", d.category, d.category.label_ja());
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    println!("url:       {}", opt(&d.url));
-    println!("login:     {}", opt(&d.login));
+    say!("url:       {}", opt(&d.url));
+    say!("login:     {}", opt(&d.login));
     let pw = match (&d.password, d.has_password) {
         (Some(p), _) => p.clone(),
         (None, true) => "******** (use --reveal)".into(),
         (None, false) => "-".into(),
     };
-    println!("password:  {pw}");
-    println!("email:     {}", opt(&d.registered_email));
-    println!("phone:     {}", opt(&d.recovery_phone));
-    println!("2FA with:  {}", opt(&d.two_factor_holder));
-    println!("known by:  {}", if d.known_by.is_empty() { "-".into() } else { d.known_by.join(", ") });
-    println!("TOTP:      {}", if d.has_totp { "yes (noren-cli cred totp)" } else { "-" });
-    println!("card:      {}", opt(&d.payment_card));
-    println!("contract:  {}", opt(&d.contract_holder));
-    println!("renewal:   {}", d.renewal_date.map(|x| x.to_string()).unwrap_or_else(|| "-".into()));
-    println!("tags:      {}", if d.tags.is_empty() { "-".into() } else { d.tags.join(", ") });
+    say!("password:  {pw}");
+    say!("email:     {}", opt(&d.registered_email));
+    say!("phone:     {}", opt(&d.recovery_phone));
+    say!("2FA with:  {}", opt(&d.two_factor_holder));
+    say!("known by:  {}", if d.known_by.is_empty() { "-".into() } else { d.known_by.join(", ") });
+    say!("TOTP:      {}", if d.has_totp { "yes (noren-cli cred totp)" } else { "-" });
+    say!("card:      {}", opt(&d.payment_card));
+    say!("contract:  {}", opt(&d.contract_holder));
+    say!("renewal:   {}", d.renewal_date.map(|x| x.to_string()).unwrap_or_else(|| "-".into()));
+    say!("tags:      {}", if d.tags.is_empty() { "-".into() } else { d.tags.join(", ") });
     for (k, v) in &d.fields {
-        println!("{k}: {v}");
+        say!("{k}: {v}");
     }
-    println!("rotated:   {}", d.last_rotated.format("%Y-%m-%d %H:%M UTC"));
-    println!("history:   {} previous password(s)", d.history_len);
+    say!("rotated:   {}", d.last_rotated.format("%Y-%m-%d %H:%M UTC"));
+    say!("history:   {} previous password(s)", d.history_len);
     if !d.notes.is_empty() {
-        println!("notes:\n{}", d.notes);
+        say!("notes:\n{}", d.notes);
     }
 }
 
@@ -572,8 +572,8 @@ pub fn run(cli: Cli) -> CliResult<u8> {
             if json_out {
                 io::print_json(&json!({ "store": store.dir(), "created": true }))?;
             } else {
-                println!("created store at {}", store.dir().display());
-                println!("Keep the passphrase safe: it cannot be recovered.");
+                say!("created store at {}", store.dir().display());
+                say!("Keep the passphrase safe: it cannot be recovered.");
             }
         }
         Cmd::Passwd => {
@@ -584,12 +584,12 @@ pub fn run(cli: Cli) -> CliResult<u8> {
             if json_out {
                 io::print_json(&json!({ "changed": true, "rekeyed": r }))?;
             } else {
-                println!("passphrase changed; every record is sealed with new keys, so the old passphrase opens nothing");
+                say!("passphrase changed; every record is sealed with new keys, so the old passphrase opens nothing");
                 if r.kit_dropped {
-                    println!("the emergency kit made before no longer opens the store: make a new one (noren-cli kit export)");
+                    say!("the emergency kit made before no longer opens the store: make a new one (noren-cli kit export)");
                 }
                 if r.store_key_rotated {
-                    println!("snapshots from now on use a new store key: export it again if you keep a copy (noren-cli backup key --export FILE)");
+                    say!("snapshots from now on use a new store key: export it again if you keep a copy (noren-cli backup key --export FILE)");
                 }
             }
         }
@@ -604,10 +604,10 @@ pub fn run(cli: Cli) -> CliResult<u8> {
             if json_out {
                 io::print_json(&json!({ "now": at, "items": items, "notified": shown }))?;
             } else if items.is_empty() {
-                println!("nothing due");
+                say!("nothing due");
             } else {
                 for i in &items {
-                    println!("{:?}\t{}\t{}", i.severity, i.due_at.with_timezone(&settings.timezone).format("%Y-%m-%d"), i.title_ja);
+                    say!("{:?}\t{}\t{}", i.severity, i.due_at.with_timezone(&settings.timezone).format("%Y-%m-%d"), i.title_ja);
                 }
             }
             return Ok(if items.is_empty() { 0 } else { 10 });
@@ -654,7 +654,7 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
         if json_out {
             io::print_json(&json!({ "password": pw.expose(), "entropy_bits": (bits * 10.0).round() / 10.0 }))?;
         } else {
-            println!("{}", pw.expose());
+            say!("{}", pw.expose());
         }
         return Ok(0);
     }
@@ -671,7 +671,7 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
             if json_out {
                 io::print_json(&detail_json(&c, false))?;
             } else {
-                println!("added {} ({})", c.name, c.id);
+                say!("added {} ({})", c.name, c.id);
             }
         }
         CredCmd::List { category } => {
@@ -705,7 +705,7 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
             if json_out {
                 io::print_json(&detail_json(&c, false))?;
             } else {
-                println!("updated {} ({})", c.name, c.id);
+                say!("updated {} ({})", c.name, c.id);
             }
         }
         CredCmd::Rotate { key, password_stdin, generate } => {
@@ -720,7 +720,7 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
             if json_out {
                 io::print_json(&detail_json(&c, false))?;
             } else {
-                println!("rotated {} ({}); {} previous password(s) kept", c.name, c.id, c.history.len());
+                say!("rotated {} ({}); {} previous password(s) kept", c.name, c.id, c.history.len());
             }
         }
         CredCmd::History { key, reveal } => {
@@ -730,7 +730,7 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
                 io::print_json(&json!({ "id": c.id, "name": c.name, "history": h }))?;
             } else {
                 for e in &h {
-                    println!(
+                    say!(
                         "{}  set {}  replaced {}  {}",
                         e.index,
                         e.set_at.format("%Y-%m-%d %H:%M"),
@@ -739,7 +739,7 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
                     );
                 }
                 if h.is_empty() {
-                    println!("(no previous passwords)");
+                    say!("(no previous passwords)");
                 }
             }
         }
@@ -748,20 +748,20 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
             if json_out {
                 io::print_json(&detail_json(&c, false))?;
             } else {
-                println!("restored password version {version} of {}", c.name);
+                say!("restored password version {version} of {}", c.name);
             }
         }
         CredCmd::Remove { key, yes } => {
             let c = credential::resolve(&store, &key)?;
             if !yes && !io::confirm(&format!("Delete {} ({})?", c.name, c.id))? {
-                println!("kept");
+                say!("kept");
                 return Ok(0);
             }
             let c = credential::remove(&store, &c.id)?;
             if json_out {
                 io::print_json(&json!({ "removed": CredentialSummary::from(&c) }))?;
             } else {
-                println!("removed {} ({})", c.name, c.id);
+                say!("removed {} ({})", c.name, c.id);
             }
         }
         CredCmd::Totp { key, now: at } => {
@@ -771,7 +771,7 @@ fn cred(store_dir: Option<PathBuf>, json_out: bool, cmd: CredCmd, now: DateTime<
             if json_out {
                 io::print_json(&json!({ "code": code, "seconds_left": left }))?;
             } else {
-                println!("{code}  ({left} s left)");
+                say!("{code}  ({left} s left)");
             }
         }
         CredCmd::Generate { .. } => {}

@@ -141,7 +141,7 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
             if json_out {
                 io::print_json(&to_json(&c))?;
             } else {
-                println!("added customer {} ({})", c.name, c.id);
+                say!("added customer {} ({})", c.name, c.id);
             }
         }
         CustomerCmd::Edit { customer: key, fields, log } => {
@@ -152,7 +152,7 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
             if json_out {
                 io::print_json(&to_json(&c))?;
             } else {
-                println!("changed customer {} ({})", c.name, c.id);
+                say!("changed customer {} ({})", c.name, c.id);
             }
         }
         CustomerCmd::List => {
@@ -160,9 +160,9 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
             if json_out {
                 io::print_json(&json!({ "customers": list }))?;
             } else if list.is_empty() {
-                println!("no customers yet");
+                say!("no customers yet");
             } else {
-                list.iter().for_each(|c| println!("{}", customer_line(c)));
+                list.iter().for_each(|c| say!("{}", customer_line(c)));
             }
         }
         CustomerCmd::Search { query } => {
@@ -170,9 +170,9 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
             if json_out {
                 io::print_json(&json!({ "customers": hits }))?;
             } else if hits.is_empty() {
-                println!("no match");
+                say!("no match");
             } else {
-                hits.iter().for_each(|c| println!("{}", customer_line(c)));
+                hits.iter().for_each(|c| say!("{}", customer_line(c)));
             }
         }
         CustomerCmd::Show { customer: key } => {
@@ -181,22 +181,22 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
                 io::print_json(&to_json(&c))?;
             } else {
                 let tz = settings()?.timezone;
-                println!("{} ({}){}", c.name, c.id, if c.kana.is_empty() { String::new() } else { format!(" {}", c.kana) });
+                say!("{} ({}){}", c.name, c.id, if c.kana.is_empty() { String::new() } else { format!(" {}", c.kana) });
                 for x in &c.contacts {
-                    println!("  {}: {}", x.kind, x.value);
+                    say!("  {}: {}", x.kind, x.value);
                 }
                 for a in &c.agreements {
                     let since = a.since.map(|d| format!(" (since {d})")).unwrap_or_default();
-                    println!("  agreement: {}{since}", a.text);
+                    say!("  agreement: {}{since}", a.text);
                 }
                 if !c.tags.is_empty() {
-                    println!("  tags: {}", c.tags.join(", "));
+                    say!("  tags: {}", c.tags.join(", "));
                 }
                 if !c.notes.is_empty() {
-                    println!("  notes: {}", c.notes.replace('\n', "\n         "));
+                    say!("  notes: {}", c.notes.replace('\n', "\n         "));
                 }
                 for t in &c.timeline {
-                    println!("  {}  {}", t.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), t.text);
+                    say!("  {}  {}", t.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), t.text);
                 }
             }
         }
@@ -211,17 +211,17 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
                     "ignored_columns": preview.ignored_columns, "imported": imported, "dry_run": dry_run,
                 }))?;
             } else {
-                println!("{}: {} rows readable, {duplicates} look like existing customers", preview.encoding, preview.rows.len());
+                say!("{}: {} rows readable, {duplicates} look like existing customers", preview.encoding, preview.rows.len());
                 for s in &preview.skipped {
-                    println!("  skipped line {}: {}", s.line, s.reason);
+                    say!("  skipped line {}: {}", s.line, s.reason);
                 }
                 if !preview.ignored_columns.is_empty() {
-                    println!("  columns not used: {}", preview.ignored_columns.join(", "));
+                    say!("  columns not used: {}", preview.ignored_columns.join(", "));
                 }
                 if dry_run {
-                    println!("dry run: nothing imported");
+                    say!("dry run: nothing imported");
                 } else {
-                    println!("imported {imported} customers");
+                    say!("imported {imported} customers");
                 }
             }
         }
@@ -234,7 +234,7 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
             if json_out {
                 io::print_json(&json!({ "removed": c.id }))?;
             } else {
-                println!("removed customer {}", c.name);
+                say!("removed customer {}", c.name);
             }
         }
     }
@@ -363,7 +363,7 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
         if json_out {
             io::print_json(&to_json(i))
         } else {
-            println!("{verb} inquiry {} [{}] due {}", i.id, status_ja(i.status), i.due_at.with_timezone(&tz).format("%Y-%m-%d %H:%M"));
+            say!("{verb} inquiry {} [{}] due {}", i.id, status_ja(i.status), i.due_at.with_timezone(&tz).format("%Y-%m-%d %H:%M"));
             Ok(())
         }
     };
@@ -437,11 +437,11 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
                     .collect();
                 io::print_json(&json!({ "inquiries": items }))?;
             } else if list.is_empty() {
-                println!("no inquiries");
+                say!("no inquiries");
             } else {
                 for i in &list {
                     let late = if i.status == InquiryStatus::Open && now >= i.due_at { " OVERDUE" } else { "" };
-                    println!(
+                    say!(
                         "{}\t{}{late}\t{}\t{}\t{}\t{}",
                         i.id,
                         status_ja(i.status),
@@ -459,24 +459,24 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
                 io::print_json(&to_json(&i))?;
             } else {
                 let customers = store.all::<Customer>()?;
-                println!("{} [{}] {} from {} via {}", i.id, status_ja(i.status), i.summary, inquiry::who(&i, &customers), i.channel);
-                println!(
+                say!("{} [{}] {} from {} via {}", i.id, status_ja(i.status), i.summary, inquiry::who(&i, &customers), i.channel);
+                say!(
                     "  received {}, reply due {}",
                     i.received_at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
                     i.due_at.with_timezone(&tz).format("%Y-%m-%d %H:%M")
                 );
                 if !i.message.is_empty() {
-                    println!("  {}", i.message.replace('\n', "\n  "));
+                    say!("  {}", i.message.replace('\n', "\n  "));
                 }
                 for r in &i.replies {
                     let p = r
                         .promised_by
                         .map(|p| format!(" (promised a reply by {})", p.with_timezone(&tz).format("%Y-%m-%d %H:%M")))
                         .unwrap_or_default();
-                    println!("  reply {}{p}: {}", r.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), r.text);
+                    say!("  reply {}{p}: {}", r.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), r.text);
                 }
                 if let Some(f) = i.follow_up {
-                    println!("  follow-up {f}{}", if i.follow_up_done { " (done)" } else { "" });
+                    say!("  follow-up {f}{}", if i.follow_up_done { " (done)" } else { "" });
                 }
             }
         }
@@ -486,7 +486,7 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
                 io::print_json(&json!({ "templates": list }))?;
             } else {
                 for t in &list {
-                    println!("{}\t{}", t.id, t.name);
+                    say!("{}\t{}", t.id, t.name);
                 }
             }
         }
@@ -495,7 +495,7 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
             if json_out {
                 io::print_json(&to_json(&t))?;
             } else {
-                println!("saved template {} ({})", t.name, t.id);
+                say!("saved template {} ({})", t.name, t.id);
             }
         }
         InquiryCmd::Template { id, template } => {
@@ -510,7 +510,7 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
             if json_out {
                 io::print_json(&json!({ "template": t.id, "text": text }))?;
             } else {
-                println!("{text}");
+                say!("{text}");
             }
         }
     }
@@ -599,7 +599,7 @@ pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> C
         const JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
         let closed: Vec<&str> = h.closed_weekdays.iter().filter_map(|d| JA.get(*d as usize).copied()).collect();
         let periods: Vec<String> = h.closed_periods.iter().map(|p| format!("{}〜{}", p.from, p.to)).collect();
-        println!(
+        say!(
             "open {}–{}; closed weekdays: {}; closed periods: {}; holidays closed: {}; default reply within {}",
             h.open,
             h.close,

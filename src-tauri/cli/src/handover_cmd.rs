@@ -69,11 +69,11 @@ pub enum KitCmd {
 }
 
 fn checklist_lines(d: &people::Departure) {
-    println!("{} left on {}: {}/{} done", d.person.name, d.person.departed_on.map(|x| x.to_string()).unwrap_or_default(), d.done, d.total);
+    say!("{} left on {}: {}/{} done", d.person.name, d.person.departed_on.map(|x| x.to_string()).unwrap_or_default(), d.done, d.total);
     for i in &d.items {
-        println!("  [{}] {} ({})", if i.done { "x" } else { " " }, i.credential_name, i.category.as_str());
+        say!("  [{}] {} ({})", if i.done { "x" } else { " " }, i.credential_name, i.category.as_str());
         for s in &i.steps_en {
-            println!("      - {s}");
+            say!("      - {s}");
         }
     }
 }
@@ -88,7 +88,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
             if json_out {
                 io::print_json(&serde_json::to_value(&p).unwrap_or_default())?;
             } else {
-                println!("added {} ({})", p.name, p.id);
+                say!("added {} ({})", p.name, p.id);
             }
         }
         PeopleCmd::List => {
@@ -97,7 +97,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
             if json_out {
                 io::print_json(&json!({ "people": list, "departures": deps }))?;
             } else if list.is_empty() {
-                println!("no people yet (noren-cli people add NAME)");
+                say!("no people yet (noren-cli people add NAME)");
             } else {
                 for p in &list {
                     let state = match deps.iter().find(|d| d.person.id == p.id) {
@@ -109,7 +109,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
                         ),
                         None => "active".into(),
                     };
-                    println!("{}\t{}\t{:?}\t{state}", p.id, p.name, p.role);
+                    say!("{}\t{}\t{:?}\t{state}", p.id, p.name, p.role);
                 }
             }
         }
@@ -129,7 +129,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
             } else if let Some(d) = &d {
                 checklist_lines(d);
             } else {
-                println!("{} is active again", p.name);
+                say!("{} is active again", p.name);
             }
         }
         PeopleCmd::Checklist { name } => {
@@ -149,7 +149,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
                 return Err(CliError::Usage("not removed (confirm, or pass --yes)".into()));
             }
             people::remove(&store, &p.id)?;
-            println!("removed {}", p.name);
+            say!("removed {}", p.name);
         }
     }
     Ok(0)
@@ -162,10 +162,10 @@ pub fn audit_cmd(store_dir: Option<PathBuf>, json_out: bool, now: DateTime<Utc>)
     if json_out {
         io::print_json(&json!({ "findings": findings }))?;
     } else if findings.is_empty() {
-        println!("no findings: every account looks healthy");
+        say!("no findings: every account looks healthy");
     } else {
         for f in &findings {
-            println!("{:?}\t{}\t{}\n    {}\n    → {}", f.kind, f.name, f.record_id, f.why_en, f.what_en);
+            say!("{:?}\t{}\t{}\n    {}\n    → {}", f.kind, f.name, f.record_id, f.why_en, f.what_en);
         }
     }
     Ok(if findings.is_empty() { 0 } else { 10 })
@@ -182,13 +182,11 @@ pub fn kit_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: KitCmd, now: Dat
             if json_out {
                 io::print_json(&serde_json::to_value(&files).unwrap_or_default())?;
             } else {
-                println!("handover sheet: {}", files.sheet);
+                say!("handover sheet: {}", files.sheet);
                 for f in &files.shares {
-                    println!("key share:      {f}");
+                    say!("key share:      {f}");
                 }
-                println!(
-                    "Print them, give one share to each holder, then delete the share files. Any {threshold} of {shares} open the store."
-                );
+                say!("Print them, give one share to each holder, then delete the share files. Any {threshold} of {shares} open the store.");
             }
         }
         KitCmd::Recover { shares } => {
@@ -198,7 +196,7 @@ pub fn kit_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: KitCmd, now: Dat
             if json_out {
                 io::print_json(&json!({ "recovered": store.dir() }))?;
             } else {
-                println!("recovered: the store opens with the new passphrase; the old one no longer works");
+                say!("recovered: the store opens with the new passphrase; the old one no longer works");
             }
         }
     }

@@ -110,6 +110,11 @@ pub fn confirm(question: &str) -> CliResult<bool> {
 
 pub fn print_json(v: &serde_json::Value) -> CliResult<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| Error::Storage(e.to_string()))?;
-    println!("{s}");
+    println!("{}", noren_core::validate::printable_json(&s));
     Ok(())
+}
+
+/// One line of output for people (see `say!`).
+pub fn say_line(s: &str) {
+    println!("{}", noren_core::validate::printable(s));
 }

@@ -5,6 +5,17 @@
 //! 4 store in use, 5 wrong password of an imported file, 10 when `check`
 //! finds something due.
 
+/// `println!` for people: what a name or a note holds is shown, never run by
+/// the terminal (escape sequences and direction overrides appear as `\u{…}`).
+macro_rules! say {
+    ($($t:tt)*) => { $crate::io::say_line(&format!($($t)*)) };
+}
+
+/// `eprintln!` likewise (warnings, the confirmation of a plain-text export).
+macro_rules! esay {
+    ($($t:tt)*) => { eprintln!("{}", noren_core::validate::printable(&format!($($t)*))) };
+}
+
 mod calendar_cmd;
 mod cmd;
 mod customer_cmd;
@@ -30,14 +41,14 @@ fn main() -> ExitCode {
             let text = e.render().to_string();
             let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid usage");
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("error: {first} (see noren-cli --help)");
+            eprintln!("error: {} (see noren-cli --help)", noren_core::validate::printable(first));
             return ExitCode::from(2);
         }
     };
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {}", io::one_line(&e.to_string()));
+            eprintln!("error: {}", noren_core::validate::printable(&io::one_line(&e.to_string())));
             ExitCode::from(e.exit_code())
         }
     }

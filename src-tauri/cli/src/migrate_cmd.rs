@@ -138,17 +138,17 @@ pub fn import_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ImportCmd, no
         io::print_json(&json!({ "preview": preview, "report": report, "dry_run": dry_run }))?;
     } else {
         let dups = preview.rows.iter().filter(|r| r.duplicate_of.is_some()).count();
-        println!("{}: {} logins readable, {dups} match logins already stored", preview.source, preview.rows.len());
+        say!("{}: {} logins readable, {dups} match logins already stored", preview.source, preview.rows.len());
         // Each item once: the commit meets the same entries the preview did.
         for s in &preview.skipped {
-            println!("  skipped {}: {}", s.origin, io::one_line(&s.reason));
+            say!("  skipped {}: {}", s.origin, io::one_line(&s.reason));
         }
         for s in &preview.changed {
-            println!("  changed {}: {}", s.origin, io::one_line(&s.reason));
+            say!("  changed {}: {}", s.origin, io::one_line(&s.reason));
         }
         match report {
-            None => println!("dry run: nothing imported"),
-            Some(r) => println!("imported {}, updated {}, duplicates skipped {}", r.imported, r.updated, r.duplicates_skipped),
+            None => say!("dry run: nothing imported"),
+            Some(r) => say!("imported {}, updated {}, duplicates skipped {}", r.imported, r.updated, r.duplicates_skipped),
         }
     }
     Ok(0)
@@ -193,14 +193,11 @@ pub fn export_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ExportCmd) ->
                 text.push('\n');
             }
             write_private(&file, text.as_bytes())?;
-            eprintln!(
-                "warning: {} holds every password in plain text; delete it as soon as it has been imported elsewhere",
-                file.display()
-            );
+            esay!("warning: {} holds every password in plain text; delete it as soon as it has been imported elsewhere", file.display());
             if json_out {
                 io::print_json(&json!({ "file": file, "entries": creds.len(), "plaintext": true }))?;
             } else {
-                println!("exported {} logins to {} (PLAIN TEXT)", creds.len(), file.display());
+                say!("exported {} logins to {} (PLAIN TEXT)", creds.len(), file.display());
             }
             return Ok(0);
         }
@@ -216,7 +213,7 @@ pub fn export_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ExportCmd) ->
     if json_out {
         io::print_json(&json!({ "file": file, "entries": creds.len(), "bytes": bytes.len() }))?;
     } else {
-        println!("exported {} logins to {} (KDBX 4; open it in KeePassXC with the password you chose)", creds.len(), file.display());
+        say!("exported {} logins to {} (KDBX 4; open it in KeePassXC with the password you chose)", creds.len(), file.display());
     }
     Ok(0)
 }

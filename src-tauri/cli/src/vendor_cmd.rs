@@ -246,7 +246,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             if json_out {
                 io::print_json(&to_json(&v))?;
             } else {
-                println!("added vendor {} ({})", v.company, v.id);
+                say!("added vendor {} ({})", v.company, v.id);
             }
         }
         VendorCmd::Edit { vendor: key, fields, no_contract } => {
@@ -259,7 +259,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             if json_out {
                 io::print_json(&to_json(&v))?;
             } else {
-                println!("changed vendor {} ({})", v.company, v.id);
+                say!("changed vendor {} ({})", v.company, v.id);
             }
         }
         VendorCmd::List => {
@@ -267,11 +267,11 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             if json_out {
                 io::print_json(&json!({ "vendors": list }))?;
             } else if list.is_empty() {
-                println!("no vendors yet");
+                say!("no vendors yet");
             } else {
                 for v in &list {
                     let end = v.contract.as_ref().and_then(|c| c.end).map(|e| format!("\tcontract until {e}")).unwrap_or_default();
-                    println!("{}\t{}\t{}\t{}{end}", v.id, v.role.label_ja(), v.company, v.phone);
+                    say!("{}\t{}\t{}\t{}{end}", v.id, v.role.label_ja(), v.company, v.phone);
                 }
             }
         }
@@ -280,45 +280,45 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             if json_out {
                 io::print_json(&to_json(&v))?;
             } else {
-                println!("{} ({}) — {}", v.company, v.id, v.role.label_ja());
+                say!("{} ({}) — {}", v.company, v.id, v.role.label_ja());
                 for (k, val) in [("phone", &v.phone), ("email", &v.email)] {
                     if !val.is_empty() {
-                        println!("  {k}: {val}");
+                        say!("  {k}: {val}");
                     }
                 }
                 if let Some(f) = &v.form_url {
-                    println!("  form: {f}");
+                    say!("  form: {f}");
                 }
                 for p in &v.contacts {
-                    println!("  contact: {} {} {}", p.name, p.phone, p.email);
+                    say!("  contact: {} {} {}", p.name, p.phone, p.email);
                 }
                 if !v.assets.is_empty() {
-                    println!("  looks after: {}", v.assets.join(", "));
+                    say!("  looks after: {}", v.assets.join(", "));
                 }
                 if let Some(c) = &v.contract {
-                    println!("  support: {}", hours_text(&c.hours));
+                    say!("  support: {}", hours_text(&c.hours));
                     let (cost, _) = vendor::cost_text(Some(c), Some(true));
-                    println!("  fee: {cost}");
+                    say!("  fee: {cost}");
                     if !c.included.is_empty() {
-                        println!("  included: {}", c.included);
+                        say!("  included: {}", c.included);
                     }
                     if !c.emergency.is_empty() {
-                        println!("  emergency: {}", c.emergency);
+                        say!("  emergency: {}", c.emergency);
                     }
                     if let Some(e) = c.end {
                         let notice = c.notice_days.map(|n| format!(", notice {n} days")).unwrap_or_default();
-                        println!(
+                        say!(
                             "  contract: {} – {e}{}{notice}",
                             c.start.map(|s| s.to_string()).unwrap_or_default(),
                             if c.auto_renew { ", auto-renews" } else { "" }
                         );
                     }
                     if let Some(r) = c.response_days {
-                        println!("  first response within {r} business days");
+                        say!("  first response within {r} business days");
                     }
                 }
                 if !v.note.is_empty() {
-                    println!("  note: {}", v.note);
+                    say!("  note: {}", v.note);
                 }
             }
         }
@@ -331,7 +331,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             if json_out {
                 io::print_json(&json!({ "vendors": advice }))?;
             } else if advice.is_empty() {
-                println!("no vendor looks after {:?}", asset.join(" "));
+                say!("no vendor looks after {:?}", asset.join(" "));
             } else {
                 for a in &advice {
                     let state = match (a.inside_hours, a.next_open) {
@@ -340,7 +340,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
                         (Some(false), None) => "outside support hours".to_string(),
                         (None, _) => "support hours unknown".to_string(),
                     };
-                    println!("{} ({})  {}  — {state}; {}", a.vendor.company, a.vendor.role.label_ja(), a.vendor.phone, a.cost_en);
+                    say!("{} ({})  {}  — {state}; {}", a.vendor.company, a.vendor.role.label_ja(), a.vendor.phone, a.cost_en);
                 }
             }
             return Ok(if advice.is_empty() { 1 } else { 0 });
@@ -354,7 +354,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             if json_out {
                 io::print_json(&json!({ "removed": v.id }))?;
             } else {
-                println!("removed vendor {}", v.company);
+                say!("removed vendor {}", v.company);
             }
         }
     }
@@ -462,7 +462,7 @@ pub fn renewal_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: RenewalCmd, 
         if json_out {
             io::print_json(&to_json(r))
         } else {
-            println!("{verb} {} {} ({}), due {}", r.kind, r.name, r.id, r.due);
+            say!("{verb} {} {} ({}), due {}", r.kind, r.name, r.id, r.due);
             Ok(())
         }
     };
@@ -476,15 +476,15 @@ pub fn renewal_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: RenewalCmd, 
                 io::print_json(&to_json(&r))?;
             } else {
                 let all = renewal::list(&store)?;
-                println!("{}", renewal_line(&r, &all, today));
+                say!("{}", renewal_line(&r, &all, today));
                 if !r.links.is_empty() {
-                    println!("  for: {}", r.links.join(", "));
+                    say!("  for: {}", r.links.join(", "));
                 }
                 if !r.note.is_empty() {
-                    println!("  note: {}", r.note);
+                    say!("  note: {}", r.note);
                 }
                 if let Some(c) = &r.last_check {
-                    println!("  last check {}: {}", c.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), c.message);
+                    say!("  last check {}: {}", c.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), c.message);
                 }
             }
         }
@@ -494,11 +494,11 @@ pub fn renewal_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: RenewalCmd, 
             if json_out {
                 io::print_json(&json!({ "renewals": all, "card_conflicts": conflicts }))?;
             } else if all.is_empty() {
-                println!("no renewals yet");
+                say!("no renewals yet");
             } else {
-                all.iter().for_each(|r| println!("{}", renewal_line(r, &all, today)));
+                all.iter().for_each(|r| say!("{}", renewal_line(r, &all, today)));
                 for c in &conflicts {
-                    println!("warning: {} ({}) is charged to {}, which expires {}", c.renewal_name, c.due, c.card_name, c.card_expires);
+                    say!("warning: {} ({}) is charged to {}, which expires {}", c.renewal_name, c.due, c.card_name, c.card_expires);
                 }
             }
         }
@@ -518,7 +518,7 @@ pub fn renewal_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: RenewalCmd, 
                 io::print_json(&json!({ "renewal_stages": ns.renewal_stages }))?;
             } else {
                 let s: Vec<String> = ns.renewal_stages.iter().map(|d| d.to_string()).collect();
-                println!("renewals are announced {} days before, and when overdue", s.join("/"));
+                say!("renewals are announced {} days before, and when overdue", s.join("/"));
             }
         }
         RenewalCmd::Remove { renewal: key, yes } => {
@@ -530,7 +530,7 @@ pub fn renewal_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: RenewalCmd, 
             if json_out {
                 io::print_json(&json!({ "removed": r.id }))?;
             } else {
-                println!("removed renewal {}", r.name);
+                say!("removed renewal {}", r.name);
             }
         }
     }
@@ -579,12 +579,12 @@ pub fn cert_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: CertCmd, now: D
         io::print_json(&json!({ "certificate": info, "renewal": saved }))?;
     } else {
         let left = (info.not_after - now).num_days();
-        println!("{target}: certificate valid until {} ({left} days)", info.not_after.with_timezone(&tz).format("%Y-%m-%d %H:%M"));
+        say!("{target}: certificate valid until {} ({left} days)", info.not_after.with_timezone(&tz).format("%Y-%m-%d %H:%M"));
         if let Some(p) = &info.problem {
-            println!("warning: browsers will not trust it: {p}");
+            say!("warning: browsers will not trust it: {p}");
         }
         if let Some(r) = &saved {
-            println!("kept as ssl renewal {} ({})", r.name, r.id);
+            say!("kept as ssl renewal {} ({})", r.name, r.id);
         }
     }
     Ok(0)
@@ -605,9 +605,9 @@ pub fn domain_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: DomainCmd, no
     if json_out {
         io::print_json(&json!({ "domain": target, "expires": due, "renewal": saved }))?;
     } else {
-        println!("{target}: registered until {due}");
+        say!("{target}: registered until {due}");
         if let Some(r) = &saved {
-            println!("kept as domain renewal {} ({})", r.name, r.id);
+            say!("kept as domain renewal {} ({})", r.name, r.id);
         }
     }
     Ok(0)
@@ -793,7 +793,7 @@ pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd
         if json_out {
             io::print_json(&to_json(i))
         } else {
-            println!("{verb} incident {} ({})", i.title, i.id);
+            say!("{verb} incident {} ({})", i.title, i.id);
             Ok(())
         }
     };
@@ -812,7 +812,7 @@ pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd
                 if json_out {
                     io::print_json(&json!({ "incident": inc.id, "action": a }))?;
                 } else {
-                    println!("added action {} ({}) to {}", a.text, a.id, inc.title);
+                    say!("added action {} ({}) to {}", a.text, a.id, inc.title);
                 }
             }
             (None, None) => return Err(CliError::Usage("incident action needs TEXT, or --done ACTION_ID".into())),
@@ -824,11 +824,11 @@ pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd
             if json_out {
                 io::print_json(&json!({ "incidents": list }))?;
             } else if list.is_empty() {
-                println!("no incidents recorded");
+                say!("no incidents recorded");
             } else {
                 for i in &list {
                     let open = i.actions.iter().filter(|a| a.done_at.is_none()).count();
-                    println!(
+                    say!(
                         "{}\t{}\t{}\t{}\t{open} open actions",
                         i.id,
                         i.detected_at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
@@ -845,7 +845,7 @@ pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd
             } else {
                 print!("{}", incident::report(&i, ReportFormat::Md, Audience::Internal, &reporter(), now, tz));
                 for a in &i.actions {
-                    println!("action {}: {}{}", a.id, a.text, if a.done_at.is_some() { " (done)" } else { "" });
+                    say!("action {}: {}{}", a.id, a.text, if a.done_at.is_some() { " (done)" } else { "" });
                 }
             }
         }
@@ -861,7 +861,7 @@ pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd
                     if json_out {
                         io::print_json(&json!({ "written": path, "bytes": text.len() }))?;
                     } else {
-                        println!("wrote {} to {}", incident::report_kind(&i), path.display());
+                        say!("wrote {} to {}", incident::report_kind(&i), path.display());
                     }
                 }
             }
@@ -875,7 +875,7 @@ pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd
             if json_out {
                 io::print_json(&json!({ "removed": i.id }))?;
             } else {
-                println!("removed incident {}", i.title);
+                say!("removed incident {}", i.title);
             }
         }
     }

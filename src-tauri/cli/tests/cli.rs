@@ -229,11 +229,21 @@ fn bad_input_gives_one_error_line_and_writes_nothing() {
         (vec!["check", "--now", "yesterday"], 2, "RFC 3339"),
         (vec!["check", "--now", "2026-13-40T00:00:00Z"], 2, "RFC 3339"),
         (vec!["cred", "frobnicate"], 2, "frobnicate"),
+        // What a terminal would run, and what would make 請求書exe.pdf of 請求書fdp.exe.
+        (vec!["cred", "add", "--category", "website", "--name", "\u{1b}]0;pwned\u{7}x"], 1, "control characters"),
+        (vec!["cred", "add", "--category", "website", "--name", "x", "--login", "a\u{1b}[2Jb"], 1, "control characters"),
+        (vec!["cred", "add", "--category", "website", "--name", "請求書\u{202E}fdp.exe"], 1, "text direction"),
+        (vec!["cred", "add", "--category", "website", "--name", "x", "--tag", "a\u{2066}b"], 1, "text direction"),
     ];
     for (args, code, needle) in cases {
         let out = e.run(&args, None);
         assert_one_error_line(&out, code, needle);
     }
+    // A huge name looked up by mistake (120 KB: as much as one argument holds) is not echoed back whole.
+    let mb = "長".repeat(40_000);
+    let out = e.run(&["cred", "show", &mb], None);
+    assert_one_error_line(&out, 1, "not found");
+    assert!(stderr(&out).chars().count() < 300, "{} characters", stderr(&out).chars().count());
     let list = e.json(&["cred", "list"], None);
     assert_eq!(list["credentials"].as_array().unwrap().len(), 1);
     assert_eq!(list["credentials"][0]["name"], "ホームページ");

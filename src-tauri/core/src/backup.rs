@@ -195,9 +195,22 @@ fn check_collection<T: Record>(doc_counts: &BTreeMap<String, usize>, sums: &BTre
     }
     let mut ids = std::collections::HashSet::new();
     for c in items {
-        if c.id().is_empty() || c.id().len() > 64 || !ids.insert(c.id()) {
-            return Err(Error::Corrupt(format!("{} id {:?} is empty, too long or repeated", T::WHAT, c.id())));
+        if crate::validate::id("id", c.id()).is_err() || !ids.insert(c.id()) {
+            return Err(Error::Corrupt(format!(
+                "{} id {:?} is not a record id or is repeated",
+                T::WHAT,
+                crate::validate::printable(&c.id().chars().take(80).collect::<String>())
+            )));
         }
+        // The same rules as every other way in: a restore writes nothing an edit would refuse.
+        c.validate().map_err(|e| {
+            Error::Corrupt(format!(
+                "the backup holds a {} ({}) that Noren does not accept: {}",
+                T::WHAT,
+                c.id(),
+                crate::validate::printable(&e.to_string().chars().take(300).collect::<String>())
+            ))
+        })?;
     }
     Ok(())
 }
@@ -484,6 +497,11 @@ impl crate::store::Record for BackupSettings {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::opt_line("auto_dir", &self.auto_dir, 4096)?;
+        v::lines("recipients", &self.recipients, 100, 4096)
+    }
 }
 
 pub fn load_settings(store: &Store) -> Result<BackupSettings> {
@@ -684,6 +702,12 @@ impl crate::store::Record for StoreKey {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::line("secret", self.secret.expose(), 200)?;
+        v::line("public", &self.public, 200)?;
+        v::instant("created_at", &self.created_at)
+    }
 }
 
 /// The store's age key pair, created on first use.
@@ -717,7 +741,7 @@ pub fn rotate_store_key(store: &Store, now: DateTime<Utc>) -> Result<bool> {
         public: id.to_public().to_string(),
         created_at: now,
     };
-    old.id = format!("backup-{}", old.created_at.format("%Y%m%dT%H%M%S%.f"));
+    old.id = format!("backup-{}", old.created_at.format("%Y%m%d%H%M%S%3f"));
     store.put_many(&[old, fresh])?;
     Ok(true)
 }

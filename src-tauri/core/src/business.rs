@@ -62,6 +62,21 @@ impl Record for ShopHours {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::line("open", &self.open, 16)?;
+        v::line("close", &self.close, 16)?;
+        if self.closed_weekdays.iter().any(|d| *d > 6) {
+            return Err(crate::Error::invalid("closed_weekdays", "is not a weekday"));
+        }
+        v::entries("closed_periods", &self.closed_periods)?;
+        for p in &self.closed_periods {
+            v::line("closed_periods", &p.from, 32)?;
+            v::line("closed_periods", &p.to, 32)?;
+            v::line("closed_periods", &p.note, 512)?;
+        }
+        v::line("default_reply", &self.default_reply, 32)
+    }
 }
 
 fn parse_md(field: &'static str, s: &str) -> Result<(u32, u32)> {

@@ -141,6 +141,29 @@ impl Record for Channel {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::required("name", &self.name, MAX_SHORT)?;
+        v::stored_address("url", &self.url, normalize_url)?;
+        v::stored_address("feed_url", &self.feed_url, normalize_url)?;
+        if self.target_days.is_some_and(|d| !d.is_finite() || d <= 0.0 || d > 3660.0) {
+            return Err(Error::invalid("rhythm", "is not a number of days"));
+        }
+        v::opt_line("owner", &self.owner, MAX_SHORT)?;
+        v::entries("quiet_periods", &self.quiet_periods)?;
+        for p in &self.quiet_periods {
+            v::date("quiet_periods", &p.from)?;
+            v::date("quiet_periods", &p.to)?;
+            v::line("quiet_periods", &p.note, MAX_SHORT)?;
+        }
+        v::instant("created_at", &self.created_at)?;
+        v::instant("updated_at", &self.updated_at)?;
+        if let Some(s) = &self.last_sync {
+            v::instant("last_sync", &s.at)?;
+            v::text("last_sync", &s.message)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -193,6 +216,17 @@ impl Record for Post {
     const WHAT: &'static str = "post";
     fn id(&self) -> &str {
         &self.id
+    }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::id("channel_id", &self.channel_id)?;
+        v::instant("at", &self.at)?;
+        v::opt_date("planned_for", &self.planned_for)?;
+        v::line("title", &self.title, MAX_SHORT)?;
+        v::stored_address("url", &self.url, normalize_url)?;
+        v::text("note", &self.note)?;
+        v::opt_line("guid", &self.guid, v::MAX_URL)?;
+        v::instant("created_at", &self.created_at)
     }
     /// What the reminder engine reads, so that `check` need not read every record.
     fn derived_packs(list: &[Self]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {

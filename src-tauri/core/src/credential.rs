@@ -197,6 +197,42 @@ impl Record for Credential {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::required("name", &self.name, MAX_NAME)?;
+        v::stored_address("url", &self.url, normalize_address)?;
+        v::opt_line("login", &self.login, MAX_SHORT)?;
+        check_password(&self.password)?;
+        v::opt_line("registered_email", &self.registered_email, MAX_SHORT)?;
+        v::opt_line("recovery_phone", &self.recovery_phone, 64)?;
+        v::opt_line("two_factor_holder", &self.two_factor_holder, MAX_NAME)?;
+        v::lines("known_by", &self.known_by, 50, MAX_NAME)?;
+        if let Some(t) = &self.totp {
+            check_text("totp", t.expose(), MAX_SHORT, false)?;
+        }
+        v::opt_line("payment_card", &self.payment_card, MAX_NAME)?;
+        v::opt_line("contract_holder", &self.contract_holder, MAX_NAME)?;
+        v::opt_date("renewal_date", &self.renewal_date)?;
+        v::text("notes", &self.notes)?;
+        v::tags(&self.tags)?;
+        if self.fields.len() > MAX_FIELDS {
+            return Err(Error::invalid("fields", format!("at most {MAX_FIELDS} fields")));
+        }
+        for (k, val) in &self.fields {
+            v::required("fields", k, 64)?;
+            check_text("fields", val, 4096, true)?;
+        }
+        v::instant("created_at", &self.created_at)?;
+        v::instant("updated_at", &self.updated_at)?;
+        v::instant("last_rotated", &self.last_rotated)?;
+        v::entries("history", &self.history)?;
+        for h in &self.history {
+            check_password(&h.password)?;
+            v::instant("history", &h.set_at)?;
+            v::instant("history", &h.replaced_at)?;
+        }
+        Ok(())
+    }
     /// The search index, so that unlocking decodes it instead of folding every
     /// credential; the reminder engine's facts, so that `check` reads no secret.
     fn derived_packs(list: &[Self]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {
@@ -234,30 +270,8 @@ pub struct CredentialInput {
     pub fields: BTreeMap<String, String>,
 }
 
-pub const MAX_NAME: usize = 200;
-pub const MAX_SHORT: usize = 512;
-pub const MAX_URL: usize = 2048;
-pub const MAX_PASSWORD: usize = 4096;
-pub const MAX_NOTES: usize = 64 * 1024;
-const MAX_TAGS: usize = 50;
+pub use crate::validate::{check_text, clean_tags, opt_text, MAX_NAME, MAX_NOTES, MAX_PASSWORD, MAX_SHORT, MAX_URL};
 const MAX_FIELDS: usize = 100;
-
-pub(crate) fn check_text(field: &'static str, value: &str, max: usize, multiline: bool) -> Result<()> {
-    let n = value.chars().count();
-    if n > max {
-        return Err(Error::invalid(field, format!("too long ({n} characters; at most {max})")));
-    }
-    if value.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) {
-        return Err(Error::invalid(field, "contains control characters"));
-    }
-    Ok(())
-}
-
-pub(crate) fn opt_text(field: &'static str, value: &str, max: usize) -> Result<Option<String>> {
-    let v = value.trim();
-    check_text(field, v, max, false)?;
-    Ok(if v.is_empty() { None } else { Some(v.to_string()) })
-}
 
 /// Schemes that run code or read local files when opened: never an address of a login.
 const REFUSED_SCHEMES: [&str; 6] = ["javascript", "vbscript", "data", "file", "blob", "about"];
@@ -372,24 +386,6 @@ pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>>
     NaiveDate::parse_from_str(v, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| Error::invalid(field, format!("{v:?} is not a date (use YYYY-MM-DD, e.g. 2027-03-31)")))
-}
-
-pub(crate) fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for t in tags {
-        let t = t.trim().trim_start_matches('#').trim();
-        if t.is_empty() {
-            continue;
-        }
-        check_text("tags", t, 64, false)?;
-        if !out.iter().any(|x| x == t) {
-            out.push(t.to_string());
-        }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(Error::invalid("tags", format!("at most {MAX_TAGS} tags")));
-    }
-    Ok(out)
 }
 
 fn check_password(p: &SecretString) -> Result<()> {

@@ -117,6 +117,31 @@ impl Record for Customer {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::required("name", &self.name, 200)?;
+        v::line("kana", &self.kana, 200)?;
+        v::entries("contacts", &self.contacts)?;
+        for c in &self.contacts {
+            v::line("contacts", &c.value, MAX_SHORT)?;
+            v::line("contacts", &c.note, MAX_SHORT)?;
+        }
+        v::text("notes", &self.notes)?;
+        v::entries("agreements", &self.agreements)?;
+        for a in &self.agreements {
+            check_text("agreements", &a.text, MAX_SHORT * 4, true)?;
+            v::opt_date("agreements", &a.since)?;
+            v::opt_date("agreements", &a.until)?;
+        }
+        v::tags(&self.tags)?;
+        v::entries("timeline", &self.timeline)?;
+        for e in &self.timeline {
+            v::instant("timeline", &e.at)?;
+            v::text("timeline", &e.text)?;
+        }
+        v::instant("created_at", &self.created_at)?;
+        v::instant("updated_at", &self.updated_at)
+    }
     /// What the reminder engine reads, so that `check` need not read every record.
     fn derived_packs(list: &[Self]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {
         use crate::store::Derived;

@@ -22,9 +22,9 @@ pub enum Error {
     UnsupportedFormat { found: u32, supported: u32 },
     #[error("the vault is locked")]
     Locked,
-    #[error("{what} not found: {key}")]
+    #[error("{what} not found: {}", short(key))]
     NotFound { what: &'static str, key: String },
-    #[error("{key:?} matches several {what}: {}", candidates.join(", "))]
+    #[error("{:?} matches several {what}: {}", short(key), candidates.join(", "))]
     Ambiguous { what: &'static str, key: String, candidates: Vec<String> },
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
@@ -55,6 +55,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// What the user typed, as messages repeat it: at most 80 characters (a 1 MB
+/// name pasted by mistake is not echoed back whole).
+fn short(s: &str) -> String {
+    if s.chars().count() <= 80 {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(80).collect();
+    format!("{head}… ({} characters)", s.chars().count())
 }
 
 impl Error {

@@ -119,6 +119,44 @@ impl Record for Incident {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::required("title", &self.title, MAX_SHORT)?;
+        v::instant("detected_at", &self.detected_at)?;
+        for (field, value) in [
+            ("detection", &self.detection),
+            ("situation", &self.situation),
+            ("checked", &self.checked),
+            ("cause", &self.cause),
+            ("countermeasure_temp", &self.countermeasure_temp),
+            ("countermeasure_perm", &self.countermeasure_perm),
+            ("prevention", &self.prevention),
+            ("handled_by", &self.handled_by),
+            ("internal_note", &self.internal_note),
+        ] {
+            v::text(field, value)?;
+        }
+        v::opt_instant("impact", &self.impact.from)?;
+        v::opt_instant("impact", &self.impact.to)?;
+        v::text("impact", &self.impact.affected)?;
+        v::entries("timeline", &self.timeline)?;
+        for e in &self.timeline {
+            v::instant("timeline", &e.at)?;
+            v::text("timeline", &e.text)?;
+        }
+        v::entries("actions", &self.actions)?;
+        for a in &self.actions {
+            v::id("actions", &a.id)?;
+            v::text("actions", &a.text)?;
+            v::line("actions", &a.owner, MAX_SHORT)?;
+            v::opt_date("actions", &a.due)?;
+            v::opt_instant("actions", &a.done_at)?;
+        }
+        v::opt_id("vendor_id", &self.vendor_id)?;
+        v::opt_instant("resolved_at", &self.resolved_at)?;
+        v::instant("created_at", &self.created_at)?;
+        v::instant("updated_at", &self.updated_at)
+    }
 }
 
 /// What the user types (patch semantics: `None` keeps, `Some("")` clears).

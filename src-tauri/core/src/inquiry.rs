@@ -205,6 +205,29 @@ impl Record for Inquiry {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::opt_id("customer_id", &self.customer_id)?;
+        v::line("sender", &self.sender, MAX_SHORT)?;
+        v::instant("received_at", &self.received_at)?;
+        v::line("summary", &self.summary, MAX_SHORT)?;
+        v::text("message", &self.message)?;
+        v::instant("due_at", &self.due_at)?;
+        v::entries("replies", &self.replies)?;
+        for r in &self.replies {
+            v::instant("replies", &r.at)?;
+            v::text("replies", &r.text)?;
+            v::opt_instant("replies", &r.promised_by)?;
+        }
+        v::opt_date("follow_up", &self.follow_up)?;
+        if let Some(e) = &self.exception {
+            v::text("exception", &e.note)?;
+            v::instant("exception", &e.at)?;
+        }
+        v::opt_instant("closed_at", &self.closed_at)?;
+        v::instant("created_at", &self.created_at)?;
+        v::instant("updated_at", &self.updated_at)
+    }
     /// What the reminder engine reads, so that `check` need not read every record.
     fn derived_packs(list: &[Self]) -> Vec<(&'static str, zeroize::Zeroizing<Vec<u8>>)> {
         use crate::store::Derived;
@@ -457,6 +480,11 @@ impl Record for Template {
     const WHAT: &'static str = "template";
     fn id(&self) -> &str {
         &self.id
+    }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::required("name", &self.name, 200)?;
+        v::text("body", &self.body)
     }
 }
 

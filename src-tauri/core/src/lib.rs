@@ -41,6 +41,7 @@ pub mod timer;
 pub mod tls_check;
 pub mod totp;
 pub mod utc;
+pub mod validate;
 pub mod vendor;
 pub(crate) mod wire;
 

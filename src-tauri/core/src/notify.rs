@@ -50,6 +50,15 @@ impl Record for NotifySettings {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::line("quiet_start", &self.quiet_start, 16)?;
+        v::line("quiet_end", &self.quiet_end, 16)?;
+        if self.renewal_stages.len() > 20 {
+            return Err(crate::Error::invalid("renewal_stages", "at most 20 stages"));
+        }
+        Ok(())
+    }
 }
 
 pub fn parse_hhmm(field: &'static str, value: &str) -> Result<NaiveTime> {
@@ -115,6 +124,14 @@ impl Record for NotifyState {
     const WHAT: &'static str = "reminder state";
     fn id(&self) -> &str {
         &self.id
+    }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        let _ = v::MAX_ENTRIES;
+        if self.shown.len() > 100_000 || self.snoozed.len() > 100_000 {
+            return Err(crate::Error::invalid("notify", "too many entries"));
+        }
+        Ok(())
     }
 }
 

@@ -64,6 +64,14 @@ impl Record for Person {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::required("name", &self.name, MAX_NAME)?;
+        v::line("email", &self.email, 254)?;
+        v::opt_date("departed_on", &self.departed_on)?;
+        v::opt_instant("departure_recorded_at", &self.departure_recorded_at)?;
+        v::instant("created_at", &self.created_at)
+    }
 }
 
 pub fn add(store: &Store, name: &str, role: PersonRole, email: &str, now: DateTime<Utc>) -> Result<Person> {

@@ -137,6 +137,22 @@ impl Record for Renewal {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::required("name", &self.name, MAX_SHORT)?;
+        v::date("due", &self.due)?;
+        v::opt_id("card_id", &self.card_id)?;
+        v::lines("links", &self.links, 200, MAX_SHORT)?;
+        v::text("note", &self.note)?;
+        v::opt_line("check_target", &self.check_target, MAX_SHORT)?;
+        if let Some(c) = &self.last_check {
+            v::instant("last_check", &c.at)?;
+            v::text("last_check", &c.message)?;
+        }
+        v::opt_date("last_renewed", &self.last_renewed)?;
+        v::instant("created_at", &self.created_at)?;
+        v::instant("updated_at", &self.updated_at)
+    }
 }
 
 /// What the user types (patch semantics on edit: `None` keeps, `Some("")` clears).

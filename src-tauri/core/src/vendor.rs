@@ -204,6 +204,31 @@ impl Record for Vendor {
     fn id(&self) -> &str {
         &self.id
     }
+    fn validate(&self) -> Result<()> {
+        use crate::validate as v;
+        v::required("company", &self.company, MAX_SHORT)?;
+        v::entries("contacts", &self.contacts)?;
+        for c in &self.contacts {
+            v::line("contacts", &c.name, MAX_SHORT)?;
+            v::line("contacts", &c.phone, 64)?;
+            v::line("contacts", &c.email, MAX_SHORT)?;
+            v::line("contacts", &c.note, MAX_SHORT)?;
+        }
+        v::line("phone", &self.phone, 64)?;
+        v::line("email", &self.email, MAX_SHORT)?;
+        v::stored_address("form_url", &self.form_url, normalize_url)?;
+        v::lines("assets", &self.assets, 200, MAX_SHORT)?;
+        if let Some(c) = &self.contract {
+            v::text("included", &c.included)?;
+            v::text("extra", &c.extra)?;
+            v::text("emergency", &c.emergency)?;
+            v::opt_date("start", &c.start)?;
+            v::opt_date("end", &c.end)?;
+        }
+        v::text("note", &self.note)?;
+        v::instant("created_at", &self.created_at)?;
+        v::instant("updated_at", &self.updated_at)
+    }
 }
 
 /// What the user types (patch semantics on edit: `None` keeps, `Some("")` clears).

@@ -451,3 +451,59 @@ fn without_a_known_snapshot_folder_recovery_says_so() {
     assert!(e.to_string().contains("no automatic backup folder"), "{e}");
     assert!(Store::open(&dir, &pass("store passphrase")).is_ok(), "nothing touched");
 }
+
+/// A backup crafted by someone who knows the store's public key (anyone who saw
+/// a snapshot's recipients): a valid age file around a document that no edit
+/// would have let in. Each is refused, by verify and restore alike, and
+/// nothing is restored.
+#[test]
+fn a_crafted_backup_restores_nothing_an_edit_would_refuse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_id, recipient, keyfile, _k) = keypair();
+    let base = serde_json::json!({
+        "id": "aaaaaaaaaaaaaaaa",
+        "category": "website",
+        "name": "ホームページ",
+        "password": "pw",
+        "created_at": "2026-11-22T01:00:00Z",
+        "updated_at": "2026-11-22T01:00:00Z",
+        "last_rotated": "2026-11-22T01:00:00Z"
+    });
+    let one_mb: String = "名".repeat(350_000);
+    let five_mb: String = "p".repeat(5_000_000);
+    let cases: Vec<(&str, &str, serde_json::Value)> = vec![
+        ("ANSI escape in a name", "name", serde_json::json!("\u{1b}[2J\u{1b}[31mホームページ")),
+        ("OSC escape in a name", "name", serde_json::json!("\u{1b}]0;pwned\u{7}ホームページ")),
+        ("NUL in a login", "login", serde_json::json!("admin\u{0}root")),
+        ("a 1 MB name", "name", serde_json::json!(one_mb)),
+        ("a 5 MB password", "password", serde_json::json!(five_mb)),
+        ("a javascript: address", "url", serde_json::json!("javascript:alert(1)")),
+        ("a bidi override in a tag", "tags", serde_json::json!(["請求書\u{202E}fdp.exe"])),
+        ("a path as id", "id", serde_json::json!("../../etc")),
+        ("a year-0001 date", "created_at", serde_json::json!("0001-01-01T00:00:00Z")),
+    ];
+    for (what, field, value) in cases {
+        let mut cred = base.clone();
+        cred[field] = value;
+        let doc = serde_json::json!({
+            "format": "noren-backup",
+            "version": 1,
+            "exported_at": "2026-11-22T01:00:00Z",
+            "app_version": "0.1.0",
+            "readme": "",
+            "counts": { "credentials": 1 },
+            "credentials": [cred],
+        });
+        let file = tmp.path().join("crafted.age");
+        let out = std::fs::File::create(&file).unwrap();
+        backup::encrypt_to(&serde_json::to_vec(&doc).unwrap(), &Protection::Recipients(vec![recipient.clone()]), out).unwrap();
+        let unlock = Unlock::IdentityFile(keyfile.clone());
+        let err = backup::verify(&file, &unlock).unwrap_err();
+        assert!(matches!(err, Error::Corrupt(_)), "{what}: verify said {err:?}");
+        assert!(!err.to_string().contains('\u{1b}'), "{what}: the message carries no escape");
+        let into = tmp.path().join("restored");
+        let err = backup::restore_with(&file, &unlock, &into, &pass("restored passphrase"), KdfParams { m_kib: 256, t: 1, p: 1 });
+        assert!(err.is_err(), "{what}: restored");
+        assert!(!into.exists(), "{what}: nothing restored");
+    }
+}

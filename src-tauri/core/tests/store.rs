@@ -366,6 +366,9 @@ impl Record for Moved {
     fn id(&self) -> &str {
         &self.0.id
     }
+    fn validate(&self) -> noren_core::Result<()> {
+        self.0.validate()
+    }
 }
 
 #[test]

@@ -51,6 +51,10 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// What the user calls one of these, for messages ("credential").
     const WHAT: &'static str;
     fn id(&self) -> &str;
+    /// `Invalid` unless every field is as Noren stores it (`validate.rs`):
+    /// checked before every write, whatever wrote the record (an edit, an
+    /// import, a restore), so that no entry point lets through what another refuses.
+    fn validate(&self) -> Result<()>;
     /// What is kept sealed next to the collection's pack, computed from the
     /// same records (the credentials' search index, the reminder engine's
     /// facts): `(Derived::NAME, Derived::encode)` of each. See `Store::derived`.
@@ -750,6 +754,13 @@ impl Store {
         let mut batch = sled::Batch::default();
         let mut bytes = 0u64;
         for rec in recs {
+            // Said with the record: reaching here, it came from an import, a backup or another device.
+            crate::validate::id("id", rec.id()).and_then(|()| rec.validate()).map_err(|e| match e {
+                Error::Invalid { field, reason } => {
+                    Error::Invalid { field, reason: format!("{reason} (in {} {})", T::WHAT, crate::validate::printable(rec.id())) }
+                }
+                other => other,
+            })?;
             let sealed = self.seal_record(rec)?;
             bytes += (sealed.len() + rec.id().len()) as u64;
             batch.insert(rec.id().as_bytes(), sealed);
