@@ -389,7 +389,7 @@ impl AppCore {
     pub fn backup_info(&mut self) -> IpcResult<BackupInfo> {
         let store = self.session()?.store();
         let settings = backup::load_settings(store)?;
-        let state = backup::state(&settings);
+        let state = backup::state(&settings, Utc::now());
         let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
         let suggested = home.join(format!("noren-backup-{}.age", Utc::now().format("%Y%m%d")));
         Ok(BackupInfo {
@@ -405,12 +405,7 @@ impl AppCore {
 
     pub fn backup_configure(&mut self, auto_dir: Option<String>, keep: u32, recipients: Vec<String>) -> IpcResult<BackupInfo> {
         let dir = auto_dir.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).map(PathBuf::from);
-        if let Some(d) = &dir {
-            if !d.is_dir() {
-                return Err(Error::invalid("auto_dir", format!("{} is not an existing folder", d.display())).into());
-            }
-        }
-        backup::configure(self.session()?.store(), dir.as_deref(), keep, recipients)?;
+        backup::choose_folder(self.session()?.store(), dir.as_deref(), keep, recipients)?;
         self.backup_info()
     }
 
@@ -684,10 +679,10 @@ mod tests {
         let info = c.backup_configure(Some(usb.display().to_string()), 14, vec![]).unwrap();
         assert!(info.folder_available && info.newest.is_none());
         c.add(&input("エキテン")).unwrap();
-        let snaps = noren_core::backup::snapshots(&usb).unwrap();
+        let snaps = noren_core::backup::snapshots(&usb, Utc::now()).unwrap();
         assert_eq!(snaps.len(), 1, "a change writes the day's snapshot");
         c.add(&input("Instagram")).unwrap();
-        assert_eq!(noren_core::backup::snapshots(&usb).unwrap().len(), 1, "at most daily");
+        assert_eq!(noren_core::backup::snapshots(&usb, Utc::now()).unwrap().len(), 1, "at most daily");
         let file = snaps[0].1.display().to_string();
         let r = c.backup_verify(&file, None, None).unwrap();
         assert_eq!(r.counts["credentials"], 1);

@@ -459,7 +459,7 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
                 || settings.keep != keep
                 || settings.recipients != recipients
             {
-                backup::configure(&store, Some(&dir), keep, recipients)?
+                backup::choose_folder(&store, Some(&dir), keep, recipients)?
             } else {
                 settings
             };

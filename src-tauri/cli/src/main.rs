@@ -29,6 +29,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    noren_core::harden::no_core_dumps();
     let cli = match cmd::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

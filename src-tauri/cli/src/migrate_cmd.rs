@@ -154,14 +154,6 @@ pub fn import_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ImportCmd, no
     Ok(0)
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 pub fn export_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ExportCmd) -> CliResult<u8> {
     let (file, force) = match cmd {
         ExportCmd::Keepass { file, force } => (file, force),
@@ -176,28 +168,16 @@ pub fn export_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: ExportCmd) ->
             }
             let store = open_store(&store_dir)?;
             let creds: Vec<Credential> = store.all()?;
-            let mut text = zeroize::Zeroizing::new(String::from("name,url,username,password,note\n"));
-            for c in &creds {
-                let row = [
-                    c.name.as_str(),
-                    c.url.as_deref().unwrap_or(""),
-                    c.login.as_deref().unwrap_or(""),
-                    c.password.expose(),
-                    c.notes.as_str(),
-                ]
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(",");
-                text.push_str(&row);
-                text.push('\n');
-            }
+            let (text, marked) = noren_core::import_formats::to_csv(&creds);
             write_private(&file, text.as_bytes())?;
             esay!("warning: {} holds every password in plain text; delete it as soon as it has been imported elsewhere", file.display());
             if json_out {
-                io::print_json(&json!({ "file": file, "entries": creds.len(), "plaintext": true }))?;
+                io::print_json(&json!({ "file": file, "entries": creds.len(), "plaintext": true, "formula_passwords_marked": marked }))?;
             } else {
                 say!("exported {} logins to {} (PLAIN TEXT)", creds.len(), file.display());
+                if marked > 0 {
+                    say!("{marked} password(s) that a spreadsheet would run as a formula start with ' in the file: remove it when you use them");
+                }
             }
             return Ok(0);
         }

@@ -282,3 +282,23 @@ fn ssh_key_recipients_work_too() {
     let out = run(c, None);
     assert!(String::from_utf8_lossy(&ok(&out).stdout).contains("mail-pass"));
 }
+
+#[test]
+fn a_missing_folder_is_not_saved_and_a_secret_key_is_never_echoed() {
+    let e = Env::new();
+    let missing = e.p("no-such-usb");
+    let out = e.run(&["backup", "auto", "--dir", s(&missing)], None);
+    assert_eq!(out.status.code(), Some(1));
+    // Nothing was saved: without --dir there is still no folder.
+    let out = e.run(&["backup", "auto"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no backup folder"));
+    let (key, _public) = keygen(e.tmp.path());
+    let secret = std::fs::read_to_string(&key).unwrap().lines().find(|l| l.starts_with("AGE-SECRET-KEY-")).unwrap().to_string();
+    let file = e.p("x.age");
+    let out = e.run(&["backup", "export", s(&file), "--recipient", &secret], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("private key") && !err.contains(&secret[15..30]), "{err}");
+    assert!(!file.exists());
+}

@@ -346,3 +346,28 @@ fn an_older_copy_of_the_store_put_back_is_noticed() {
     let again = e.run(&["cred", "list"], None);
     assert!(stderr(&again).is_empty(), "said once: {}", stderr(&again));
 }
+
+/// Waiting at a prompt with the vault open, noren-cli can write no core file
+/// (SIGABRT there wrote 53 MB with the decrypted password and note).
+#[cfg(target_os = "linux")]
+#[test]
+fn no_core_dumps_while_secrets_are_in_memory() {
+    let e = Env::new();
+    let mut c = e.cmd(&["cred", "add", "--category", "website", "--name", "x", "--password-stdin"]);
+    c.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut child = c.spawn().unwrap();
+    // It waits for the password on stdin; its limit is set before anything else it does.
+    let core_limit = || {
+        let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap_or_default();
+        limits.lines().find(|l| l.starts_with("Max core file size")).unwrap_or_default().to_string()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut core = core_limit();
+    while core.split_whitespace().filter(|w| *w == "0").count() != 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        core = core_limit();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(core.split_whitespace().filter(|w| *w == "0").count(), 2, "{core}");
+}

@@ -69,6 +69,17 @@ fn full_disk_inside_a_mount_namespace() {
     }
     drop(filler);
     t.check_all_there();
+    // A disk mounted read-only: the store is read (from a private copy), never changed.
+    let ro = Command::new("mount").args(["-o", "remount,ro"]).arg(&disk).status().unwrap();
+    assert!(ro.success());
+    let (code, err) = t.noren(&["cred", "list"], None);
+    assert_eq!(code, 0, "a read-only store still lists its logins: {err}");
+    let (code, err) = t.noren(&["cred", "add", "--category", "website", "--name", "ro"], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("read-only") && err.lines().count() == 1, "{err}");
+    let rw = Command::new("mount").args(["-o", "remount,rw"]).arg(&disk).status().unwrap();
+    assert!(rw.success());
+    t.check_all_there();
     let acked = t.acked.borrow().len();
     println!("full disk: {acked} acknowledged writes kept, {refused} refused as disk_full, 0 lost, 0 hangs, 0 damaged");
     assert!(refused > 0, "some writes met the full disk");

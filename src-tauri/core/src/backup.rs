@@ -258,9 +258,18 @@ fn parse_recipients(list: &[String]) -> Result<Vec<Box<dyn age::Recipient + Send
             out.push(Box::new(x));
         } else if let Ok(s) = r.parse::<age::ssh::Recipient>() {
             out.push(Box::new(s));
+        } else if r.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-") || r.contains("PRIVATE KEY") {
+            // Never repeated: a secret pasted where the public key belongs.
+            return Err(Error::invalid(
+                "recipient",
+                "this is a private key (AGE-SECRET-KEY-… / PRIVATE KEY): give the public key (age1… or ssh-…) and keep the private one secret",
+            ));
         } else {
             let shown: String = r.chars().take(24).collect();
-            return Err(Error::invalid("recipient", format!("{shown:?}… is not an age public key (age1…) or an ssh public key")));
+            return Err(Error::invalid(
+                "recipient",
+                format!("{:?}… is not an age public key (age1…) or an ssh public key", crate::validate::printable(&shown)),
+            ));
         }
     }
     if out.is_empty() {
@@ -330,6 +339,32 @@ fn read_identities(path: &Path) -> Result<Vec<Box<dyn age::Identity + Send + Syn
         return Err(Error::invalid("identity", "no keys in the identity file"));
     }
     Ok(ids)
+}
+
+/// Removes what killed restores and recoveries left next to `target`
+/// (`.<name>.restoring-…`, `.<name>.recovering-…`): a folder whose store lock
+/// can be taken has no process any more; one with no lock file at all is left
+/// for a minute (a restore that is just starting).
+fn remove_restore_leftovers(target: &Path) {
+    let dir = crate::files::parent(target);
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with('.') && (name.contains(".restoring-") || name.contains(".recovering-"))) {
+            continue;
+        }
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let lock = e.path().join("noren.lock");
+        let dead = match File::open(&lock) {
+            Ok(f) => fs2::FileExt::try_lock_exclusive(&f).is_ok(),
+            Err(_) => e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|a| a.as_secs() > 60)),
+        };
+        if dead {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 fn temp_sibling(path: &Path, tag: &str) -> Result<PathBuf> {
@@ -424,6 +459,7 @@ pub fn restore_with(path: &Path, unlock: &Unlock, into: &Path, new_pass: &Secret
     let plain = decrypt_from(std::io::BufReader::new(f), unlock)?;
     let doc = from_json(&plain)?;
     drop(plain);
+    remove_restore_leftovers(into);
     let tmp = temp_sibling(into, "restoring")?;
     let result: Result<()> = (|| {
         {
@@ -533,6 +569,20 @@ pub fn configure(store: &Store, auto_dir: Option<&Path>, keep: u32, recipients: 
     Ok(s)
 }
 
+/// Sets the snapshot folder the owner chose (the window's folder picker, `backup
+/// auto --dir`): a new folder that is not there is refused and not saved (a
+/// typo, an unplugged stick); the folder already saved may be unplugged for now.
+/// (A restore keeps the old laptop's folder with `configure`.)
+pub fn choose_folder(store: &Store, auto_dir: Option<&Path>, keep: u32, recipients: Vec<String>) -> Result<BackupSettings> {
+    if let Some(dir) = auto_dir {
+        let same = load_settings(store)?.auto_dir.as_deref() == Some(&*dir.display().to_string());
+        if !same && !dir.is_dir() {
+            return Err(Error::invalid("auto_dir", format!("{} is not an existing folder", dir.display())));
+        }
+    }
+    configure(store, auto_dir, keep, recipients)
+}
+
 /// The snapshot folder, also kept in a plain file beside the header: when the
 /// database itself is damaged, the settings inside it cannot say where the
 /// snapshots are. (A folder path, not a secret.)
@@ -575,8 +625,9 @@ pub fn recover_from_newest_snapshot(store_dir: &Path, pass: &SecretString, now: 
     let dir = remembered_location(store_dir)
         .ok_or_else(|| Error::invalid("auto_dir", "no automatic backup folder is known for this store: restore a backup file instead"))?;
     let (_, newest) =
-        snapshots(&dir)?.pop().ok_or_else(|| Error::invalid("auto_dir", format!("there is no snapshot in {}", dir.display())))?;
+        snapshots(&dir, now)?.pop().ok_or_else(|| Error::invalid("auto_dir", format!("there is no snapshot in {}", dir.display())))?;
     let header_kdf = crate::store::kdf_of(store_dir).unwrap_or(crate::crypto::KdfParams::DEFAULT);
+    remove_restore_leftovers(store_dir);
     let tmp = temp_sibling(store_dir, "recovering")?;
     let report = match restore_with(&newest, &Unlock::Passphrase(pass.clone()), &tmp, pass, header_kdf) {
         Ok(r) => r,
@@ -613,8 +664,12 @@ pub fn snapshot_name(at: DateTime<Utc>) -> String {
     format!("{SNAPSHOT_PREFIX}{}{SNAPSHOT_SUFFIX}", at.format("%Y%m%d-%H%M%S"))
 }
 
-/// Snapshots in `dir`, oldest first, with the time in their names.
-pub fn snapshots(dir: &Path) -> Result<Vec<(DateTime<Utc>, PathBuf)>> {
+/// Snapshots in `dir`, oldest first, with the time in their names: files
+/// named `noren-YYYYMMDD-HHMMSS.age` that start like an age file, named no
+/// later than a day after `now`. A name from the future (a wrong clock, a
+/// planted file) would otherwise pass for the newest snapshot, silence the
+/// backup reminder and push a real snapshot out of retention.
+pub fn snapshots(dir: &Path, now: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, PathBuf)>> {
     let rd = fs::read_dir(dir).map_err(|e| Error::io(format!("backup folder {} is not available", dir.display()), e))?;
     let mut out = Vec::new();
     for e in rd.flatten() {
@@ -622,12 +677,22 @@ pub fn snapshots(dir: &Path) -> Result<Vec<(DateTime<Utc>, PathBuf)>> {
         let Some(stamp) = name.strip_prefix(SNAPSHOT_PREFIX).and_then(|n| n.strip_suffix(SNAPSHOT_SUFFIX)) else {
             continue;
         };
-        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S") {
-            out.push((t.and_utc(), e.path()));
+        let Ok(t) = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S") else { continue };
+        let t = t.and_utc();
+        if t > now + chrono::Duration::days(1) || !looks_like_age(&e.path()) {
+            continue;
         }
+        out.push((t, e.path()));
     }
     out.sort();
     Ok(out)
+}
+
+/// Whether the file begins with the age format's first line.
+fn looks_like_age(path: &Path) -> bool {
+    const MAGIC: &[u8] = b"age-encryption.org/v1";
+    let mut head = [0u8; 21];
+    File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok() && head == MAGIC
 }
 
 /// What `auto` did.
@@ -650,7 +715,7 @@ pub fn auto(store: &Store, dir: &Path, keep: u32, protection: &Protection, now: 
             std::io::Error::from(std::io::ErrorKind::NotFound),
         ));
     }
-    let existing = snapshots(dir)?;
+    let existing = snapshots(dir, now)?;
     let fresh = existing.last().is_some_and(|(t, _)| now.signed_duration_since(*t) < chrono::Duration::hours(24) && *t <= now);
     let mut written = None;
     if force || !fresh {
@@ -658,7 +723,7 @@ pub fn auto(store: &Store, dir: &Path, keep: u32, protection: &Protection, now: 
         export(store, &path, protection, now)?;
         written = Some(path.display().to_string());
     }
-    let all = snapshots(dir)?;
+    let all = snapshots(dir, now)?;
     let excess = all.len().saturating_sub(keep as usize);
     let mut removed = Vec::new();
     for (_, p) in all.iter().take(excess) {
@@ -677,9 +742,9 @@ pub struct BackupState {
     pub newest: Option<DateTime<Utc>>,
 }
 
-pub fn state(settings: &BackupSettings) -> Option<BackupState> {
+pub fn state(settings: &BackupSettings, now: DateTime<Utc>) -> Option<BackupState> {
     let dir = settings.auto_dir.clone()?;
-    match snapshots(Path::new(&dir)) {
+    match snapshots(Path::new(&dir), now) {
         Ok(list) => Some(BackupState { dir, available: true, newest: list.last().map(|(t, _)| *t) }),
         Err(_) => Some(BackupState { dir, available: false, newest: None }),
     }

@@ -104,8 +104,17 @@ pub struct Preview {
     inputs: Vec<CustomerInput>,
 }
 
-/// Decodes bytes: UTF-8 (BOM stripped) when valid, else Shift_JIS.
+/// Decodes a CSV file: UTF-8 (BOM stripped) when valid, else Shift_JIS.
+/// Refused rather than guessed: a file whose lines are in both encodings
+/// (part of it would become mojibake), and a quote that is never closed
+/// (everything after it would become one value).
 pub(crate) fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
+    let (text, encoding) = decode_text(bytes)?;
+    check_quotes(&text)?;
+    Ok((text, encoding))
+}
+
+fn decode_text(bytes: &[u8]) -> Result<(String, &'static str)> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return std::str::from_utf8(rest)
             .map(|s| (s.to_string(), "UTF-8 (BOM)"))
@@ -114,11 +123,72 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok((s.to_string(), "UTF-8"));
     }
+    // Lines with Japanese text that are valid UTF-8 beside lines that are not:
+    // two files pasted together. Shift_JIS text is almost never valid UTF-8.
+    let (mut utf8_line, mut sjis_line) = (None, None);
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.is_ascii() {
+            continue;
+        }
+        if std::str::from_utf8(line).is_ok() {
+            utf8_line.get_or_insert(i + 1);
+        } else {
+            sjis_line.get_or_insert(i + 1);
+        }
+    }
+    if let (Some(u), Some(s)) = (utf8_line, sjis_line) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "the file mixes two encodings (UTF-8 on line {u}, Shift_JIS on line {s}): save it again in one (UTF-8) and import it again"
+            ),
+        ));
+    }
     let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
     if had_errors {
         return Err(Error::invalid("file", "neither UTF-8 nor Shift_JIS text (save the spreadsheet as CSV)"));
     }
     Ok((text.into_owned(), "Shift_JIS"))
+}
+
+/// `Invalid` when a quoted value is never closed. As CSV reads quotes: a value
+/// is quoted only when it starts with one, `""` inside it is a quote, and a
+/// quote inside an unquoted value (`24" monitor`) is just a character.
+fn check_quotes(text: &str) -> Result<()> {
+    #[derive(PartialEq)]
+    enum S {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = S::FieldStart;
+    let (mut line, mut opened) = (1, 1);
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        state = match (state, c) {
+            (S::FieldStart, '"') => {
+                opened = line;
+                S::Quoted
+            }
+            (S::FieldStart | S::Unquoted | S::QuoteInQuoted, ',' | '\n') => S::FieldStart,
+            (S::FieldStart | S::Unquoted, _) => S::Unquoted,
+            (S::Quoted, '"') => S::QuoteInQuoted,
+            (S::Quoted, _) => S::Quoted,
+            (S::QuoteInQuoted, '"') => S::Quoted,
+            (S::QuoteInQuoted, '\r') => S::QuoteInQuoted,
+            (S::QuoteInQuoted, _) => S::Unquoted,
+        };
+    }
+    if state == S::Quoted {
+        return Err(Error::invalid(
+            "file",
+            format!("line {opened}: a quote (\") is opened and never closed, so the rest of the file would be one value: fix the file and import it again"),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses a CSV file into a preview; nothing is written.

@@ -14,6 +14,9 @@ pub enum Error {
     WrongFilePassword,
     #[error("the store at {0} is open in another Noren window or process")]
     StoreInUse(PathBuf),
+    /// The store's folder cannot be written: it can be read, not changed.
+    #[error("the store at {0} is read-only (a read-only disk or another user's folder): it can be read, not changed; copy the folder somewhere writable to change it")]
+    ReadOnly(PathBuf),
     #[error("no Noren store at {0} (create one with `noren-cli init`)")]
     StoreNotFound(PathBuf),
     #[error("a Noren store already exists at {0}")]
@@ -74,6 +77,7 @@ impl Error {
             Error::WrongPassphrase => "wrong_passphrase",
             Error::WrongFilePassword => "wrong_file_password",
             Error::StoreInUse(_) => "store_in_use",
+            Error::ReadOnly(_) => "read_only",
             Error::StoreNotFound(_) => "store_not_found",
             Error::StoreExists(_) => "store_exists",
             Error::UnsupportedFormat { .. } => "unsupported_format",

@@ -24,6 +24,9 @@ pub struct Candidate {
     pub modified: Option<DateTime<Utc>>,
     /// Where it came from, for the report ("Group/Sub/Title", "line 12").
     pub origin: String,
+    /// What the reader could not take as it was (a date that is no date),
+    /// said with the entry's other changes.
+    pub notes: Vec<String>,
 }
 
 /// What to do with a candidate that matches an existing login (same host and login).
@@ -108,7 +111,7 @@ struct Fitted {
 fn fit(cand: &Candidate, set_at: DateTime<Utc>) -> std::result::Result<Fitted, SkippedItem> {
     let mut input = cand.input.clone();
     let mut notes: Vec<String> = Vec::new();
-    let mut moved: Vec<String> = Vec::new();
+    let mut moved: Vec<String> = cand.notes.clone();
     for _ in 0..12 {
         let e = match credential::build(&input, set_at) {
             Ok(mut c) => {

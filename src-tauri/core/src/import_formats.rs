@@ -64,6 +64,17 @@ fn time(v: &serde_json::Value, key: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(&s(v, &[key])).ok().map(|d| d.with_timezone(&Utc))
 }
 
+/// `time`, and a note when the field is there but is no date (`2026-02-30…`).
+fn time_noted(v: &serde_json::Value, key: &str, notes: &mut Vec<String>) -> Option<DateTime<Utc>> {
+    let raw = s(v, &[key]);
+    let t = time(v, key);
+    if t.is_none() && !raw.trim().is_empty() {
+        let shown: String = raw.chars().take(40).collect();
+        notes.push(format!("{key} {shown:?} is not a date: left out"));
+    }
+    t
+}
+
 /// Bitwarden's "JSON" export (not the encrypted one): logins, secure notes, cards as notes; folders as tags.
 pub fn bitwarden_json(bytes: &[u8]) -> Result<(Vec<Candidate>, Vec<SkippedItem>)> {
     if bytes.len() > MAX_BYTES {
@@ -131,18 +142,31 @@ pub fn bitwarden_json(bytes: &[u8]) -> Result<(Vec<Candidate>, Vec<SkippedItem>)
                 continue;
             }
         };
+        let mut notes_of_entry = Vec::new();
+        let created = time_noted(item, "creationDate", &mut notes_of_entry);
+        let modified = time_noted(item, "revisionDate", &mut notes_of_entry);
+        // An old password whose date is no date is kept, dated by the entry.
+        let fallback = modified.or(created);
+        let mut undated = 0;
         let history: Vec<(SecretString, DateTime<Utc>, DateTime<Utc>)> = item
             .get("passwordHistory")
             .and_then(|h| h.as_array())
             .map(|h| {
                 h.iter()
                     .filter_map(|p| {
-                        let when = time(p, "lastUsedDate")?;
-                        opt(&s(p, &["password"])).map(|pw| (SecretString::new(pw), when, when))
+                        let pw = opt(&s(p, &["password"]))?;
+                        let when = time(p, "lastUsedDate").or_else(|| {
+                            undated += 1;
+                            fallback
+                        })?;
+                        Some((SecretString::new(pw), when, when))
                     })
                     .collect()
             })
             .unwrap_or_default();
+        if undated > 0 {
+            notes_of_entry.push(format!("{undated} old password(s) had no readable date: dated by the entry"));
+        }
         out.push(Candidate {
             input: CredentialInput {
                 category: Some(category),
@@ -157,9 +181,10 @@ pub fn bitwarden_json(bytes: &[u8]) -> Result<(Vec<Candidate>, Vec<SkippedItem>)
                 ..Default::default()
             },
             history,
-            created: time(item, "creationDate"),
-            modified: time(item, "revisionDate"),
+            created,
+            modified,
             origin,
+            notes: notes_of_entry,
         });
     }
     Ok((out, skipped))
@@ -295,10 +320,62 @@ pub fn csv(bytes: &[u8], mapping: Option<&Mapping>) -> Result<(String, Vec<Candi
             history: Vec::new(),
             created: None,
             modified: None,
+            notes: Vec::new(),
             origin: format!("line {line} ({name})"),
         });
     }
     Ok((flavour, out, skipped))
+}
+
+/// A cell that a spreadsheet would compute instead of showing (`=HYPERLINK(…)`,
+/// `@SUM(…)`, `+cmd|…`): it starts like a formula.
+fn starts_like_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A password is changed only when it could do something as a formula (calls a
+/// function or a DDE link): a generated one starting with `-` is
+/// written as it is, so that it still works when imported elsewhere.
+fn password_acts_as_formula(s: &str) -> bool {
+    starts_like_formula(s) && s.contains(['(', '|'])
+}
+
+fn csv_quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The logins as a Chrome-style CSV (`name,url,username,password,note`), for
+/// another password manager. Cells that a spreadsheet would run as formulas
+/// get a leading `'` (shown, never computed); passwords only when they act as
+/// one. Returns the text and how many passwords were so marked.
+pub fn to_csv(creds: &[crate::credential::Credential]) -> (zeroize::Zeroizing<String>, usize) {
+    let mut text = zeroize::Zeroizing::new(String::from("name,url,username,password,note\n"));
+    let mut marked = 0;
+    let safe = |s: &str| if starts_like_formula(s) { format!("'{s}") } else { s.to_string() };
+    for c in creds {
+        let pw = c.password.expose();
+        let pw_cell = if password_acts_as_formula(pw) {
+            marked += 1;
+            zeroize::Zeroizing::new(format!("'{pw}"))
+        } else {
+            zeroize::Zeroizing::new(pw.to_string())
+        };
+        let cells = [
+            safe(&c.name),
+            safe(c.url.as_deref().unwrap_or("")),
+            safe(c.login.as_deref().unwrap_or("")),
+            pw_cell.to_string(),
+            safe(&c.notes),
+        ];
+        let row = zeroize::Zeroizing::new(cells.iter().map(|f| csv_quote(f)).collect::<Vec<_>>().join(","));
+        text.push_str(&row);
+        text.push('\n');
+    }
+    (text, marked)
 }
 
 #[cfg(test)]

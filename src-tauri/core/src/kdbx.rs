@@ -110,7 +110,14 @@ fn entry_candidate(e: &Entry, path: &[String]) -> Candidate {
             }
         }
     }
-    Candidate { input, history, created: utc(e.times.get("CreationTime")), modified: utc(e.times.get_last_modification()), origin }
+    Candidate {
+        input,
+        history,
+        created: utc(e.times.get("CreationTime")),
+        modified: utc(e.times.get_last_modification()),
+        origin,
+        notes: Vec::new(),
+    }
 }
 
 fn walk(g: &Group, path: &mut Vec<String>, out: &mut Vec<Candidate>, skipped: &mut Vec<SkippedItem>, is_root: bool) {

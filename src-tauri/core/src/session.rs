@@ -119,7 +119,7 @@ impl Session {
         }
         let store = &self.store;
         let accounts = vault(store.derived_shared::<Accounts>())?;
-        let backup = crate::backup::state(&crate::backup::load_settings(store)?);
+        let backup = crate::backup::state(&crate::backup::load_settings(store)?, now);
         let channels = store.all_shared::<Channel>()?;
         let timelines = store.derived_shared::<Timelines>()?;
         let customers = vault(store.derived_shared::<CustomerNames>())?;

@@ -273,7 +273,8 @@ fn automatic_snapshots_daily_with_retention() {
     for day in 1..=4 {
         backup::auto(&store, &dir, 3, &prot, t0 + Duration::days(day), false).unwrap();
     }
-    let snaps = backup::snapshots(&dir).unwrap();
+    let later = t0 + Duration::days(4);
+    let snaps = backup::snapshots(&dir, later).unwrap();
     assert_eq!(snaps.len(), 3, "keeps the newest 3");
     assert_eq!(snaps.last().unwrap().0, t0 + Duration::days(4));
     assert_eq!(snaps.first().unwrap().0, t0 + Duration::days(2));
@@ -282,11 +283,43 @@ fn automatic_snapshots_daily_with_retention() {
 
     // The reminder engine sees the folder through the stored settings.
     backup::save_settings(&store, Some(&dir), 3).unwrap();
-    let st = backup::state(&backup::load_settings(&store).unwrap()).unwrap();
+    let st = backup::state(&backup::load_settings(&store).unwrap(), later).unwrap();
     assert!(st.available);
     assert_eq!(st.newest, Some(t0 + Duration::days(4)));
     backup::save_settings(&store, Some(&tmp.path().join("unplugged")), 3).unwrap();
-    assert!(!backup::state(&backup::load_settings(&store).unwrap()).unwrap().available);
+    assert!(!backup::state(&backup::load_settings(&store).unwrap(), later).unwrap().available);
+}
+
+/// A file named like a snapshot from the future (or not an age file at all)
+/// is not the newest snapshot, silences no reminder and takes no retention slot.
+#[test]
+fn snapshots_named_in_the_future_or_not_age_files_are_ignored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_id, recipient, _keyfile, _k) = keypair();
+    let store = filled_store(&tmp.path().join("a"), 1);
+    let dir = tmp.path().join("usb");
+    std::fs::create_dir(&dir).unwrap();
+    let prot = Protection::Recipients(vec![recipient]);
+    let t0 = now();
+    for day in 0..3 {
+        backup::auto(&store, &dir, 3, &prot, t0 + Duration::days(day), false).unwrap();
+    }
+    let future = dir.join("noren-20991231-000000.age");
+    std::fs::write(&future, b"garbage").unwrap();
+    let fake_past = dir.join("noren-20260101-000000.age");
+    std::fs::write(&fake_past, b"not an age file").unwrap();
+    let at = t0 + Duration::days(9);
+    let snaps = backup::snapshots(&dir, at).unwrap();
+    assert_eq!(snaps.len(), 3, "{snaps:?}");
+    assert_eq!(snaps.last().unwrap().0, t0 + Duration::days(2), "the newest real snapshot");
+    backup::save_settings(&store, Some(&dir), 3).unwrap();
+    assert_eq!(backup::state(&backup::load_settings(&store).unwrap(), at).unwrap().newest, Some(t0 + Duration::days(2)));
+    // A new snapshot: retention removes the oldest real one, never the planted files.
+    let r = backup::auto(&store, &dir, 3, &prot, at, false).unwrap();
+    assert!(r.written.is_some(), "the planted file did not make the folder look fresh");
+    assert_eq!(r.removed.len(), 1);
+    assert!(future.exists() && fake_past.exists());
+    assert_eq!(backup::snapshots(&dir, at).unwrap().len(), 3);
 }
 
 #[test]
@@ -388,7 +421,7 @@ fn successor_keys_and_the_store_key_both_open_snapshots() {
         Protection::Passphrase(_) => panic!("recipients configured"),
     }
     backup::auto(&store, &usb, 5, &prot, now(), false).unwrap();
-    let snap = backup::snapshots(&usb).unwrap().pop().unwrap().1;
+    let snap = backup::snapshots(&usb, now()).unwrap().pop().unwrap().1;
     assert!(backup::verify(&snap, &Unlock::IdentityFile(successor_key)).is_ok());
     let own = tmp.path().join("store-key.txt");
     let public = backup::export_store_key(&store, &own, now()).unwrap();
@@ -506,4 +539,25 @@ fn a_crafted_backup_restores_nothing_an_edit_would_refuse() {
         assert!(err.is_err(), "{what}: restored");
         assert!(!into.exists(), "{what}: nothing restored");
     }
+}
+
+/// A restore killed half-way leaves its temporary store; the next restore
+/// into the same folder removes it (its lock is free), a live one is left.
+#[test]
+fn leftovers_of_killed_restores_are_removed_by_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = filled_store(&tmp.path().join("a"), 1);
+    let file = tmp.path().join("b.age");
+    backup::export(&store, &file, &Protection::Passphrase(pass("store passphrase")), now()).unwrap();
+    let dead = tmp.path().join(".restored.restoring-0123456789ab");
+    std::fs::create_dir(&dead).unwrap();
+    std::fs::write(dead.join("noren.lock"), b"").unwrap();
+    let live = tmp.path().join(".other.restoring-ba9876543210");
+    std::fs::create_dir(&live).unwrap();
+    let held = std::fs::File::create(live.join("noren.lock")).unwrap();
+    held.lock().unwrap();
+    let into = tmp.path().join("restored");
+    backup::restore_with(&file, &Unlock::Passphrase(pass("store passphrase")), &into, &pass("restored passphrase"), FAST).unwrap();
+    assert!(!dead.exists(), "the dead one is gone");
+    assert!(live.exists(), "the one in progress stays");
 }

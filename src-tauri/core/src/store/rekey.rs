@@ -77,6 +77,7 @@ impl Store {
     /// else the current one; `kit` for a new emergency kit, else the current
     /// kit follows the new keys when it can.
     fn rekey(&mut self, kek: Option<(Key, KdfParams, [u8; 16])>, kit: Option<([u8; 32], DateTime<Utc>)>) -> Result<RekeyReport> {
+        self.writable()?;
         // One re-key at a time: finish one that was cut short first.
         self.finish_rekey()?;
         let vault = self.vault.clone().ok_or(Error::Locked)?;
@@ -182,6 +183,10 @@ impl Store {
     /// re-key that was cut short, and sign a header of format 1.
     pub(super) fn after_full_unlock(&mut self) -> Result<()> {
         self.check_epoch()?;
+        if self.is_read_only() {
+            // Read from a copy: nothing is written, a re-key under way is finished where the store can be written.
+            return Ok(());
+        }
         if self.previous.is_some() {
             // Without the room to finish, the store still reads with both keys.
             match self.finish_rekey() {
