@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 
 mod common;
 use common::Env;
@@ -131,4 +131,45 @@ fn kit_export_and_recover_with_two_of_three() {
     std::fs::copy(&newpass, &e.passfile).unwrap();
     let list = e.json(&["cred", "list"]);
     assert!(list.to_string().contains("受付メール"));
+}
+
+/// Under the usual umask 022, every file Noren writes that holds a secret or
+/// the shop's internals is its owner's only: kit shares and sheet, backups
+/// and snapshots, incident reports, the store key.
+#[cfg(unix)]
+#[test]
+fn files_with_secrets_are_owner_only_under_umask_022() {
+    use std::os::unix::fs::PermissionsExt;
+    let e = Env::new();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let with_umask = |args: &[&str]| {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg("umask 022; exec \"$@\"").arg("sh").arg(env!("CARGO_BIN_EXE_noren-cli"));
+        c.arg("--store").arg(&e.store).args(args).arg("--json");
+        c.env("NOREN_PASSPHRASE_FILE", &e.passfile).env("NOREN_NOW", common::CLOCK).env("XDG_CONFIG_HOME", e.dir.join("config"));
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let kit = e.dir.join("kit");
+    let files = with_umask(&["kit", "export", "--shares", "3", "--threshold", "2", "--out", kit.to_str().unwrap()]);
+    assert_eq!(mode(&kit), 0o700);
+    assert_eq!(mode(std::path::Path::new(files["sheet"].as_str().unwrap())), 0o600);
+    for s in files["shares"].as_array().unwrap() {
+        assert_eq!(mode(std::path::Path::new(s.as_str().unwrap())), 0o600, "{s}");
+    }
+    let backup = e.dir.join("all.age");
+    with_umask(&["backup", "export", backup.to_str().unwrap()]);
+    assert_eq!(mode(&backup), 0o600);
+    let usb = e.dir.join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let snap = with_umask(&["backup", "auto", "--dir", usb.to_str().unwrap()]);
+    assert_eq!(mode(std::path::Path::new(snap["written"].as_str().unwrap())), 0o600);
+    let key = e.dir.join("store-key.txt");
+    with_umask(&["backup", "key", "--export", key.to_str().unwrap()]);
+    assert_eq!(mode(&key), 0o600);
+    let inc = with_umask(&["incident", "add", "--title", "サイトが表示されない"]);
+    let report = e.dir.join("report.md");
+    with_umask(&["incident", "report", inc["id"].as_str().unwrap(), "--out", report.to_str().unwrap()]);
+    assert_eq!(mode(&report), 0o600);
 }

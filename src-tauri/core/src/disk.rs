@@ -108,10 +108,11 @@ pub struct Watchdog(Option<std::sync::mpsc::Sender<()>>);
 impl Watchdog {
     /// 15 s, and one more per 10 MB written (a slow USB disk syncing a big import).
     pub fn arm(dir: &Path, bytes: u64) -> Watchdog {
-        Self::arm_for(dir, std::time::Duration::from_secs(15 + bytes / 10_000_000))
+        Self::spawn(dir, std::time::Duration::from_secs(15 + bytes / 10_000_000)).0
     }
 
-    fn arm_for(dir: &Path, waited: std::time::Duration) -> Watchdog {
+    /// The watchdog and its thread, which ends once it has fired or was disarmed.
+    fn spawn(dir: &Path, waited: std::time::Duration) -> (Watchdog, Option<std::thread::JoinHandle<()>>) {
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let dir = dir.to_path_buf();
         let spawned = std::thread::Builder::new().name("noren-write-watchdog".into()).spawn(move || {
@@ -120,8 +121,11 @@ impl Watchdog {
                 stalled(&StallReport { dir, waited });
             }
         });
-        // Without a thread there is no deadline, as before.
-        Watchdog(spawned.ok().map(|_| tx))
+        match spawned {
+            Ok(thread) => (Watchdog(Some(tx)), Some(thread)),
+            // Without a thread there is no deadline, as before.
+            Err(_) => (Watchdog(None), None),
+        }
     }
 }
 
@@ -154,9 +158,14 @@ mod tests {
             STALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         });
         let dir = Path::new("/tmp/store");
-        drop(Watchdog::arm_for(dir, std::time::Duration::from_millis(300)));
-        let stuck = Watchdog::arm_for(dir, std::time::Duration::from_millis(20));
-        std::thread::sleep(std::time::Duration::from_millis(600));
+        // Disarmed long before its deadline: its thread ends without a report.
+        let (finished, thread) = Watchdog::spawn(dir, std::time::Duration::from_secs(3600));
+        drop(finished);
+        thread.unwrap().join().unwrap();
+        assert_eq!(STALLS.load(std::sync::atomic::Ordering::SeqCst), 0, "a write that returned is not reported");
+        // Never disarmed: its thread reports once the deadline has passed.
+        let (stuck, thread) = Watchdog::spawn(dir, std::time::Duration::from_millis(1));
+        thread.unwrap().join().unwrap();
         assert_eq!(STALLS.load(std::sync::atomic::Ordering::SeqCst), 1, "only the write that did not return");
         drop(stuck);
     }
