@@ -63,8 +63,26 @@ fn le_u32(b: &[u8]) -> Option<u32> {
     Some(u32::from_le_bytes(b.try_into().ok()?))
 }
 
+/// What the file's key derivation asks for before it can be opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KdfWork {
+    /// AES-KDF rounds (KDBX 3.1, or 4 with AES-KDF).
+    pub aes_rounds: u64,
+    /// Argon2 memory in KiB times its iterations.
+    pub argon2_kib_passes: u64,
+}
+
 /// The format version (3 or 4) when the file's outer structure holds.
 pub fn check(bytes: &[u8]) -> Result<u16> {
+    inspect(bytes).map(|(version, _)| version)
+}
+
+/// The work the key derivation of a file that passes [`check`] asks for.
+pub fn kdf_work(bytes: &[u8]) -> Result<KdfWork> {
+    inspect(bytes).map(|(_, work)| work)
+}
+
+fn inspect(bytes: &[u8]) -> Result<(u16, KdfWork)> {
     let mut c = Cursor { bytes, pos: 0 };
     if c.take(4).map_err(|_| bad("too short to be a KeePass file"))? != SIG1 {
         return Err(bad("not a KeePass file"));
@@ -78,14 +96,15 @@ pub fn check(bytes: &[u8]) -> Result<u16> {
     }
     let _minor = c.u16()?;
     match c.u16()? {
-        3 => check_v3(&mut c).map(|()| 3),
-        4 => check_v4(&mut c).map(|()| 4),
+        3 => check_v3(&mut c).map(|w| (3, w)),
+        4 => check_v4(&mut c).map(|w| (4, w)),
         v => Err(bad(format!("KDBX version {v} (Noren reads 3.1 and 4)"))),
     }
 }
 
-fn check_v3(c: &mut Cursor<'_>) -> Result<()> {
+fn check_v3(c: &mut Cursor<'_>) -> Result<KdfWork> {
     let mut seen = [false; 11];
+    let mut work = KdfWork::default();
     loop {
         let kind = c.u8()?;
         let len = c.u16()? as usize;
@@ -114,8 +133,11 @@ fn check_v3(c: &mut Cursor<'_>) -> Result<()> {
         if want.is_some_and(|w| w != len) {
             return Err(bad(format!("a damaged header (field {kind} has {len} bytes)")));
         }
-        if kind == 6 && le_u64(data).unwrap_or(u64::MAX) > MAX_AES_ROUNDS {
-            return Err(bad("its key derivation asks for more rounds than Noren allows"));
+        if kind == 6 {
+            work.aes_rounds = le_u64(data).unwrap_or(u64::MAX);
+            if work.aes_rounds > MAX_AES_ROUNDS {
+                return Err(bad("its key derivation asks for more rounds than Noren allows"));
+            }
         }
         seen[kind as usize] = true;
     }
@@ -129,11 +151,12 @@ fn check_v3(c: &mut Cursor<'_>) -> Result<()> {
     if c.pos >= c.bytes.len() {
         return Err(truncated());
     }
-    Ok(())
+    Ok(work)
 }
 
-fn check_v4(c: &mut Cursor<'_>) -> Result<()> {
+fn check_v4(c: &mut Cursor<'_>) -> Result<KdfWork> {
     let mut seen = [false; 13];
+    let mut work = KdfWork::default();
     loop {
         let kind = c.u8()?;
         let len = c.u32()? as usize;
@@ -151,7 +174,7 @@ fn check_v4(c: &mut Cursor<'_>) -> Result<()> {
         }
         match kind {
             7 if !(len == 12 || len == 16) => return Err(bad("a damaged header (encryption IV)")),
-            11 => check_kdf(data)?,
+            11 => work = check_kdf(data)?,
             12 => {
                 dictionary(data)?;
             }
@@ -170,7 +193,7 @@ fn check_v4(c: &mut Cursor<'_>) -> Result<()> {
         c.take(32)?;
         let len = c.u32()? as usize;
         if len == 0 {
-            return Ok(());
+            return Ok(work);
         }
         c.take(len)?;
     }
@@ -212,7 +235,8 @@ fn dictionary(data: &[u8]) -> Result<Vec<Entry<'_>>> {
     }
 }
 
-fn check_kdf(data: &[u8]) -> Result<()> {
+fn check_kdf(data: &[u8]) -> Result<KdfWork> {
+    let mut work = KdfWork::default();
     let entries = dictionary(data)?;
     let get = |name: &str, kind: u8| entries.iter().find(|(k, t, _)| *k == name.as_bytes() && *t == kind).map(|(_, _, v)| *v);
     let uuid = get("$UUID", 0x42).ok_or_else(|| bad("a damaged header (no key derivation)"))?;
@@ -225,6 +249,7 @@ fn check_kdf(data: &[u8]) -> Result<()> {
         if get("S", 0x42).map(<[u8]>::len) != Some(32) {
             return Err(bad("a damaged header (seed)"));
         }
+        work.aes_rounds = rounds;
     } else if uuid == ARGON2D || uuid == ARGON2ID {
         let memory = num("M").ok_or_else(|| bad("a damaged header (no Argon2 memory)"))?;
         let iterations = num("I").ok_or_else(|| bad("a damaged header (no Argon2 iterations)"))?;
@@ -239,10 +264,11 @@ fn check_kdf(data: &[u8]) -> Result<()> {
         if memory > MAX_ARGON2_MEMORY || iterations > MAX_ARGON2_ITERATIONS || lanes > MAX_ARGON2_PARALLELISM {
             return Err(bad("its key derivation asks for more memory or work than Noren allows"));
         }
+        work.argon2_kib_passes = (memory / 1024) * iterations;
     } else {
         return Err(bad("an unknown key derivation"));
     }
-    Ok(())
+    Ok(work)
 }
 
 #[cfg(test)]
@@ -282,6 +308,7 @@ mod tests {
     fn a_sound_kdbx3_header_passes_and_every_cut_of_it_fails() {
         let good = v3(&good_v3_fields(60_000), &[0; 32]);
         assert_eq!(check(&good).unwrap(), 3);
+        assert_eq!(kdf_work(&good).unwrap(), KdfWork { aes_rounds: 60_000, argon2_kib_passes: 0 });
         // Cut anywhere in the header (or right after it: no payload), it is refused.
         for n in 0..=good.len() - 32 {
             assert!(check(&good[..n]).is_err(), "cut at {n}");
@@ -318,7 +345,7 @@ mod tests {
         item(0x04, "V", &0x13u32.to_le_bytes());
         item(0x42, "S", &[7; 32]);
         d.push(0);
-        assert!(check_kdf(&d).is_ok());
+        assert_eq!(check_kdf(&d).unwrap(), KdfWork { aes_rounds: 0, argon2_kib_passes: 64 * 1024 * 3 });
         for n in 0..d.len() {
             assert!(check_kdf(&d[..n]).is_err(), "cut at {n}");
         }

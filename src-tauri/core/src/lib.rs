@@ -22,7 +22,7 @@ pub mod import_formats;
 pub mod incident;
 pub mod inquiry;
 pub mod kdbx;
-mod kdbx_check;
+pub mod kdbx_check;
 pub mod kit;
 pub mod lapse_quality;
 pub mod normalize;

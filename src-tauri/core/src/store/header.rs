@@ -49,6 +49,10 @@ pub(super) struct Header {
     /// The data keys wrapped for the emergency kit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<RecoveryWrap>,
+    /// `previous` wrapped to the kit's public key, so that the kit also opens
+    /// the values a re-key cut short has not sealed again yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_recovery: Option<WrappedPair>,
     /// The store's fingerprint, pinned when the salt first changes (it is
     /// derived from the first salt).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,6 +187,34 @@ impl Header {
         self.vault_key = b64(&crypto::wrap_key(kek, wrap_label(Compartment::Vault), vault)?);
         self.calendar_key = b64(&crypto::wrap_key(kek, wrap_label(Compartment::Calendar), calendar)?);
         Ok(())
+    }
+
+    /// The previous data keys wrapped to the kit's public key.
+    pub fn wrap_previous_to(public: [u8; 32], vault: &Key, calendar: &Key) -> Result<WrappedPair> {
+        Ok(WrappedPair {
+            vault_key: b64(&crypto::wrap_to(&public, previous_label(Compartment::Vault), vault)?),
+            calendar_key: b64(&crypto::wrap_to(&public, previous_label(Compartment::Calendar), calendar)?),
+        })
+    }
+
+    /// The previous data keys from the kit's recovery key, while a re-key is
+    /// under way. `Tampered` when a re-key is under way and the kit cannot
+    /// open its old keys (a header written before kits could).
+    pub fn unwrap_previous_recovery(&self, recovery_key: &[u8; 32]) -> Result<Option<(Key, Key)>> {
+        if self.previous.is_none() {
+            return Ok(None);
+        }
+        let Some(p) = &self.previous_recovery else {
+            return Err(Error::invalid(
+                "shares",
+                "a passphrase change on this store was cut short and the kit cannot finish it: open the store once with its newest passphrase",
+            ));
+        };
+        let r = crypto::Recipient::from_secret(&crypto::key_from_bytes(*recovery_key));
+        let bad = |_| Error::Tampered("the header's previous keys do not open with the kit".into());
+        let v = r.unwrap(previous_label(Compartment::Vault), &unb64(&p.vault_key, "previous_recovery.vault_key")?).map_err(bad)?;
+        let c = r.unwrap(previous_label(Compartment::Calendar), &unb64(&p.calendar_key, "previous_recovery.calendar_key")?).map_err(bad)?;
+        Ok(Some((v, c)))
     }
 
     pub fn wrap_previous(kek: &Key, vault: &Key, calendar: &Key) -> Result<WrappedPair> {

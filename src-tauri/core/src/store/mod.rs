@@ -390,7 +390,10 @@ impl LockedStore {
         check_new_passphrase(new_pass)?;
         let (vault, calendar) = self.header.unwrap_recovery(recovery_key)?;
         self.header.verify(&calendar)?;
+        let previous = self.header.unwrap_previous_recovery(recovery_key)?;
         let mut store = self.into_store(Some(vault), calendar)?;
+        // A re-key cut short reads with both keys and is finished first (by `change_passphrase`).
+        store.previous = previous;
         store.check_epoch()?;
         store.change_passphrase(new_pass)?;
         Ok(store)
@@ -652,6 +655,7 @@ impl Store {
                 epoch: 0,
                 previous: None,
                 recovery: None,
+                previous_recovery: None,
                 store_id: None,
                 mac: None,
             };

@@ -56,10 +56,15 @@ impl Store {
         if self.vault.is_none() || self.calendar.is_none() {
             return Err(Error::Locked);
         }
+        let kek = self.new_kek(new)?;
+        self.rekey(Some(kek), None)
+    }
+
+    /// A key-encryption key for a new passphrase, with its KDF and a new salt.
+    fn new_kek(&self, new: &SecretString) -> Result<(Key, KdfParams, [u8; 16])> {
         let salt = crypto::random_bytes::<16>()?;
         let kdf = KdfParams::DEFAULT.max(self.header.kdf);
-        let kek = crypto::derive_kek(new, &salt, kdf)?;
-        self.rekey(Some((kek, kdf, salt)), None)
+        Ok((crypto::derive_kek(new, &salt, kdf)?, kdf, salt))
     }
 
     /// Makes a new recovery key for the emergency kit and re-keys the store, so
@@ -77,6 +82,13 @@ impl Store {
     /// else the current one; `kit` for a new emergency kit, else the current
     /// kit follows the new keys when it can.
     fn rekey(&mut self, kek: Option<(Key, KdfParams, [u8; 16])>, kit: Option<([u8; 32], DateTime<Utc>)>) -> Result<RekeyReport> {
+        let kit_dropped = self.begin_rekey(kek, kit)?;
+        self.finish_rekey()?;
+        Ok(RekeyReport { epoch: self.header.epoch, kit_dropped })
+    }
+
+    /// Step 1 of a re-key: the new header. Whether an old kit had to be dropped.
+    fn begin_rekey(&mut self, kek: Option<(Key, KdfParams, [u8; 16])>, kit: Option<([u8; 32], DateTime<Utc>)>) -> Result<bool> {
         self.writable()?;
         // One re-key at a time: finish one that was cut short first.
         self.finish_rekey()?;
@@ -107,6 +119,12 @@ impl Store {
             }
             _ => None,
         };
+        // The kit in the new header opens the old keys too until every value
+        // is sealed again: recovering from a re-key cut short loses nothing.
+        h.previous_recovery = match h.recovery_public()? {
+            Some(public) => Some(Header::wrap_previous_to(public, &vault, &calendar)?),
+            None => None,
+        };
         h.seal(&new_calendar)?;
         header::write(&self.dir, &h)?;
         // Step 1 is done: only the new passphrase opens.
@@ -115,8 +133,7 @@ impl Store {
         self.vault = Some(new_vault);
         self.calendar = Some(new_calendar);
         self.kek = Some(kek);
-        self.finish_rekey()?;
-        Ok(RekeyReport { epoch: self.header.epoch, kit_dropped })
+        Ok(kit_dropped)
     }
 
     /// Steps 2 and 3 of a re-key, when one is under way.
@@ -161,6 +178,7 @@ impl Store {
         self.flush()?;
         let mut h = self.header.clone();
         h.previous = None;
+        h.previous_recovery = None;
         h.seal(&new_calendar)?;
         header::write(&self.dir, &h)?;
         self.header = h;
@@ -249,5 +267,38 @@ mod tests {
         assert!(!report.kit_dropped, "nothing left to drop");
         drop(s);
         assert!(Store::open_locked(&dir).unwrap().recover(&rk, &SecretString::new("x passphrase")).is_err());
+    }
+
+    /// A passphrase change cut short after its new header (the laptop died
+    /// while values were being sealed again), then the passphrase forgotten:
+    /// the kit opens every value, the ones not yet sealed again included.
+    #[test]
+    fn the_kit_recovers_a_store_whose_re_key_was_cut_short() {
+        use crate::credential::{self, Category, CredentialInput};
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        let now = Utc::now();
+        let mut s = Store::init_with(&dir, &SecretString::new("old passphrase"), FAST).unwrap();
+        for i in 0..5 {
+            let input = CredentialInput {
+                category: Some(Category::Website),
+                name: Some(format!("ログイン {i}")),
+                password: Some(SecretString::new(format!("秘密-{i}"))),
+                ..Default::default()
+            };
+            credential::add(&s, &input, now).unwrap();
+        }
+        let shares: Vec<String> = crate::kit::make(&mut s, 3, 2, &[], now).unwrap().iter().take(2).map(|x| x.text.clone()).collect();
+        let kek = s.new_kek(&SecretString::new("forgotten passphrase")).unwrap();
+        s.begin_rekey(Some(kek), None).unwrap();
+        assert!(s.header.previous.is_some(), "the re-key is under way");
+        drop(s);
+        let s = crate::kit::recover(&dir, &shares, &SecretString::new("passphrase after recovery")).unwrap();
+        let all = credential::list(&s).unwrap();
+        assert_eq!(all.len(), 5, "every login reads");
+        assert!(all.iter().all(|c| c.password.expose().starts_with("秘密-")));
+        drop(s);
+        let s = Store::open(&dir, &SecretString::new("passphrase after recovery")).unwrap();
+        assert_eq!(credential::list(&s).unwrap().len(), 5, "and still after the recovery's own re-key");
     }
 }
