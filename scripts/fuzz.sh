@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../src-tauri"
 secs="${1:-60}"
 export RUSTC_BOOTSTRAP=1
-for t in backup_document backup_age sealed_record feed_parse customer_csv import_csv import_bitwarden kit_share text_parsers search_index reminder_facts; do
+for t in backup_document backup_age sealed_record feed_parse customer_csv import_csv import_bitwarden kit_share text_parsers search_index reminder_facts kdbx; do
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/work-$t"
   echo "==> $t for ${secs}s"
   # New inputs go to the scratch folder (ignored by git); the committed seeds stay small.
