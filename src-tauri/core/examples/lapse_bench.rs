@@ -7,11 +7,15 @@
 
 use std::path::PathBuf;
 
-use noren_core::lapse_quality::{self, History, FIXED};
+use noren_core::lapse_quality::{self, Evaluation, Family, History, Part, Prepared, Score, FIXED};
 use noren_core::rhythm;
 
+/// The histories of `dir` and of `dir/more` (added for issue 23, never used to choose the rule).
 fn load(dir: &PathBuf) -> Vec<History> {
     let mut files: Vec<_> = std::fs::read_dir(dir).expect("read dir").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    if let Ok(more) = std::fs::read_dir(dir.join("more")) {
+        files.extend(more.filter_map(|e| e.ok()).map(|e| e.path()));
+    }
     files.retain(|p| p.extension().is_some_and(|e| e == "csv"));
     files.sort();
     files
@@ -66,5 +70,84 @@ fn main() {
     println!("| --- | --- | --- | --- | --- |");
     for (name, s) in per {
         println!("| {name} | {}/{} | {:.1} | {} | {:.1} |", s.caught, s.serious, s.mean_delay(), s.false_alarms, s.channel_years);
+    }
+
+    println!();
+    out_of_sample(&histories);
+}
+
+fn row(label: &str, s: &Score, points: &[(f64, f64)]) {
+    let curve = lapse_quality::curve_at(points, s.mean_delay());
+    println!(
+        "| {label} | {}/{} | {:.1} | {:.1} | {:.2} | {} | {} |",
+        s.caught,
+        s.serious,
+        s.median_delay(),
+        s.mean_delay(),
+        s.false_alarms_per_year(),
+        curve.map_or("–".into(), |c| format!("{c:.2}")),
+        curve.map_or("–".into(), |c| format!("{:.2}", s.false_alarms_per_year() / c)),
+    );
+}
+
+/// In sample, leave-one-history-out and the time split, side by side (issue 23).
+fn out_of_sample(histories: &[History]) {
+    let prepared: Vec<Prepared> = histories.iter().map(lapse_quality::prepare).collect();
+    let all: Vec<(&Prepared, Part)> = prepared.iter().map(|p| (p, Part::All)).collect();
+    let second: Vec<(&Prepared, Part)> = prepared.iter().map(|p| (p, Part::SecondHalf)).collect();
+    let points_all = lapse_quality::fixed_points(&all);
+    let points_second = lapse_quality::fixed_points(&second);
+    println!("Out of sample: each family's constants tuned on the training histories only (lowest false alarms against the fixed curve at equal mean delay).");
+    println!();
+    println!("| detector | serious caught | median delay (d) | mean delay (d) | false alarms / channel-year | fixed curve at that delay | ratio |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    let (shipped, _) = lapse_quality::score_parts(&all, &|p: &Prepared, i| rhythm::alert_after(&p.intervals[..i]));
+    row("shipped `alert_after`, all histories (its constants were chosen on the first ten)", &shipped, &points_all);
+    let (shipped2, _) = lapse_quality::score_parts(&second, &|p: &Prepared, i| rhythm::alert_after(&p.intervals[..i]));
+    row("shipped `alert_after`, second halves", &shipped2, &points_second);
+    let evals: Vec<(&str, Evaluation)> = vec![
+        ("issue-4 rule", lapse_quality::evaluate(&lapse_quality::RuleFamily, &prepared)),
+        ("survival", lapse_quality::evaluate(&lapse_quality::SurvivalFamily, &prepared)),
+    ];
+    for (name, e) in &evals {
+        row(&format!("{name}, in sample"), &e.in_sample, &points_all);
+        row(&format!("{name}, leave one history out"), &e.leave_one_out, &points_all);
+        row(&format!("{name}, time split (second halves)"), &e.time_split, &points_second);
+    }
+    println!();
+    println!(
+        "Tuned on all histories: rule {:?}; survival {:?}",
+        lapse_quality::RuleFamily.tune(&all),
+        lapse_quality::SurvivalFamily.tune(&all)
+    );
+    println!();
+    println!("Leave one history out, by rhythm class:");
+    println!();
+    println!("| class | histories | detector | serious caught | mean delay (d) | false alarms / channel-year | fixed curve at that delay | ratio |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    let mut classes: Vec<&str> = prepared.iter().map(lapse_quality::rhythm_class).collect();
+    classes.sort();
+    classes.dedup();
+    for class in classes {
+        let members: Vec<usize> = (0..prepared.len()).filter(|&k| lapse_quality::rhythm_class(&prepared[k]) == class).collect();
+        let set: Vec<(&Prepared, Part)> = members.iter().map(|&k| (&prepared[k], Part::All)).collect();
+        let points = lapse_quality::fixed_points(&set);
+        for (name, e) in &evals {
+            let mut s = Score::default();
+            for &k in &members {
+                s.add(&e.leave_one_out_per[k].1);
+            }
+            let curve = lapse_quality::curve_at(&points, s.mean_delay());
+            println!(
+                "| {class} | {} | {name} | {}/{} | {:.1} | {:.2} | {} | {} |",
+                members.len(),
+                s.caught,
+                s.serious,
+                s.mean_delay(),
+                s.false_alarms_per_year(),
+                curve.map_or("–".into(), |c| format!("{c:.2}")),
+                curve.map_or("–".into(), |c| format!("{:.2}", s.false_alarms_per_year() / c)),
+            );
+        }
     }
 }

@@ -54,28 +54,58 @@ pub fn serious_after(usual: f64) -> f64 {
     (SERIOUS_FACTOR * usual).max(SERIOUS_MIN_DAYS)
 }
 
+/// The constants of the detector of issue 4 (chosen on the ten reference
+/// histories): the alert comes `steady` of the way to the serious bound for a
+/// steady channel, `flaky_drop` earlier for one with four or more recent
+/// serious silences.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rule {
+    pub steady: f64,
+    pub flaky_drop: f64,
+    pub min_days: f64,
+}
+
+pub const ISSUE_4_RULE: Rule = Rule { steady: 0.7, flaky_drop: 0.3, min_days: MIN_ALERT_DAYS };
+
 /// After how many days of silence the detector alerts, from past intervals
 /// only (days, oldest first). `None` when the history is too short.
 pub fn alert_after(intervals: &[f64]) -> Option<f64> {
+    alert_after_rule(intervals, &ISSUE_4_RULE)
+}
+
+/// The gaps between posting days against the usual interval (1 without bursts).
+pub fn burst_ratio(intervals: &[f64], usual: f64) -> f64 {
+    let days: Vec<f64> = intervals.iter().copied().filter(|d| *d >= 0.5).collect();
+    match median(&days[days.len().saturating_sub(WINDOW)..]) {
+        Some(m) => m / usual.max(0.5),
+        None => 1.0,
+    }
+}
+
+/// [`alert_after`] with other constants (for measuring them out of sample).
+pub fn alert_after_rule(intervals: &[f64], rule: &Rule) -> Option<f64> {
     if intervals.len() < MIN_INTERVALS {
         return None;
     }
     let usual = usual_interval(intervals)?;
     let bound = serious_after(usual);
     // Bursts: the rhythm between posting days.
-    let days: Vec<f64> = intervals.iter().copied().filter(|d| *d >= 0.5).collect();
-    let burst_ratio = match median(&days[days.len().saturating_sub(WINDOW)..]) {
-        Some(m) => m / usual.max(0.5),
-        None => 1.0,
-    };
+    let burst_ratio = burst_ratio(intervals, usual);
     // Flakiness: serious silences among the recent intervals, each judged by its own past.
     let n = intervals.len();
     let serious = (n.saturating_sub(FLAKY_WINDOW).max(WINDOW)..n)
         .filter(|&j| usual_interval(&intervals[..j]).is_some_and(|u| intervals[j] > serious_after(u)))
         .count();
-    let flaky = serious.min(4) as f64 / 4.0;
-    let fraction = (0.7 - 0.3 * flaky).max(0.3);
-    Some((fraction * bound * burst_ratio).max(MIN_ALERT_DAYS).min(bound))
+    Some(rule_alert(bound, burst_ratio, serious, rule))
+}
+
+/// The rule's alert point from its three inputs: the serious bound, the
+/// burst ratio and the number of serious silences among the last
+/// [`FLAKY_WINDOW`] intervals.
+pub fn rule_alert(bound: f64, burst_ratio: f64, recent_serious: usize, rule: &Rule) -> f64 {
+    let flaky = recent_serious.min(4) as f64 / 4.0;
+    let fraction = (rule.steady - rule.flaky_drop * flaky).max(0.1);
+    (fraction * bound * burst_ratio).max(rule.min_days).min(bound)
 }
 
 /// Days between consecutive instants (sorted ascending by the caller).

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use noren_core::lapse_quality::{self, History};
+use noren_core::lapse_quality::{self, Family, History};
 use noren_core::rhythm;
 
 fn histories() -> Vec<History> {
@@ -37,6 +37,44 @@ fn default_catches_every_serious_silence_below_the_fixed_curve() {
     let curve = lapse_quality::fixed_curve_at(&h, s.mean_delay()).expect("mean delay inside the fixed-threshold range");
     let fa = s.false_alarms_per_year();
     assert!(fa < 0.8 * curve, "false alarms {fa:.2}/yr vs fixed thresholds {curve:.2}/yr at mean delay {:.1} d", s.mean_delay());
+}
+
+/// Out of sample (issue 23): the rule's constants chosen again without the
+/// history they are scored on, and on each history's first half for its
+/// second. Every serious silence is still caught, and the false alarms stay
+/// below the fixed curve's at equal mean delay.
+#[test]
+fn out_of_sample_every_serious_silence_is_caught_below_the_fixed_curve() {
+    let h = histories();
+    let prepared: Vec<_> = h.iter().map(lapse_quality::prepare).collect();
+    let e = lapse_quality::evaluate(&lapse_quality::RuleFamily, &prepared);
+    let all: Vec<_> = prepared.iter().map(|p| (p, lapse_quality::Part::All)).collect();
+    let second: Vec<_> = prepared.iter().map(|p| (p, lapse_quality::Part::SecondHalf)).collect();
+    let loo = lapse_quality::ratio_to_curve(&e.leave_one_out, &lapse_quality::fixed_points(&all));
+    let split = lapse_quality::ratio_to_curve(&e.time_split, &lapse_quality::fixed_points(&second));
+    assert_eq!(e.leave_one_out.caught, e.leave_one_out.serious);
+    assert_eq!(e.time_split.caught, e.time_split.serious);
+    assert!(loo < 0.75, "leave one out: {loo:.2} of the fixed curve");
+    assert!(split < 1.0, "time split: {split:.2} of the fixed curve");
+    // Tuned on everything, the grid picks the shipped constants.
+    assert_eq!(lapse_quality::RuleFamily.tune(&all), rhythm::ISSUE_4_RULE);
+}
+
+/// The bench's fast path (inputs computed once per history) decides exactly
+/// as the shipped function does at every silence.
+#[test]
+fn the_fast_path_is_the_shipped_rule() {
+    for h in histories() {
+        let p = lapse_quality::prepare(&h);
+        for i in 0..p.intervals.len() {
+            assert_eq!(
+                lapse_quality::RuleFamily.alert(&rhythm::ISSUE_4_RULE, &p, i),
+                rhythm::alert_after(&p.intervals[..i]),
+                "{} at {i}",
+                p.name
+            );
+        }
+    }
 }
 
 #[test]
