@@ -234,6 +234,28 @@ impl AppCore {
         Ok(self.status())
     }
 
+    /// Changes Noren's own passphrase from the window (someone who knew it
+    /// left). The store is re-keyed: the old passphrase, and any copy of the
+    /// header made before, open nothing written from now on; the snapshots'
+    /// store key and the reminder timer's key follow.
+    pub fn change_passphrase(&mut self, current: &SecretString, new: &SecretString) -> IpcResult<noren_core::rekeyed::Rekeyed> {
+        if self.demo {
+            return Err(Error::invalid("passphrase", "the demo shop keeps its passphrase").into());
+        }
+        let held = self.pass.as_ref().ok_or(Error::Locked)?;
+        if !noren_core::crypto::constant_time_eq(held.expose().as_bytes(), current.expose().as_bytes()) {
+            return Err(IpcError { field: Some("current".into()), ..Error::WrongPassphrase.into() });
+        }
+        if new.expose() == current.expose() {
+            return Err(Error::invalid("passphrase", "the new passphrase is the one in use").into());
+        }
+        let home = self.config_home();
+        let done = noren_core::rekeyed::change_passphrase(self.store_unlocked_mut()?, new, Some(&home), Utc::now())?;
+        self.pass = Some(new.clone());
+        self.touch();
+        Ok(done)
+    }
+
     /// The unlocked store, mutable (emergency kit: it rewrites the header).
     pub(crate) fn store_unlocked_mut(&mut self) -> IpcResult<&mut Store> {
         Ok(self.session()?.store_mut())
@@ -591,6 +613,29 @@ mod tests {
         let r = st.rollback.expect("the older copy is noticed");
         assert!(r.writes < r.seen_writes, "{r:?}");
         assert!(c.dismiss_rollback().rollback.is_none());
+    }
+
+    #[test]
+    fn the_window_changes_the_passphrase_and_the_old_one_stops_working() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = SecretString::new("shop passphrase");
+        let new = SecretString::new("new shop passphrase");
+        let mut c = core(tmp.path());
+        c.setup(&old).unwrap();
+        c.add(&input("ホームページ")).unwrap();
+        let wrong = c.change_passphrase(&SecretString::new("not the passphrase"), &new).unwrap_err();
+        assert_eq!((wrong.code.as_str(), wrong.field.as_deref()), ("wrong_passphrase", Some("current")));
+        assert_eq!(c.change_passphrase(&old, &SecretString::new("short")).unwrap_err().code, "invalid_input");
+        assert_eq!(c.change_passphrase(&old, &old).unwrap_err().code, "invalid_input");
+        let done = c.change_passphrase(&old, &new).unwrap();
+        assert!(done.epoch >= 1, "re-keyed: {done:?}");
+        // A change right after uses the new one as the current passphrase.
+        assert!(c.lock());
+        assert_eq!(c.unlock(&old).unwrap_err().code, "wrong_passphrase");
+        c.unlock(&new).unwrap();
+        assert_eq!(c.search("").unwrap().len(), 1);
+        c.lock();
+        assert_eq!(c.change_passphrase(&new, &old).unwrap_err().code, "locked");
     }
 
     #[test]

@@ -211,6 +211,13 @@ fn kit_make(app: State<'_, App>, shares: u8, threshold: u8, holders: Vec<String>
     with(&app, |c| handover::make(c, shares, threshold, &holders))
 }
 
+/// Changes Noren's own passphrase (the store is re-keyed).
+#[tauri::command]
+fn change_passphrase(app: State<'_, App>, current: String, new: String) -> IpcResult<noren_core::rekeyed::Rekeyed> {
+    let (current, new) = (noren_core::SecretString::new(current), noren_core::SecretString::new(new));
+    with(&app, |c| c.change_passphrase(&current, &new))
+}
+
 /// The database files are damaged: put the newest automatic snapshot in their place.
 #[tauri::command]
 fn recover_snapshot(app: State<'_, App>, passphrase: String) -> IpcResult<noren_core::backup::SnapshotRecovery> {
@@ -851,6 +858,7 @@ pub fn run() -> i32 {
             audit,
             kit_sheet,
             kit_make,
+            change_passphrase,
             kit_recover,
             recover_snapshot,
             vnd_list,

@@ -153,6 +153,11 @@ pub fn verify_mac(key: &Key, data: &[u8], tag: &[u8]) -> bool {
     hmac_of(key, data).is_ok_and(|m| m.verify_slice(tag).is_ok())
 }
 
+/// Whether two secrets are equal, in time that depends on their length only.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// An X25519 key pair derived from a secret (the emergency kit's recovery key):
 /// whoever holds the secret can open what was wrapped to the public half, and
 /// the store can wrap new keys to it without the secret (after a re-key).

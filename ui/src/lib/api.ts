@@ -2,6 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppSettings } from "../bindings/AppSettings";
+import type { Rekeyed } from "../bindings/Rekeyed";
 import type { AutoReport } from "../bindings/AutoReport";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { Report } from "../bindings/Report";
@@ -141,6 +142,7 @@ export const api = {
   leaveDemo: () => call<AppStatus>("leave_demo"),
   activity: () => call<void>("activity"),
   saveSettings: (settings: AppSettings) => call<AppSettings>("save_settings", { settings }),
+  changePassphrase: (current: string, next: string) => call<Rekeyed>("change_passphrase", { current, new: next }),
   passwordStrength: (passphrase: string) => call<Strength>("password_strength", { passphrase }),
   generatePassword: (spec: GeneratorSpec) => call<Generated>("generate_password", { spec }),
   categories: () => call<CategoryInfo[]>("categories"),
