@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use noren_core::business::{self, ShopHours};
 use noren_core::customer::{self, Agreement, Contact, ContactKind, Customer, CustomerInput};
@@ -384,9 +384,9 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
         }
         InquiryCmd::Reply { id, text, interim, by } => {
             let promised = match (interim, by) {
-                (true, Some(b)) => Some(match NaiveDate::parse_from_str(b.trim(), "%Y-%m-%d") {
-                    Ok(d) => shop.closing_on(d, tz),
-                    Err(_) => crate::cmd::parse_now(&b).map_err(CliError::Usage)?,
+                (true, Some(b)) => Some(match noren_core::credential::parse_date("by", &b) {
+                    Ok(Some(d)) => shop.closing_on(d, tz),
+                    _ => crate::cmd::parse_now(&b).map_err(CliError::Usage)?,
                 }),
                 _ => None,
             };

@@ -51,7 +51,7 @@ fn renewal_stages_cards_and_rolling_forward_with_now() {
     let r = e.json(&["renewal", "done", &dom_id]);
     assert_eq!(r["due"], "2028-03-31");
     // Wrong dates are usage-level input errors with the format named; nothing is written.
-    let o = e.run(&["renewal", "add", "--kind", "ssl", "--name", "x", "--due", "2027/03/31"]);
+    let o = e.run(&["renewal", "add", "--kind", "ssl", "--name", "x", "--due", "31/03/2027"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("YYYY-MM-DD"));
     let o = e.run(&["renewal", "add", "--kind", "boat", "--name", "x", "--due", "2027-03-31"]);
@@ -231,4 +231,21 @@ fn dated_records_take_the_clock_from_now() {
     assert_eq!(later["created_at"], "2027-01-05T00:00:00Z");
     let later = e.json(&["customer", "add", "--name", "鈴木", "--now", "2027-01-06T09:00:00+09:00"]);
     assert_eq!(later["created_at"], "2027-01-06T00:00:00Z");
+}
+
+/// Dates as an owner writes them (slashes, 年月日, the Japanese era) are
+/// taken wherever a date is typed; a date that does not exist is refused by name.
+#[test]
+fn dates_in_japanese_forms_are_taken() {
+    let e = Env::new();
+    let r = e.json(&["renewal", "add", "--kind", "domain", "--name", "salon-example.com", "--due", "令和9年3月31日"]);
+    assert_eq!(r["due"], "2027-03-31", "{r}");
+    let r = e.json(&["renewal", "add", "--kind", "domain", "--name", "salon-example.jp", "--due", "2027/4/1"]);
+    assert_eq!(r["due"], "2027-04-01", "{r}");
+    let c = e.json(&["cred", "add", "--category", "domain", "--name", "お名前.com", "--renewal", "R9.2.19"]);
+    assert_eq!(c["credential"]["renewal_date"], "2027-02-19", "{c}");
+    let o = e.run(&["renewal", "add", "--kind", "domain", "--name", "x.example.jp", "--due", "2027/2/30"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("2027/2/30") && err.contains("令和9年3月31日"), "{err}");
 }

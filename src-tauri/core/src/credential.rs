@@ -378,14 +378,49 @@ fn check_email(value: &str) -> Result<Option<String>> {
     Ok(v)
 }
 
+/// A date as a shop owner writes it: `2027-03-31`, `2027/3/31`, `2027.3.31`,
+/// `2027年3月31日`, or by the Japanese era: `令和9年3月31日`, `R9.3.31`,
+/// `R9/3/31`, `平成31年4月30日`, `H31.4.30` (元年 for the first year);
+/// full-width digits too. `None` for an empty value.
 pub fn parse_date(field: &'static str, value: &str) -> Result<Option<NaiveDate>> {
+    use unicode_normalization::UnicodeNormalization;
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| Error::invalid(field, format!("{v:?} is not a date (use YYYY-MM-DD, e.g. 2027-03-31)")))
+    let bad =
+        || Error::invalid(field, format!("{v:?} is not a date (write it as YYYY-MM-DD like 2027-03-31, or 2027/3/31 or 令和9年3月31日)"));
+    let folded: String = v.nfkc().collect::<String>().replace('元', "1");
+    // The era first: its names, its first year, first day and last day.
+    struct Era {
+        names: &'static [&'static str],
+        first: i32,
+        start: (u32, u32),
+        end: Option<(i32, u32, u32)>,
+    }
+    const ERAS: [Era; 2] = [
+        Era { names: &["令和", "R", "r"], first: 2019, start: (5, 1), end: None },
+        Era { names: &["平成", "H", "h"], first: 1989, start: (1, 8), end: Some((2019, 4, 30)) },
+    ];
+    let (rest, era) = ERAS
+        .iter()
+        .find_map(|e| e.names.iter().find_map(|n| folded.strip_prefix(n)).map(|rest| (rest, Some((e.first, e.start, e.end)))))
+        .unwrap_or((folded.as_str(), None));
+    let parts: Vec<&str> = rest.trim().split(['-', '/', '.', '年', '月', '日']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    let [y, m, d] = parts.as_slice() else { return Err(bad()) };
+    let num = |s: &str| if !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()) { s.parse::<u32>().ok() } else { None };
+    let (y, m, d) = (num(y).ok_or_else(bad)?, num(m).ok_or_else(bad)?, num(d).ok_or_else(bad)?);
+    let date = match era {
+        None if y >= 1000 => NaiveDate::from_ymd_opt(y as i32, m, d),
+        None => None,
+        Some((first, (sm, sd), end)) => {
+            let date = NaiveDate::from_ymd_opt(first + y as i32 - 1, m, d).filter(|_| y >= 1);
+            let starts = NaiveDate::from_ymd_opt(first, sm, sd);
+            let ends = end.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+            date.filter(|d| starts.is_some_and(|s| *d >= s) && ends.is_none_or(|e| *d <= e))
+        }
+    };
+    date.map(Some).ok_or_else(bad)
 }
 
 fn check_password(p: &SecretString) -> Result<()> {
@@ -761,6 +796,48 @@ pub fn history(c: &Credential, reveal: bool) -> Vec<HistoryEntry> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn dates_as_a_shop_owner_writes_them() {
+        let d = |s: &str| super::parse_date("due", s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        let feb19 = chrono::NaiveDate::from_ymd_opt(2027, 2, 19);
+        for s in [
+            "2027-02-19",
+            "2027/2/19",
+            "2027.2.19",
+            "2027年2月19日",
+            "令和9年2月19日",
+            "R9.2.19",
+            "R9/2/19",
+            "r9-2-19",
+            "２０２７／２／１９",
+            "令和９年２月１９日",
+            " 2027 / 02 / 19 ",
+        ] {
+            assert_eq!(d(s), feb19, "{s}");
+        }
+        assert_eq!(d("令和元年5月1日"), chrono::NaiveDate::from_ymd_opt(2019, 5, 1));
+        assert_eq!(d("平成31年4月30日"), chrono::NaiveDate::from_ymd_opt(2019, 4, 30));
+        assert_eq!(d("H1.1.8"), chrono::NaiveDate::from_ymd_opt(1989, 1, 8));
+        assert_eq!(d(""), None);
+        for s in [
+            "2027/2/30",
+            "令和1年4月30日",
+            "平成31年5月1日",
+            "平成1年1月7日",
+            "令和0年5月1日",
+            "19/2/2027",
+            "2/19",
+            "tomorrow",
+            "2027-02-19T10:00",
+            "R9.2.19.1",
+            "99999/1/1",
+        ] {
+            assert!(super::parse_date("due", s).is_err(), "{s} is refused");
+        }
+        let e = super::parse_date("due", "2027/2/30").unwrap_err().to_string();
+        assert!(e.contains("令和9年3月31日"), "the message shows the ways to write it: {e}");
+    }
 
     fn addr(v: &str) -> std::result::Result<Option<String>, String> {
         normalize_address(v).map_err(|e| e.to_string())

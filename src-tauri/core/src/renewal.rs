@@ -179,7 +179,8 @@ pub fn parse_due(value: &str, kind: RenewalKind) -> Result<NaiveDate> {
     if v.is_empty() {
         return Err(Error::invalid("due", "enter the date it lapses (YYYY-MM-DD)"));
     }
-    if let Ok(Some(d)) = parse_date("due", v) {
+    let as_date = parse_date("due", v);
+    if let Ok(Some(d)) = as_date {
         return Ok(d);
     }
     if kind == RenewalKind::Card {
@@ -199,7 +200,8 @@ pub fn parse_due(value: &str, kind: RenewalKind) -> Result<NaiveDate> {
         }
         return Err(Error::invalid("due", format!("{v:?} is not an expiry date (use 2027-05 or 05/27 as printed on the card)")));
     }
-    Err(Error::invalid("due", format!("{v:?} is not a date (use YYYY-MM-DD, e.g. 2027-03-31)")))
+    // The one way dates are explained everywhere.
+    as_date.and_then(|_| Err(Error::invalid("due", format!("{v:?} is not a date"))))
 }
 
 const MAX_LINKS: usize = 50;
