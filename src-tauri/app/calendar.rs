@@ -113,25 +113,22 @@ pub struct SyncOutcome {
     pub error: Option<IpcError>,
 }
 
-/// Channels to sync (one, or every channel with a feed): (id, url).
-pub fn feed_targets(c: &mut AppCore, channel_id: Option<&str>, locked_ok: bool) -> IpcResult<Vec<(String, String)>> {
+/// Channels to sync: one, or every channel with a feed or a blog address.
+pub fn feed_targets(c: &mut AppCore, channel_id: Option<&str>, locked_ok: bool) -> IpcResult<Vec<feed::Target>> {
     let store = if locked_ok { c.store_any().ok_or(IpcError::from(Error::Locked))? } else { c.store_unlocked()? };
-    match channel_id {
-        Some(id) => Ok(vec![feed::feed_url(store, id)?]),
-        None => Ok(calendar::list_channels(store)?.into_iter().filter_map(|ch| ch.feed_url.map(|u| (ch.id, u))).collect()),
-    }
+    Ok(feed::targets(store, channel_id)?)
 }
 
-/// Fetches outside any lock.
-pub fn fetch(url: &str) -> noren_core::Result<Vec<u8>> {
-    feed::fetch(url, FetchOptions::default())
+/// Fetches outside any lock (a blog's feed is found from its address).
+pub fn fetch(t: &feed::Target) -> noren_core::Result<(String, Vec<u8>)> {
+    feed::fetch_target(t, FetchOptions::default())
 }
 
-pub fn feed_apply(c: &mut AppCore, channel_id: &str, fetched: noren_core::Result<Vec<u8>>) -> SyncOutcome {
+pub fn feed_apply(c: &mut AppCore, channel_id: &str, fetched: noren_core::Result<(String, Vec<u8>)>) -> SyncOutcome {
     let Some(store) = c.store_any() else {
         return SyncOutcome { channel_id: channel_id.into(), ok: false, report: None, error: Some(Error::Locked.into()) };
     };
-    match feed::apply(store, channel_id, fetched, Utc::now()) {
+    match feed::apply_found(store, channel_id, fetched, Utc::now()) {
         Ok(r) => SyncOutcome { channel_id: channel_id.into(), ok: true, report: Some(r), error: None },
         Err(e) => SyncOutcome { channel_id: channel_id.into(), ok: false, report: None, error: Some(e.into()) },
     }

@@ -128,13 +128,13 @@ async fn cal_feed_sync(handle: AppHandle, channel_id: Option<String>) -> IpcResu
     Ok(out)
 }
 
-fn sync_targets(handle: &AppHandle, targets: Vec<(String, String)>) -> Vec<calendar::SyncOutcome> {
+fn sync_targets(handle: &AppHandle, targets: Vec<noren_core::feed::Target>) -> Vec<calendar::SyncOutcome> {
     let app = handle.state::<App>();
     let mut out = Vec::new();
-    for (id, url) in targets {
-        let fetched = calendar::fetch(&url);
+    for t in targets {
+        let fetched = calendar::fetch(&t);
         match app.core.lock() {
-            Ok(mut c) => out.push(calendar::feed_apply(&mut c, &id, fetched)),
+            Ok(mut c) => out.push(calendar::feed_apply(&mut c, &t.channel_id, fetched)),
             Err(_) => break,
         }
     }

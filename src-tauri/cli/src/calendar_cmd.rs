@@ -451,9 +451,10 @@ pub fn feed_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: FeedCmd, now: D
     }
     let store = open_calendar_store(&store_dir)?;
     let opts = FetchOptions { timeout: StdDuration::from_secs(timeout), ..Default::default() };
+    // Every channel with a feed, or a blog with its own address (its feed is found from it).
     let targets: Vec<calendar::Channel> = match channel {
         Some(c) => vec![calendar::resolve_channel(&store, &c)?],
-        None => calendar::list_channels(&store)?.into_iter().filter(|c| c.feed_url.is_some()).collect(),
+        None => calendar::list_channels(&store)?.into_iter().filter(|c| feed::target_of(c).is_some()).collect(),
     };
     let single = targets.len() == 1;
     let mut results = Vec::new();

@@ -157,6 +157,106 @@ pub fn fetch(url: &str, opts: FetchOptions) -> Result<Vec<u8>> {
     resp.body_mut().with_config().limit(opts.max_bytes).read_to_vec().map_err(net)
 }
 
+/// Where a site's feed may be, best first: the address its page advertises,
+/// the feed of a known blog service (Ameba ブログ, note), and the usual paths
+/// of WordPress, Hugo and Jekyll sites. Pure (no network).
+pub fn candidates(page_url: &str, body: &[u8]) -> Vec<String> {
+    let Ok(page) = url::Url::parse(page_url) else { return Vec::new() };
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |u: Option<url::Url>| {
+        if let Some(u) = u.filter(|u| matches!(u.scheme(), "http" | "https")) {
+            let s = u.to_string();
+            if s != page_url && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    };
+    if looks_like_html(body) {
+        add(advertised_feed(body).and_then(|href| page.join(href.trim()).ok()));
+    }
+    let host = page.host_str().unwrap_or("").to_ascii_lowercase();
+    let first = page.path_segments().and_then(|mut s| s.next().map(str::to_string)).filter(|s| !s.is_empty());
+    match (host.as_str(), &first) {
+        ("ameblo.jp" | "www.ameblo.jp", Some(id)) => add(url::Url::parse(&format!("https://rssblog.ameba.jp/{id}/rss20.xml")).ok()),
+        ("note.com" | "note.mu", Some(id)) => add(url::Url::parse(&format!("https://note.com/{id}/rss")).ok()),
+        _ => {}
+    }
+    // Relative to the page's folder, then to the site's root.
+    let folder = if page.path().ends_with('/') { page.clone() } else { page.join("./").unwrap_or_else(|_| page.clone()) };
+    for base in [folder, page.join("/").unwrap_or_else(|_| page.clone())] {
+        for path in ["feed/", "index.xml", "feed.xml", "atom.xml", "rss.xml", "rss/", "?feed=rss2"] {
+            add(base.join(path).ok());
+        }
+    }
+    out
+}
+
+/// The feed of `address`: the address itself when it is a feed, else the
+/// first of its [`candidates`] that is one. Returns the feed's address and its bytes.
+pub fn fetch_feed(address: &str, opts: FetchOptions) -> Result<(String, Vec<u8>)> {
+    let body = fetch(address, opts)?;
+    let not_a_feed = match parse(&body) {
+        Ok(_) => return Ok((address.to_string(), body)),
+        Err(e) => e,
+    };
+    // Guesses get a shorter deadline: the site answered already.
+    let quick = FetchOptions { timeout: opts.timeout.min(StdDuration::from_secs(8)), ..opts };
+    for candidate in candidates(address, &body).into_iter().take(16) {
+        if let Ok(found) = fetch(&candidate, quick) {
+            if parse(&found).is_ok() {
+                return Ok((candidate, found));
+            }
+        }
+    }
+    Err(match not_a_feed {
+        Error::NotAFeed(m) if looks_like_html(&body) => Error::NotAFeed(format!(
+            "no RSS/Atom feed was found for this site ({m}; also tried the usual feed addresses): enter the feed address, or ask whoever made the site"
+        )),
+        other => other,
+    })
+}
+
+/// Where a channel's posts are read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub channel_id: String,
+    pub address: String,
+    /// The address is the blog's own page: its feed is found from it ([`fetch_feed`]).
+    pub find: bool,
+}
+
+/// A channel's target: its feed address as given, else for a blog its own address.
+pub fn target_of(ch: &Channel) -> Option<Target> {
+    match (&ch.feed_url, &ch.url) {
+        (Some(f), _) => Some(Target { channel_id: ch.id.clone(), address: f.clone(), find: false }),
+        (None, Some(u)) if ch.kind == crate::calendar::ChannelKind::Blog => {
+            Some(Target { channel_id: ch.id.clone(), address: u.clone(), find: true })
+        }
+        _ => None,
+    }
+}
+
+/// One channel's target (an error naming it when it has none), or every channel that has one.
+pub fn targets(store: &Store, channel_key: Option<&str>) -> Result<Vec<Target>> {
+    match channel_key {
+        Some(key) => {
+            let ch = resolve_channel(store, key)?;
+            let name = ch.name.clone();
+            target_of(&ch).map(|t| vec![t]).ok_or_else(|| Error::invalid("feed_url", format!("{name} has no feed address")))
+        }
+        None => Ok(crate::calendar::list_channels(store)?.iter().filter_map(target_of).collect()),
+    }
+}
+
+/// Fetches a target (no store needed: the app does it outside its lock).
+pub fn fetch_target(t: &Target, opts: FetchOptions) -> Result<(String, Vec<u8>)> {
+    if t.find {
+        fetch_feed(&t.address, opts)
+    } else {
+        fetch(&t.address, opts).map(|body| (t.address.clone(), body))
+    }
+}
+
 /// What one sync did.
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -171,7 +271,22 @@ pub struct SyncReport {
 
 /// Records feed items as posts of `channel`: each guid/URL once, manual
 /// check-ins within 12 hours of an item adopt it instead of doubling it.
+/// An item's link as the post keeps it: resolved against the feed's address
+/// (many feeds write `/2026/10/post/`), and left out when it is not a web
+/// address, so one odd link never stops the whole feed.
+fn item_url(base: Option<&str>, link: Option<&str>) -> Option<String> {
+    let link = link?.trim();
+    let absolute = match url::Url::parse(link) {
+        Ok(u) => u,
+        Err(_) => url::Url::parse(base?).ok()?.join(link).ok()?,
+    };
+    crate::credential::normalize_url(absolute.as_str()).ok().flatten()
+}
+
 pub fn record(store: &Store, channel: &Channel, items: &[FeedItem], now: DateTime<Utc>) -> Result<SyncReport> {
+    let base = channel.feed_url.as_deref().or(channel.url.as_deref());
+    let items: Vec<FeedItem> = items.iter().map(|it| FeedItem { url: item_url(base, it.url.as_deref()), ..it.clone() }).collect();
+    let items = items.as_slice();
     let mut posts: Vec<Post> = store.all::<Post>()?.into_iter().filter(|p| p.channel_id == channel.id).collect();
     let mut new = Vec::new();
     let mut adopted = Vec::new();
@@ -233,10 +348,30 @@ pub fn feed_url(store: &Store, channel_key: &str) -> Result<(String, String)> {
     }
 }
 
-/// Fetches and records one channel's feed; the outcome is kept on the channel either way.
+/// Fetches and records one channel's feed (for a blog without a feed
+/// address, the feed is found from its own address and kept); the outcome
+/// is kept on the channel either way.
 pub fn sync(store: &Store, channel_key: &str, opts: FetchOptions, now: DateTime<Utc>) -> Result<SyncReport> {
-    let (id, url) = feed_url(store, channel_key)?;
-    apply(store, &id, fetch(&url, opts), now)
+    let mut t = targets(store, Some(channel_key))?;
+    let t = t.remove(0);
+    apply_found(store, &t.channel_id, fetch_target(&t, opts), now)
+}
+
+/// [`apply`] for a [`fetch_feed`] result: a feed found from the blog's
+/// address is kept as the channel's feed address.
+pub fn apply_found(store: &Store, channel_id: &str, fetched: Result<(String, Vec<u8>)>, now: DateTime<Utc>) -> Result<SyncReport> {
+    if let Ok((found, _)) = &fetched {
+        let mut ch = resolve_channel(store, channel_id)?;
+        if ch.feed_url.as_deref() != Some(found.as_str()) && parse_ok_url(found) {
+            ch.feed_url = Some(found.clone());
+            store.put(&ch)?;
+        }
+    }
+    apply(store, channel_id, fetched.map(|(_, body)| body), now)
+}
+
+fn parse_ok_url(u: &str) -> bool {
+    u.len() <= 2048 && url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// Records the result of a fetch made elsewhere (the app fetches without holding
@@ -263,6 +398,22 @@ mod tests {
             Err(Error::NotAFeed(m)) => assert!(m.contains("https://shop.example/index.xml"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn feed_candidates_of_a_site() {
+        let page = br#"<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/blog/index.xml"></head></html>"#;
+        let c = candidates("https://salon.example.jp/blog/", page);
+        assert_eq!(c[0], "https://salon.example.jp/blog/index.xml", "the advertised feed first: {c:?}");
+        assert!(c.contains(&"https://salon.example.jp/blog/feed/".to_string()));
+        assert!(c.contains(&"https://salon.example.jp/feed/".to_string()));
+        assert!(c.contains(&"https://salon.example.jp/?feed=rss2".to_string()));
+        let ameba = candidates("https://ameblo.jp/sakura-seikotsu/", b"<html></html>");
+        assert_eq!(ameba[0], "https://rssblog.ameba.jp/sakura-seikotsu/rss20.xml");
+        assert_eq!(candidates("https://note.com/sakura_salon", b"<html></html>")[0], "https://note.com/sakura_salon/rss");
+        assert!(candidates("javascript:alert(1)", b"").is_empty());
+        let hostile = br#"<html><link rel="alternate" type="application/rss+xml" href="file:///etc/passwd"></html>"#;
+        assert!(candidates("https://x.example/", hostile).iter().all(|u| u.starts_with("https://x.example/")), "no other scheme");
     }
 
     #[test]

@@ -187,3 +187,80 @@ fn broken_servers_give_clear_errors_and_record_nothing() {
     let id = calendar::add_channel(&st, &input, now).unwrap().id;
     assert_eq!(feed::sync(&st, &id, opts, now).unwrap().new_items, 1);
 }
+
+fn blog_site(st: &Store, url: &str) -> String {
+    let input =
+        ChannelInput { kind: Some(ChannelKind::Blog), name: Some("院長ブログ".into()), url: Some(url.into()), ..Default::default() };
+    calendar::add_channel(st, &input, utc("2026-01-01T00:00:00Z")).unwrap().id
+}
+
+/// A blog added by its own address (no feed address): the feed its page
+/// advertises is found, read and kept; a WordPress site without the link is
+/// found at /feed/; a site without any feed says so in plain words.
+#[test]
+fn a_blog_is_found_from_its_own_address() {
+    let tmp = tempfile::tempdir().unwrap();
+    let served = Arc::new(std::sync::Mutex::new(PathBuf::new()));
+    let root = served.clone();
+    let base = serve(move |path| {
+        let root = root.lock().unwrap().clone();
+        let rel = path.trim_start_matches('/');
+        let file = if rel.is_empty() || rel.ends_with('/') { root.join(rel).join("index.html") } else { root.join(rel) };
+        match std::fs::read(&file) {
+            Ok(b) if file.extension().is_some_and(|e| e == "xml") => ok(b, "application/rss+xml"),
+            Ok(b) => ok(b, "text/html"),
+            Err(_) => Resp { status: 404, headers: vec![], body: b"not found".to_vec(), delay: StdDuration::ZERO },
+        }
+    });
+    let posts = [("p1", "2026-10-01T10:00:00+09:00"), ("p2", "2026-10-04T10:00:00+09:00")];
+    *served.lock().unwrap() = hugo_site(&tmp.path().join("site2"), &base, &posts);
+    let st = store(tmp.path());
+    let now = utc("2026-11-01T00:00:00Z");
+    let id = blog_site(&st, &format!("{base}/"));
+    let r = feed::sync(&st, &id, FetchOptions::default(), now).unwrap();
+    assert_eq!(r.new_items, 2);
+    let ch = calendar::resolve_channel(&st, &id).unwrap();
+    assert_eq!(ch.feed_url.as_deref(), Some(format!("{base}/index.xml").as_str()), "the feed found is kept");
+    assert!(ch.last_sync.unwrap().ok);
+
+    // WordPress: no link in the page, the feed at /feed/.
+    let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a</title><guid>wp-1</guid><link>/2026/10/a/</link><pubDate>Fri, 02 Oct 2026 10:00:00 +0900</pubDate></item><item><title>b</title><guid>wp-2</guid><link>javascript:alert(1)</link><pubDate>Sat, 03 Oct 2026 10:00:00 +0900</pubDate></item></channel></rss>"#;
+    let wp = serve(move |path| match path {
+        "/feed/" => ok(rss.to_vec(), "application/rss+xml"),
+        "/" => ok(b"<!DOCTYPE html><html><head><title>salon</title></head></html>".to_vec(), "text/html"),
+        _ => Resp { status: 404, headers: vec![], body: b"not found".to_vec(), delay: StdDuration::ZERO },
+    });
+    let wp_id = blog_site(&st, &format!("{wp}/"));
+    assert_eq!(feed::sync(&st, &wp_id, FetchOptions::default(), now).unwrap().new_items, 2);
+    assert_eq!(calendar::resolve_channel(&st, &wp_id).unwrap().feed_url.as_deref(), Some(format!("{wp}/feed/").as_str()));
+    // A relative link is resolved against the feed; a link that is no web address is left out, the post kept.
+    let wp_posts = calendar::posts_of(&st, &wp_id).unwrap();
+    let link = |title: &str| wp_posts.iter().find(|p| p.title == title).unwrap().url.clone();
+    assert_eq!(link("a").as_deref(), Some(format!("{wp}/2026/10/a/").as_str()));
+    assert_eq!(link("b"), None);
+
+    // No feed anywhere: a plain error, nothing recorded, no feed address invented.
+    let none = serve(|_| ok(b"<!DOCTYPE html><html><body>shop</body></html>".to_vec(), "text/html"));
+    let none_id = blog_site(&st, &format!("{none}/"));
+    match feed::sync(&st, &none_id, FetchOptions::default(), now) {
+        Err(Error::NotAFeed(m)) => assert!(m.contains("no RSS/Atom feed was found"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let ch = calendar::resolve_channel(&st, &none_id).unwrap();
+    assert!(ch.feed_url.is_none());
+    assert_eq!(ch.last_sync.unwrap().code.as_deref(), Some("not_a_feed"));
+    // An Instagram channel's address is not a blog: nothing to read.
+    let ig = calendar::add_channel(
+        &st,
+        &ChannelInput {
+            kind: Some(ChannelKind::Instagram),
+            name: Some("Instagram".into()),
+            url: Some(format!("{none}/ig")),
+            ..Default::default()
+        },
+        now,
+    )
+    .unwrap();
+    assert!(feed::sync(&st, &ig.id, FetchOptions::default(), now).is_err());
+    assert_eq!(feed::targets(&st, None).unwrap().len(), 3, "the three blogs, not the Instagram channel");
+}
