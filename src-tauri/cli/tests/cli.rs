@@ -222,7 +222,7 @@ fn bad_input_gives_one_error_line_and_writes_nothing() {
         (vec!["cred", "add", "--category", "website", "--name", "x", "--url", "http://exa mple"], 1, "url"),
         (vec!["cred", "add", "--category", "website", "--name", "x", "--url", "javascript:alert(1)"], 1, "url"),
         (vec!["cred", "add", "--category", "website", "--name", &huge], 1, "too long"),
-        (vec!["cred", "add", "--category", "website", "--name", "x", "--renewal", "2027/03/31"], 1, "YYYY-MM-DD"),
+        (vec!["cred", "add", "--category", "website", "--name", "x", "--renewal", "2027/02/30"], 1, "YYYY-MM-DD"),
         (vec!["cred", "add", "--category", "website", "--name", "x", "--field", "novalue"], 2, "KEY=VALUE"),
         (vec!["cred", "add", "--name", "x"], 1, "category"),
         (vec!["cred", "edit", "ホームページ", "--name", ""], 1, "name"),

@@ -45,8 +45,12 @@ fn customer_inquiry_reply_close_follow_up() {
     let filled = e.json(&["inquiry", "template", &id, t["id"].as_str().unwrap()]);
     assert_eq!(filled["text"], "山田 花子様、予約の変更の件は11月24日までにご連絡します。");
     assert_eq!(e.json(&["inquiry", "templates"])["templates"].as_array().unwrap().len(), 4);
-    // Monday (a holiday): not due yet → exit 0; Tuesday 18:30 → overdue, exit 10.
-    assert_eq!(e.run(&["check", "--now", "2026-11-23T12:00:00+09:00"]).status.code(), Some(0));
+    // Sunday: two days ahead, nothing due → exit 0. Monday (a holiday): due
+    // tomorrow, already on the list (issue 20) → exit 10. Tuesday 18:30 → overdue, exit 10.
+    assert_eq!(e.run(&["check", "--now", "2026-11-22T12:00:00+09:00"]).status.code(), Some(0));
+    let monday = e.run(&["check", "--now", "2026-11-23T12:00:00+09:00"]);
+    assert_eq!(monday.status.code(), Some(10));
+    assert!(String::from_utf8_lossy(&monday.stdout).contains("明日18:00までに返信: 山田 花子"));
     let o = e.run(&["check", "--now", "2026-11-24T18:30:00+09:00"]);
     assert_eq!(o.status.code(), Some(10));
     assert!(String::from_utf8_lossy(&o.stdout).contains("返信期限を過ぎています: 山田 花子"));

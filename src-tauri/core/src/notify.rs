@@ -211,7 +211,7 @@ pub fn text(item: &DueItem, lang: Lang) -> (String, String) {
         Kind::PostingLapse => ("投稿が止まっています", "A channel has gone quiet"),
         Kind::PlannedPostMissed => ("予定の投稿", "Planned post"),
         Kind::ReplyOverdue => ("返信期限", "Reply overdue"),
-        Kind::ReplyDueSoon | Kind::ReplyDueToday => ("返信", "Reply due"),
+        Kind::ReplyDueSoon | Kind::ReplyDueToday | Kind::ReplyDueTomorrow => ("返信", "Reply due"),
         Kind::PromiseDue => ("返信の約束", "Promised reply"),
         Kind::FollowUpDue => ("フォローアップ", "Follow-up due"),
         Kind::PasswordRotation => ("パスワード変更", "Password change"),

@@ -21,6 +21,8 @@ pub enum Kind {
     ReplyDueSoon,
     /// A reply is due later today.
     ReplyDueToday,
+    /// A reply is due tomorrow (a complaint's 24 hours, a message in the evening).
+    ReplyDueTomorrow,
     /// Today is the day we promised to reply by (interim reply).
     PromiseDue,
     FollowUpDue,
@@ -370,6 +372,17 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                         inq.due_at,
                         format!("今日{hm}までに返信: {what}"),
                         format!("Reply today by {hm}: {what_en}"),
+                    );
+                } else if today.succ_opt() == Some(local_due.date_naive()) {
+                    // A complaint waits for no one: above the rest of the day's list.
+                    let severity = if inq.kind == crate::inquiry::InquiryKind::Complaint { Severity::Warning } else { Severity::Info };
+                    push(
+                        format!("reply:{}:tomorrow:{stamp}", inq.id),
+                        Kind::ReplyDueTomorrow,
+                        severity,
+                        inq.due_at,
+                        format!("明日{hm}までに返信: {what}"),
+                        format!("Reply by {hm} tomorrow: {what_en}"),
                     );
                 }
             }

@@ -136,7 +136,9 @@ fn reply_reminders_escalate_and_clear() {
     yamada(&st);
     let inq = line_inquiry(&st, "2026-11-24T10:00:00+09:00", "24h"); // due 11-25 10:00
     let kinds = |now: &str| due(&st, utc(now)).into_iter().map(|i| (i.kind, i.severity)).collect::<Vec<_>>();
-    assert!(kinds("2026-11-24T12:00:00+09:00").is_empty(), "due tomorrow: nothing today");
+    // Due tomorrow: already on today's list (issue 20), below today's work.
+    assert_eq!(kinds("2026-11-24T12:00:00+09:00"), vec![(Kind::ReplyDueTomorrow, Severity::Info)]);
+    assert_eq!(due(&st, utc("2026-11-24T12:00:00+09:00"))[0].title_ja, "明日10:00までに返信: 山田 花子（line）「予約の変更」");
     assert_eq!(kinds("2026-11-25T07:00:00+09:00"), vec![(Kind::ReplyDueToday, Severity::Info)]);
     assert_eq!(kinds("2026-11-25T08:30:00+09:00"), vec![(Kind::ReplyDueSoon, Severity::Warning)]);
     let over = due(&st, utc("2026-11-25T10:01:00+09:00"));
@@ -146,7 +148,8 @@ fn reply_reminders_escalate_and_clear() {
     let by = utc("2026-11-27T18:00:00+09:00");
     let r = inquiry::reply(&st, &inq.id, "確認して27日までにご連絡します", Some(by), utc("2026-11-25T10:05:00+09:00")).unwrap();
     assert_eq!((r.due_at, r.status), (by, InquiryStatus::Open));
-    assert!(kinds("2026-11-26T12:00:00+09:00").is_empty());
+    assert_eq!(kinds("2026-11-26T12:00:00+09:00"), vec![(Kind::ReplyDueTomorrow, Severity::Info)], "the promised reply is due tomorrow");
+    assert!(kinds("2026-11-25T12:00:00+09:00").is_empty(), "two days ahead: not yet");
     assert_eq!(kinds("2026-11-27T09:00:00+09:00"), vec![(Kind::PromiseDue, Severity::Warning)]);
     assert_eq!(kinds("2026-11-27T18:30:00+09:00"), vec![(Kind::ReplyOverdue, Severity::Urgent)]);
     // The real reply: waiting for the customer, nothing due.
@@ -291,4 +294,25 @@ fn csv_import_refuses_unreadable_files() {
     assert!(customer_import::preview(&st, &[0xff, 0xfe, 0x00, 0x81, 0x20], now).is_err(), "binary");
     assert!(customer_import::preview(&st, &[0xEF, 0xBB, 0xBF, 0xff, 0xff], now).is_err(), "broken UTF-8 after BOM");
     assert!(customer_import::preview(&st, b"", now).is_err(), "empty");
+}
+
+/// An SNS complaint with a 24-hour deadline is on today's list the moment it
+/// is logged, above the ordinary reminders (issue 20).
+#[test]
+fn a_complaint_due_tomorrow_is_on_todays_list_and_high() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = store(&tmp);
+    let input = InquiryInput {
+        sender: Some("@angry_customer".into()),
+        channel: Some(ContactKind::Instagram),
+        received_at: Some(utc("2026-11-24T19:00:00+09:00")),
+        summary: Some("施術後に痛みが出た".into()),
+        kind: Some(inquiry::InquiryKind::Complaint),
+        reply_within: Some("24h".into()),
+        ..Default::default()
+    };
+    inquiry::add(&st, &input, &ShopHours::default(), TZ, utc("2026-11-24T19:05:00+09:00")).unwrap();
+    let items = due(&st, utc("2026-11-24T19:10:00+09:00"));
+    assert_eq!((items[0].kind, items[0].severity), (Kind::ReplyDueTomorrow, Severity::Warning), "{items:?}");
+    assert!(items[0].title_ja.starts_with("明日19:00までに返信"), "{}", items[0].title_ja);
 }
