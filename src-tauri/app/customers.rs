@@ -7,7 +7,6 @@ use noren_core::customer::{self, Customer, CustomerInput};
 use noren_core::customer_import::{self, Preview};
 use noren_core::inquiry::{self, ExceptionDecision, ExceptionTag, Inquiry, InquiryInput, PlaybookStep, Template};
 use noren_core::reminders::Settings;
-use noren_core::Error;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -136,18 +135,10 @@ pub fn templates(c: &mut AppCore) -> IpcResult<Vec<Template>> {
     Ok(inquiry::templates(c.store_unlocked()?)?)
 }
 
-/// A template filled in for an inquiry ({name}, {shop} = the shop's name, {date} = reply deadline, {summary}).
+/// A template filled in for an inquiry (`inquiry::fill`; an empty `shop_name` uses the shop settings' name).
 pub fn render(c: &mut AppCore, id: &str, template_id: &str, shop_name: &str) -> IpcResult<String> {
-    let store = c.store_unlocked()?;
-    let i = inquiry::get(store, id)?;
-    let t = inquiry::templates(store)?
-        .into_iter()
-        .find(|t| t.id == template_id)
-        .ok_or_else(|| Error::NotFound { what: "template", key: template_id.to_string() })?;
-    let customers = store.all::<Customer>()?;
-    let date = i.due_at.with_timezone(&tz()).format("%-m月%-d日").to_string();
-    let shop = if shop_name.trim().is_empty() { "当店" } else { shop_name.trim() };
-    Ok(inquiry::render(&t.body, &inquiry::who(&i, &customers), shop, &date, &i.summary))
+    let shop = Some(shop_name).filter(|s| !s.trim().is_empty());
+    Ok(inquiry::fill(c.store_unlocked()?, id, template_id, shop, tz())?.1)
 }
 
 pub fn save_template(c: &mut AppCore, t: &Template) -> IpcResult<Template> {

@@ -45,6 +45,12 @@ test("customer with agreement, overdue LINE inquiry on the dashboard, reply and 
   try {
     await firstRun(d, PASS);
 
+    // The shop's name, saved once, signs the replies.
+    await d.click("[data-nav=settings]");
+    await d.type("[data-testid=shop-name]", "さくら整骨院");
+    await d.click("[data-testid=shop-save]");
+    await d.waitText("[data-testid=toast]", "営業日を保存しました");
+
     // A customer with an individual agreement.
     await d.click("[data-nav=customers]");
     await d.click("[data-testid=cust-add]");
@@ -87,6 +93,7 @@ test("customer with agreement, overdue LINE inquiry on the dashboard, reply and 
       if (!draft.includes("山田 花子様")) await sleep(100);
     }
     assert.match(draft, /^山田 花子様\n[\s\S]*「予約の変更」/);
+    assert.match(draft, /さくら整骨院です/, "signed with the shop's name");
     await d.type("[data-testid=iq-reply]", "再来週の同じ時間でお取りしました");
     await d.click("[data-testid=iq-replied]");
     await d.waitText("[data-testid=inq-status]", "返信待ち");

@@ -499,14 +499,7 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
             }
         }
         InquiryCmd::Template { id, template } => {
-            let i = inquiry::get(&store, &id)?;
-            let t = inquiry::templates(&store)?
-                .into_iter()
-                .find(|t| t.id == template || t.name == template)
-                .ok_or_else(|| Error::NotFound { what: "template", key: template.clone() })?;
-            let customers = store.all::<Customer>()?;
-            let date = i.due_at.with_timezone(&tz).format("%-m月%-d日").to_string();
-            let text = inquiry::render(&t.body, &inquiry::who(&i, &customers), &shop_name(), &date, &i.summary);
+            let (t, text) = inquiry::fill(&store, &id, &template, shop_name().as_deref(), tz)?;
             if json_out {
                 io::print_json(&json!({ "template": t.id, "text": text }))?;
             } else {
@@ -517,9 +510,10 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
     Ok(0)
 }
 
-/// The shop's name for templates: $NOREN_SHOP_NAME, else 当店.
-fn shop_name() -> String {
-    std::env::var("NOREN_SHOP_NAME").ok().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "当店".into())
+/// The shop's name for templates when $NOREN_SHOP_NAME is set (else the
+/// name saved with `shop --name`, else 当店).
+fn shop_name() -> Option<String> {
+    std::env::var("NOREN_SHOP_NAME").ok().filter(|s| !s.trim().is_empty())
 }
 
 /// Weekdays as "sat,sun" or "wed" ("none" for none) → 0 = Monday … 6 = Sunday.
@@ -556,6 +550,9 @@ pub struct ShopArgs {
     /// Default reply deadline for new inquiries (24h, 1bd, …).
     #[arg(long, value_name = "24h|Nbd")]
     pub reply_within: Option<String>,
+    /// The shop's name as replies sign it (saved replies' {shop}).
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> CliResult<u8> {
@@ -587,6 +584,10 @@ pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> C
     }
     if let Some(r) = args.reply_within {
         h.default_reply = r;
+        changed = true;
+    }
+    if let Some(n) = args.name {
+        h.name = n.trim().to_string();
         changed = true;
     }
     if changed {

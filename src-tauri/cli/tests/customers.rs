@@ -117,3 +117,34 @@ fn csv_import_shift_jis_dry_run_then_import() {
     let o = e.run(&["customer", "import", e.dir.join("missing.csv").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// The shop's name is saved once (`shop --name`) and signs every saved reply;
+/// the built-in booking reply leaves the appointment for the owner to write
+/// instead of printing the reply deadline, and the apology quotes no internal note.
+#[test]
+fn replies_are_signed_with_the_shop_name_and_invent_nothing() {
+    let e = Env::new();
+    e.json(&["customer", "add", "--name", "山田 花子"]);
+    let i = e.json(&[
+        "inquiry",
+        "add",
+        "--customer",
+        "山田 花子",
+        "--channel",
+        "line",
+        "--summary",
+        "院長の対応が雑だと不満",
+        "--kind",
+        "complaint",
+    ]);
+    let id = i["id"].as_str().unwrap();
+    assert!(e.json(&["inquiry", "template", id, "builtin-thanks"])["text"].as_str().unwrap().contains("当店です"));
+    assert_eq!(e.json(&["shop", "--name", "さくら整骨院"])["name"], "さくら整骨院");
+    let thanks = e.json(&["inquiry", "template", id, "builtin-thanks"]);
+    assert!(thanks["text"].as_str().unwrap().contains("さくら整骨院です"), "{thanks}");
+    let booking = e.json(&["inquiry", "template", id, "ご予約の確認"])["text"].as_str().unwrap().to_string();
+    assert!(booking.contains("（ご予約の日時をここに）にお待ちしております") && !booking.contains("月"), "{booking}");
+    let apology = e.json(&["inquiry", "template", id, "builtin-apology"])["text"].as_str().unwrap().to_string();
+    assert!(!apology.contains("院長の対応が雑"), "the shop's own note stays out of a public reply: {apology}");
+    assert!(apology.ends_with("さくら整骨院"), "{apology}");
+}

@@ -39,6 +39,8 @@ pub struct ShopHours {
     pub holidays_closed: bool,
     /// Default reply deadline for new inquiries: "24h" or "1bd".
     pub default_reply: String,
+    /// The shop's name as replies sign it (「さくら整骨院」); empty: 当店.
+    pub name: String,
 }
 
 impl Default for ShopHours {
@@ -51,6 +53,7 @@ impl Default for ShopHours {
             closed_periods: vec![ClosedPeriod { from: "12-29".into(), to: "01-03".into(), note: "年末年始".into() }],
             holidays_closed: true,
             default_reply: "24h".into(),
+            name: String::new(),
         }
     }
 }
@@ -75,7 +78,8 @@ impl Record for ShopHours {
             v::line("closed_periods", &p.to, 32)?;
             v::line("closed_periods", &p.note, 512)?;
         }
-        v::line("default_reply", &self.default_reply, 32)
+        v::line("default_reply", &self.default_reply, 32)?;
+        v::line("name", &self.name, 200)
     }
 }
 

@@ -496,15 +496,17 @@ fn builtin() -> Vec<Template> {
             "お問い合わせへのお礼",
             "{name}様\n\nお問い合わせいただきありがとうございます。{shop}です。\n「{summary}」について確認し、{date}までにご連絡いたします。\n今しばらくお待ちください。",
         ),
+        // The appointment is not the reply deadline: the owner writes it in.
         t(
             "builtin-booking",
             "ご予約の確認",
-            "{name}様\n\nご予約ありがとうございます。{shop}です。\n{date}にお待ちしております。\nご都合が変わった場合は、お気軽にご連絡ください。",
+            "{name}様\n\nご予約ありがとうございます。{shop}です。\n（ご予約の日時をここに）にお待ちしております。\nご都合が変わった場合は、お気軽にご連絡ください。",
         ),
+        // The inquiry's summary is the shop's own note: a public apology does not quote it.
         t(
             "builtin-apology",
             "お詫び（苦情への返信）",
-            "{name}様\n\nこのたびはご不便をおかけし、申し訳ございません。\nご指摘いただきありがとうございます。\n「{summary}」について、{date}までに次のとおり対応いたします。\n\n（具体的な対応をここに）\n\n今後ともよろしくお願いいたします。\n{shop}",
+            "{name}様\n\nこのたびはご不便をおかけし、申し訳ございません。\nご指摘いただきありがとうございます。\nご指摘の件について、{date}までに次のとおり対応いたします。\n\n（具体的な対応をここに）\n\n今後ともよろしくお願いいたします。\n{shop}",
         ),
     ]
 }
@@ -532,6 +534,24 @@ pub fn render(body: &str, name: &str, shop: &str, date: &str, summary: &str) -> 
     body.replace("{name}", name).replace("{shop}", shop).replace("{date}", date).replace("{summary}", summary)
 }
 
+/// A template (by id or name) filled in for an inquiry: {name} the customer,
+/// {shop} the shop's name (`shop_name` when given, else the shop settings'
+/// name, else 当店), {date} the reply deadline as 11月24日, {summary}. The
+/// window and the CLI both call this.
+pub fn fill(store: &Store, inquiry_id: &str, template: &str, shop_name: Option<&str>, tz: Tz) -> Result<(Template, String)> {
+    let i = get(store, inquiry_id)?;
+    let t = templates(store)?
+        .into_iter()
+        .find(|t| t.id == template || t.name == template)
+        .ok_or_else(|| Error::NotFound { what: "template", key: template.to_string() })?;
+    let customers = store.all::<Customer>()?;
+    let saved = crate::business::load(store)?.name;
+    let shop = [shop_name.unwrap_or(""), saved.as_str()].into_iter().map(str::trim).find(|s| !s.is_empty()).unwrap_or("当店");
+    let date = i.due_at.with_timezone(&tz).format("%-m月%-d日").to_string();
+    let text = render(&t.body, &who(&i, &customers), shop, &date, &i.summary);
+    Ok((t, text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,6 +563,16 @@ mod tests {
         for bad in ["", "0h", "1d", "tomorrow", "99bd", "-1h"] {
             assert!(ReplyPolicy::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn built_in_replies_quote_no_internal_note_and_invent_no_date() {
+        let all = builtin();
+        let apology = &all.iter().find(|t| t.id == "builtin-apology").unwrap().body;
+        assert!(!apology.contains("{summary}"), "the summary is the shop's own note");
+        let booking = &all.iter().find(|t| t.id == "builtin-booking").unwrap().body;
+        assert!(!booking.contains("{date}"), "the reply deadline is not the appointment");
+        assert!(booking.contains("（ご予約の日時をここに）"));
     }
 
     #[test]

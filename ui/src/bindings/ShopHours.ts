@@ -20,4 +20,8 @@ holidays_closed: boolean,
 /**
  * Default reply deadline for new inquiries: "24h" or "1bd".
  */
-default_reply: string, };
+default_reply: string, 
+/**
+ * The shop's name as replies sign it (「さくら整骨院」); empty: 当店.
+ */
+name: string, };
