@@ -42,27 +42,7 @@ pub fn is_full(e: &std::io::Error) -> bool {
     matches!(e.raw_os_error(), Some(28) | Some(122)) || e.kind() == std::io::ErrorKind::StorageFull
 }
 
-/// "5 KB free, 1.0 MB needed" (or only what is free when the need is unknown).
-pub fn shortfall(available: u64, needed: u64) -> String {
-    if needed > available {
-        format!("{} free, {} needed", human(available), human(needed))
-    } else {
-        format!("{} free", human(available))
-    }
-}
-
-/// `bytes` for messages: "1.2 MB", "640 KB".
-pub fn human(bytes: u64) -> String {
-    const KB: f64 = 1000.0;
-    let b = bytes as f64;
-    if b >= KB * KB * KB {
-        format!("{:.1} GB", b / (KB * KB * KB))
-    } else if b >= KB * KB {
-        format!("{:.1} MB", b / (KB * KB))
-    } else {
-        format!("{:.0} KB", (b / KB).ceil())
-    }
-}
+pub use crate::error::{human, shortfall};
 
 /// What happens when a write does not finish in time (see [`Watchdog`]).
 pub type StallHandler = fn(&StallReport);

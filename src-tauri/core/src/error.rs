@@ -50,7 +50,7 @@ pub enum Error {
     #[error("{0}")]
     NoRdap(String),
     /// Not enough free space for the write (or for opening the store): nothing was changed.
-    #[error("not enough free space on the disk of {} ({}): nothing was changed; free some space and try again", dir.display(), crate::disk::shortfall(*available, *needed))]
+    #[error("not enough free space on the disk of {} ({}): nothing was changed; free some space and try again", dir.display(), shortfall(*available, *needed))]
     DiskFull { dir: PathBuf, available: u64, needed: u64 },
     #[error("{context}: {source}")]
     Io {
@@ -113,5 +113,27 @@ impl From<sled::Error> for Error {
             sled::Error::Corruption { .. } => Error::Corrupt(e.to_string()),
             other => Error::Storage(other.to_string()),
         }
+    }
+}
+
+/// "5 KB free, 1.0 MB needed" (or only what is free when the need is unknown).
+pub fn shortfall(available: u64, needed: u64) -> String {
+    if needed > available {
+        format!("{} free, {} needed", human(available), human(needed))
+    } else {
+        format!("{} free", human(available))
+    }
+}
+
+/// `bytes` for messages: "1.2 MB", "640 KB".
+pub fn human(bytes: u64) -> String {
+    const KB: f64 = 1000.0;
+    let b = bytes as f64;
+    if b >= KB * KB * KB {
+        format!("{:.1} GB", b / (KB * KB * KB))
+    } else if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else {
+        format!("{:.0} KB", (b / KB).ceil())
     }
 }
