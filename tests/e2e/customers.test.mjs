@@ -76,7 +76,7 @@ test("customer with agreement, overdue LINE inquiry on the dashboard, reply and 
 
     // The dashboard shows it as overdue.
     await d.click("[data-nav=dashboard]");
-    await d.waitText("[data-testid=dash-items]", "返信期限を過ぎています: 山田 花子（line）「予約の変更」");
+    await d.waitText("[data-testid=dash-items]", "返信期限を過ぎています: 山田 花子（LINE）「予約の変更」");
     await sleep(200);
     await d.screenshot(join(SHOTS, "dashboard-reply-ja.png"));
 

@@ -37,6 +37,29 @@ impl ContactKind {
             ContactKind::Other => "other",
         }
     }
+
+    /// How the owner says it, for text shown in Japanese (「山田 花子（LINE）」).
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            ContactKind::Line => "LINE",
+            ContactKind::Email => "メール",
+            ContactKind::Phone => "電話",
+            ContactKind::Instagram => "Instagram",
+            ContactKind::Facebook => "Facebook",
+            ContactKind::Other => "その他",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ContactKind::Line => "LINE",
+            ContactKind::Email => "email",
+            ContactKind::Phone => "phone",
+            ContactKind::Instagram => "Instagram",
+            ContactKind::Facebook => "Facebook",
+            ContactKind::Other => "other",
+        }
+    }
 }
 
 impl std::str::FromStr for ContactKind {

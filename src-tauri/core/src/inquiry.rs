@@ -317,7 +317,7 @@ pub fn add(store: &Store, input: &InquiryInput, shop: &ShopHours, tz: Tz, now: D
         updated_at: now,
     };
     store.put(&inq)?;
-    log_on_customer(store, &inq.customer_id, received_at, format!("問い合わせ（{}）: {}", inq.channel, inq.summary))?;
+    log_on_customer(store, &inq.customer_id, received_at, format!("問い合わせ（{}）: {}", inq.channel.label_ja(), inq.summary))?;
     Ok(inq)
 }
 

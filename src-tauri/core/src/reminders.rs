@@ -326,8 +326,8 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
             continue;
         }
         let name = names.who(inq);
-        let what = format!("{name}（{}）「{}」", inq.channel, inq.summary);
-        let what_en = format!("{name} ({}) \"{}\"", inq.channel, inq.summary);
+        let what = format!("{name}（{}）「{}」", inq.channel.label_ja(), inq.summary);
+        let what_en = format!("{name} ({}) \"{}\"", inq.channel.label_en(), inq.summary);
         let record = RecordRef { collection: "inquiries", id: inq.id.clone() };
         let stamp = inq.due_at.timestamp();
         let mut push = |key: String, kind: Kind, severity: Severity, due_at: DateTime<Utc>, ja: String, en: String| {

@@ -138,12 +138,12 @@ fn reply_reminders_escalate_and_clear() {
     let kinds = |now: &str| due(&st, utc(now)).into_iter().map(|i| (i.kind, i.severity)).collect::<Vec<_>>();
     // Due tomorrow: already on today's list (issue 20), below today's work.
     assert_eq!(kinds("2026-11-24T12:00:00+09:00"), vec![(Kind::ReplyDueTomorrow, Severity::Info)]);
-    assert_eq!(due(&st, utc("2026-11-24T12:00:00+09:00"))[0].title_ja, "明日10:00までに返信: 山田 花子（line）「予約の変更」");
+    assert_eq!(due(&st, utc("2026-11-24T12:00:00+09:00"))[0].title_ja, "明日10:00までに返信: 山田 花子（LINE）「予約の変更」");
     assert_eq!(kinds("2026-11-25T07:00:00+09:00"), vec![(Kind::ReplyDueToday, Severity::Info)]);
     assert_eq!(kinds("2026-11-25T08:30:00+09:00"), vec![(Kind::ReplyDueSoon, Severity::Warning)]);
     let over = due(&st, utc("2026-11-25T10:01:00+09:00"));
     assert_eq!((over[0].kind, over[0].severity), (Kind::ReplyOverdue, Severity::Urgent));
-    assert_eq!(over[0].title_ja, "返信期限を過ぎています: 山田 花子（line）「予約の変更」");
+    assert_eq!(over[0].title_ja, "返信期限を過ぎています: 山田 花子（LINE）「予約の変更」");
     // An interim reply moves the deadline; on the promised day it says so.
     let by = utc("2026-11-27T18:00:00+09:00");
     let r = inquiry::reply(&st, &inq.id, "確認して27日までにご連絡します", Some(by), utc("2026-11-25T10:05:00+09:00")).unwrap();
