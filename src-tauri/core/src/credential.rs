@@ -295,8 +295,9 @@ fn refuse_scheme(field: &'static str, v: &str) -> Result<()> {
     Ok(())
 }
 
-/// A web address: `https://…`, `http://…`, or a bare `example.jp/login` (https assumed).
-pub fn normalize_url(value: &str) -> Result<Option<String>> {
+/// What every address must be before its form is looked at: one line of
+/// text without spaces, in no refused scheme (`javascript:` …). `None` when empty.
+fn address_text(value: &str) -> Result<Option<&str>> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
@@ -306,6 +307,12 @@ pub fn normalize_url(value: &str) -> Result<Option<String>> {
         return Err(Error::invalid("url", "must not contain spaces"));
     }
     refuse_scheme("url", v)?;
+    Ok(Some(v))
+}
+
+/// A web address: `https://…`, `http://…`, or a bare `example.jp/login` (https assumed).
+pub fn normalize_url(value: &str) -> Result<Option<String>> {
+    let Some(v) = address_text(value)? else { return Ok(None) };
     let candidate = if v.contains("://") { v.to_string() } else { format!("https://{v}") };
     let parsed = url::Url::parse(&candidate).map_err(|e| Error::invalid("url", format!("not a valid web address ({e})")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -327,15 +334,7 @@ const WEB_PORTS: [u16; 4] = [80, 443, 8080, 8443];
 /// (`ftp.example.jp:21`), kept as typed. Mail, server, FTP, SSH and router
 /// logins are as much the shop's as its web ones.
 pub fn normalize_address(value: &str) -> Result<Option<String>> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    check_text("url", v, MAX_URL, false)?;
-    if v.chars().any(char::is_whitespace) {
-        return Err(Error::invalid("url", "must not contain spaces"));
-    }
-    refuse_scheme("url", v)?;
+    let Some(v) = address_text(value)? else { return Ok(None) };
     if let Some((scheme, _)) = v.split_once("://") {
         if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
             return normalize_url(v);

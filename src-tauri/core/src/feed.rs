@@ -358,26 +358,26 @@ pub fn sync(store: &Store, channel_key: &str, opts: FetchOptions, now: DateTime<
 }
 
 /// [`apply`] for a [`fetch_feed`] result: a feed found from the blog's
-/// address is kept as the channel's feed address.
+/// address is kept as the channel's feed address (in the same write as the outcome).
 pub fn apply_found(store: &Store, channel_id: &str, fetched: Result<(String, Vec<u8>)>, now: DateTime<Utc>) -> Result<SyncReport> {
-    if let Ok((found, _)) = &fetched {
-        let mut ch = resolve_channel(store, channel_id)?;
-        if ch.feed_url.as_deref() != Some(found.as_str()) && parse_ok_url(found) {
-            ch.feed_url = Some(found.clone());
-            store.put(&ch)?;
-        }
-    }
-    apply(store, channel_id, fetched.map(|(_, body)| body), now)
-}
-
-fn parse_ok_url(u: &str) -> bool {
-    u.len() <= 2048 && url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    let (found, body) = match fetched {
+        Ok((found, body)) => (Some(found), Ok(body)),
+        Err(e) => (None, Err(e)),
+    };
+    apply_with(store, channel_id, body, found, now)
 }
 
 /// Records the result of a fetch made elsewhere (the app fetches without holding
 /// its state lock): parses, records new items, and notes the outcome on the channel.
 pub fn apply(store: &Store, channel_id: &str, fetched: Result<Vec<u8>>, now: DateTime<Utc>) -> Result<SyncReport> {
+    apply_with(store, channel_id, fetched, None, now)
+}
+
+fn apply_with(store: &Store, channel_id: &str, fetched: Result<Vec<u8>>, found: Option<String>, now: DateTime<Utc>) -> Result<SyncReport> {
     let mut ch = resolve_channel(store, channel_id)?;
+    if let Some(found) = found.filter(|f| f.len() <= 2048 && url::Url::parse(f).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))) {
+        ch.feed_url = Some(found);
+    }
     let outcome = fetched.and_then(|body| parse(&body)).and_then(|items| record(store, &ch, &items, now));
     ch.last_sync = Some(match &outcome {
         Ok(r) => SyncInfo { at: now, ok: true, code: None, message: String::new(), new_items: r.new_items },

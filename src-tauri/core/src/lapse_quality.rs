@@ -78,33 +78,9 @@ impl Score {
 
 /// Scores a detector (past intervals in days → alert after N days) on each history and in total.
 pub fn score(histories: &[History], detector: &dyn Fn(&[f64]) -> Option<f64>) -> (Score, Vec<(String, Score)>) {
-    let mut total = Score::default();
-    let mut per = Vec::new();
-    for h in histories {
-        let iv = rhythm::intervals(&h.times);
-        let mut s = Score::default();
-        if h.times.len() > rhythm::WINDOW + 1 {
-            s.channel_years = (h.times[h.times.len() - 1] - h.times[rhythm::WINDOW]).num_seconds() as f64 / 86_400.0 / 365.25;
-        }
-        for i in rhythm::WINDOW..iv.len() {
-            let Some(usual) = rhythm::usual_interval(&iv[i - rhythm::WINDOW..i]) else { continue };
-            let len = iv[i];
-            let alert = detector(&iv[..i]);
-            let fired = alert.filter(|t| *t < len);
-            if len > rhythm::serious_after(usual) {
-                s.serious += 1;
-                if let Some(t) = fired {
-                    s.caught += 1;
-                    s.delays.push(t);
-                }
-            } else if fired.is_some() {
-                s.false_alarms += 1;
-            }
-        }
-        total.add(&s);
-        per.push((h.name.clone(), s));
-    }
-    (total, per)
+    let prepared: Vec<Prepared> = histories.iter().map(prepare).collect();
+    let all: Vec<(&Prepared, Part)> = prepared.iter().map(|p| (p, Part::All)).collect();
+    score_parts(&all, &|p: &Prepared, i| detector(&p.intervals[..i]))
 }
 
 /// Fixed thresholds the default is compared with.
@@ -240,6 +216,11 @@ pub fn prepare(h: &History) -> Prepared {
 }
 
 impl Prepared {
+    /// Silence `i` outlasted its serious bound (the protocol's comparison, not the rounded ratio).
+    pub fn is_serious(&self, i: usize) -> bool {
+        self.intervals[i] > self.bound[i]
+    }
+
     /// The silences (interval indexes) of `part`.
     pub fn range(&self, part: Part) -> std::ops::Range<usize> {
         let n = self.intervals.len();
@@ -281,7 +262,7 @@ pub fn score_parts(set: &[(&Prepared, Part)], detector: &Detector<'_>) -> (Score
             }
             let len = p.intervals[i];
             let fired = detector(p, i).filter(|t| *t < len);
-            if p.ratio[i] > 1.0 {
+            if p.is_serious(i) {
                 s.serious += 1;
                 if let Some(t) = fired {
                     s.caught += 1;
@@ -376,7 +357,7 @@ impl Family for RuleFamily {
             return rhythm::alert_after_rule(&p.intervals[..i], rule);
         }
         let from = i.saturating_sub(rhythm::FLAKY_WINDOW).max(rhythm::WINDOW);
-        let serious = (from..i).filter(|&j| p.ratio[j] > 1.0).count();
+        let serious = (from..i).filter(|&j| p.is_serious(j)).count();
         Some(rhythm::rule_alert(p.bound[i], p.burst[i], serious, rule))
     }
 }

@@ -57,6 +57,21 @@ fn hugo_site(dir: &Path, base: &str, posts: &[(&str, &str)]) -> PathBuf {
     dir.join("public")
 }
 
+/// Serves the built site in `root` (it may be rebuilt while served); a
+/// folder's address gives its index.html. Returns the base URL.
+fn serve_site(root: Arc<std::sync::Mutex<PathBuf>>) -> String {
+    serve(move |path| {
+        let root = root.lock().unwrap().clone();
+        let rel = path.trim_start_matches('/');
+        let file = if rel.is_empty() || rel.ends_with('/') { root.join(rel).join("index.html") } else { root.join(rel) };
+        match std::fs::read(&file) {
+            Ok(b) if file.extension().is_some_and(|e| e == "xml") => ok(b, "application/rss+xml"),
+            Ok(b) => ok(b, "text/html"),
+            Err(_) => Resp { status: 404, headers: vec![], body: b"not found".to_vec(), delay: StdDuration::ZERO },
+        }
+    })
+}
+
 fn blog(st: &Store, feed_url: &str) -> String {
     let input =
         ChannelInput {
@@ -71,16 +86,7 @@ fn hugo_feed_syncs_once_per_item() {
     let site = tmp.path().join("site");
     let public = Arc::new(std::sync::Mutex::new(PathBuf::new()));
     let served = public.clone();
-    let base = serve(move |path| {
-        let root = served.lock().unwrap().clone();
-        let rel = path.trim_start_matches('/');
-        let file = if rel.is_empty() || rel.ends_with('/') { root.join(rel).join("index.html") } else { root.join(rel) };
-        match std::fs::read(&file) {
-            Ok(b) if file.extension().is_some_and(|e| e == "xml") => ok(b, "application/rss+xml"),
-            Ok(b) => ok(b, "text/html"),
-            Err(_) => Resp { status: 404, headers: vec![], body: b"not found".to_vec(), delay: StdDuration::ZERO },
-        }
-    });
+    let base = serve_site(served);
     let mut posts = vec![("p1", "2026-10-01T10:00:00+09:00"), ("p2", "2026-10-04T10:00:00+09:00"), ("p3", "2026-10-07T21:30:00+09:00")];
     *public.lock().unwrap() = hugo_site(&site, &base, &posts);
 
@@ -202,16 +208,7 @@ fn a_blog_is_found_from_its_own_address() {
     let tmp = tempfile::tempdir().unwrap();
     let served = Arc::new(std::sync::Mutex::new(PathBuf::new()));
     let root = served.clone();
-    let base = serve(move |path| {
-        let root = root.lock().unwrap().clone();
-        let rel = path.trim_start_matches('/');
-        let file = if rel.is_empty() || rel.ends_with('/') { root.join(rel).join("index.html") } else { root.join(rel) };
-        match std::fs::read(&file) {
-            Ok(b) if file.extension().is_some_and(|e| e == "xml") => ok(b, "application/rss+xml"),
-            Ok(b) => ok(b, "text/html"),
-            Err(_) => Resp { status: 404, headers: vec![], body: b"not found".to_vec(), delay: StdDuration::ZERO },
-        }
-    });
+    let base = serve_site(root);
     let posts = [("p1", "2026-10-01T10:00:00+09:00"), ("p2", "2026-10-04T10:00:00+09:00")];
     *served.lock().unwrap() = hugo_site(&tmp.path().join("site2"), &base, &posts);
     let st = store(tmp.path());
