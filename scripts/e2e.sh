@@ -22,6 +22,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export HOME="$home"
+# Stand-ins a test puts in ~/bin (e.g. xdg-open) come before the machine's.
+export PATH="$home/bin:$PATH"
 # Temp files too stay in the private HOME, where the secret-hygiene check looks.
 export TMPDIR="$home/tmp"
 mkdir -p "$TMPDIR"

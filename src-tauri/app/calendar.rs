@@ -87,15 +87,13 @@ pub fn post_delete(c: &mut AppCore, id: &str) -> IpcResult<Post> {
 
 /// Writes the planned posts as an .ics file; returns the path written.
 pub fn ics_export(c: &mut AppCore, path: &str) -> IpcResult<String> {
-    let path = path.trim();
-    if path.is_empty() {
+    let Some(p) = noren_core::paths::typed(path) else {
         return Err(Error::invalid("file", "choose where to save the file").into());
-    }
+    };
     let store = c.store_unlocked()?;
     let text = calendar::ics(&store.all()?, &store.all()?, Utc::now());
-    let p = std::path::Path::new(path);
-    noren_core::files::write(p, text.as_bytes(), noren_core::files::Existing::Replace)?;
-    Ok(path.to_string())
+    noren_core::files::write(&p, text.as_bytes(), noren_core::files::Existing::Replace)?;
+    Ok(p.display().to_string())
 }
 
 pub fn suggested_ics_path() -> String {

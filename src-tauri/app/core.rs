@@ -426,7 +426,7 @@ impl AppCore {
     }
 
     pub fn backup_configure(&mut self, auto_dir: Option<String>, keep: u32, recipients: Vec<String>) -> IpcResult<BackupInfo> {
-        let dir = auto_dir.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).map(PathBuf::from);
+        let dir = auto_dir.as_deref().and_then(noren_core::paths::typed);
         backup::choose_folder(self.session()?.store(), dir.as_deref(), keep, recipients)?;
         self.backup_info()
     }
@@ -442,10 +442,9 @@ impl AppCore {
     }
 
     pub fn backup_export(&mut self, file: &str) -> IpcResult<Report> {
-        let path = PathBuf::from(file.trim());
-        if path.as_os_str().is_empty() {
+        let Some(path) = noren_core::paths::typed(file) else {
             return Err(Error::invalid("file", "choose where to save the backup").into());
-        }
+        };
         if path.exists() {
             return Err(Error::invalid("file", format!("{} already exists", path.display())).into());
         }
@@ -456,8 +455,8 @@ impl AppCore {
     }
 
     fn unlock_for(&self, passphrase: Option<&str>, identity: Option<&str>) -> IpcResult<Unlock> {
-        if let Some(id) = identity.map(str::trim).filter(|s| !s.is_empty()) {
-            return Ok(Unlock::IdentityFile(PathBuf::from(id)));
+        if let Some(id) = identity.and_then(noren_core::paths::typed) {
+            return Ok(Unlock::IdentityFile(id));
         }
         match passphrase.filter(|p| !p.is_empty()) {
             Some(p) => Ok(Unlock::Passphrase(SecretString::new(p))),
@@ -469,7 +468,8 @@ impl AppCore {
     pub fn backup_verify(&mut self, file: &str, passphrase: Option<&str>, identity: Option<&str>) -> IpcResult<Report> {
         self.touch();
         let unlock = self.unlock_for(passphrase, identity)?;
-        Ok(backup::verify(Path::new(file.trim()), &unlock)?)
+        let file = noren_core::paths::typed(file).ok_or_else(|| Error::invalid("file", "choose the backup file"))?;
+        Ok(backup::verify(&file, &unlock)?)
     }
 
     /// Restores into a new store at `into` (protected by `new_pass`, default:
@@ -492,11 +492,11 @@ impl AppCore {
                 return Err(Error::invalid("passphrase", "choose a passphrase for the restored store").into())
             }
         };
-        let into = PathBuf::from(into.trim());
-        if into.as_os_str().is_empty() {
+        let Some(into) = noren_core::paths::typed(into) else {
             return Err(Error::invalid("into", "choose a folder for the restored store").into());
-        }
-        backup::restore(Path::new(file.trim()), &unlock, &into, &new_pass)?;
+        };
+        let file = noren_core::paths::typed(file).ok_or_else(|| Error::invalid("file", "choose the backup file"))?;
+        backup::restore(&file, &unlock, &into, &new_pass)?;
         self.switch_store(&into)
     }
 

@@ -18,7 +18,8 @@ fn tz() -> chrono_tz::Tz {
 
 /// Most files a person would pick are small; refuse what is clearly not a customer list.
 fn read_file(path: &str) -> IpcResult<Vec<u8>> {
-    Ok(noren_core::paths::read_picked_file(std::path::Path::new(path.trim()), customer_import::MAX_BYTES)?)
+    let path = noren_core::paths::typed(path).ok_or_else(|| noren_core::Error::invalid("file", "choose a file"))?;
+    Ok(noren_core::paths::read_picked_file(&path, customer_import::MAX_BYTES)?)
 }
 
 pub fn list(c: &mut AppCore, query: &str) -> IpcResult<Vec<Customer>> {

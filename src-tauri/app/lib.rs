@@ -5,6 +5,7 @@ pub mod calendar;
 mod clipboard;
 pub mod core;
 pub mod customers;
+pub mod files;
 pub mod handover;
 pub mod migrate;
 pub mod settings;
@@ -111,6 +112,22 @@ fn cal_post_delete(app: State<'_, App>, id: String) -> IpcResult<Post> {
 #[tauri::command]
 fn cal_ics_export(app: State<'_, App>, file: String) -> IpcResult<String> {
     with(&app, |c| calendar::ics_export(c, &file))
+}
+
+/// The platform's file or folder chooser; `None` when the owner cancels.
+#[tauri::command]
+async fn pick_path(handle: AppHandle, request: files::PickRequest) -> IpcResult<Option<String>> {
+    handle.state::<App>().core.lock().map(|mut c| c.touch()).ok();
+    let h = handle.clone();
+    tauri::async_runtime::spawn_blocking(move || files::pick(&h, request))
+        .await
+        .map_err(|e| IpcError::from(noren_core::Error::invalid("file", format!("the chooser stopped: {e}"))))?
+}
+
+/// Opens the file manager on the folder of a file Noren wrote.
+#[tauri::command]
+fn show_in_folder(path: String) -> IpcResult<()> {
+    files::show_in_folder(&path)
 }
 
 #[tauri::command]
@@ -800,8 +817,11 @@ pub fn run() -> i32 {
     let (wake_tx, wake_rx) = std::sync::mpsc::channel();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_window(app)))
+        .plugin(tauri_plugin_dialog::init())
         .manage(App { core: Mutex::new(core), clipboard: clipboard::Clipboard::default(), wake: Mutex::new(wake_tx) })
         .invoke_handler(tauri::generate_handler![
+            pick_path,
+            show_in_folder,
             status,
             dismiss_rollback,
             setup_store,
@@ -1008,9 +1028,21 @@ mod shell_security {
     #[test]
     fn no_plugin_opens_fs_shell_http_or_urls() {
         let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
-        for p in ["tauri-plugin-fs", "tauri-plugin-shell", "tauri-plugin-http", "tauri-plugin-opener", "tauri-plugin-dialog"] {
-            assert!(!manifest.contains(p), "{p} must not be a dependency");
+        for p in ["tauri-plugin-fs", "tauri-plugin-shell", "tauri-plugin-http", "tauri-plugin-opener"] {
+            assert!(!manifest.lines().any(|l| l.trim_start().starts_with(p)), "{p} must not be a dependency");
         }
+        // The file chooser (issue 20) is the one plugin, called from Rust only:
+        // the page holds no dialog permission (capabilities_grant_only_event_listening),
+        // and the fs plugin it depends on is never initialised.
+        let source = std::fs::read_to_string(root().join("src-tauri/app/lib.rs")).unwrap();
+        let plugins: Vec<&str> = source.lines().filter(|l| l.trim_start().starts_with(".plugin(")).map(str::trim).collect();
+        assert_eq!(
+            plugins,
+            vec![
+                ".plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_window(app)))",
+                ".plugin(tauri_plugin_dialog::init())"
+            ]
+        );
         let conf = conf();
         assert!(
             conf["app"]["windows"][0].get("url").is_none_or(|u| !u.as_str().unwrap_or("").starts_with("http")),

@@ -30,7 +30,8 @@ pub struct ImportSource {
 }
 
 fn read(path: &str, limit: usize) -> IpcResult<Vec<u8>> {
-    Ok(noren_core::paths::read_picked_file(std::path::Path::new(path.trim()), limit)?)
+    let path = noren_core::paths::typed(path).ok_or_else(|| Error::invalid("file", "choose a file"))?;
+    Ok(noren_core::paths::read_picked_file(&path, limit)?)
 }
 
 fn parse(src: &ImportSource) -> IpcResult<(String, Vec<Candidate>, Vec<SkippedItem>)> {
@@ -75,15 +76,14 @@ pub fn csv_headers(file: &str) -> IpcResult<Vec<String>> {
 
 /// Writes every login to a KDBX 4 file; returns how many.
 pub fn export_keepass(c: &mut AppCore, file: &str, password: &str) -> IpcResult<usize> {
-    let path = std::path::Path::new(file.trim());
-    if file.trim().is_empty() {
+    let Some(path) = noren_core::paths::typed(file) else {
         return Err(Error::invalid("file", "choose where to save the file").into());
-    }
+    };
     if path.exists() {
         return Err(Error::invalid("file", format!("{} exists; choose another name", path.display())).into());
     }
     let creds: Vec<Credential> = c.store_unlocked()?.all()?;
     let bytes = kdbx::write(&creds, &SecretString::new(password))?;
-    noren_core::files::write(path, &bytes, noren_core::files::Existing::Keep)?;
+    noren_core::files::write(&path, &bytes, noren_core::files::Existing::Keep)?;
     Ok(creds.len())
 }

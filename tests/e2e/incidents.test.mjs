@@ -64,6 +64,9 @@ test("incident from the dashboard, action item on the dashboard, external report
     assert.ok(preview.includes("お詫び申し上げます"), preview);
     assert.ok(preview.includes("3. 原因"));
     assert.ok(!preview.includes("22000"), "the external report leaves out internal costs");
+    // The preview is the printable page (HTML), not its Markdown source.
+    assert.ok(!preview.includes("## ") && !preview.includes("| "), preview);
+    await d.exec("document.querySelector('[data-testid=inc-report]').scrollIntoView({ block: 'start' });");
     await sleep(200);
     await d.screenshot(join(SHOTS, "incident-ja.png"));
     await d.click("[data-testid=inc-export]");

@@ -6,6 +6,7 @@ import type { Rekeyed } from "../bindings/Rekeyed";
 import type { AutoReport } from "../bindings/AutoReport";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { Report } from "../bindings/Report";
+import type { PickRequest } from "../bindings/PickRequest";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CategoryInfo } from "../bindings/CategoryInfo";
 import type { CredentialDetail } from "../bindings/CredentialDetail";
@@ -161,6 +162,10 @@ export const api = {
   backupConfigure: (autoDir: string | null, keep: number, recipients: string[]) =>
     call<BackupInfo>("backup_configure", { autoDir, keep, recipients }),
   backupNow: () => call<AutoReport>("backup_now"),
+  /** The platform's chooser; null when the owner cancels. */
+  pickPath: (request: PickRequest) => call<string | null>("pick_path", { request }),
+  /** The file manager on the folder of a file Noren wrote. */
+  showInFolder: (path: string) => call<void>("show_in_folder", { path }),
   backupExport: (file: string) => call<Report>("backup_export", { file }),
   backupVerify: (file: string, passphrase: string | null, identity: string | null) =>
     call<Report>("backup_verify", { file, passphrase, identity }),

@@ -1,13 +1,23 @@
 export type ToastKind = "info" | "error";
-export const toasts = $state<{ items: { id: number; text: string; kind: ToastKind }[] }>({ items: [] });
+/** A button on the toast, e.g. 「フォルダを開く」 after a file was written. */
+export type ToastAction = { label: string; run: () => unknown };
+export type ToastItem = { id: number; text: string; kind: ToastKind; action?: ToastAction };
+export const toasts = $state<{ items: ToastItem[] }>({ items: [] });
 let next = 1;
 
-/** Shows a short message; errors stay longer. */
-export function toast(text: string, kind: ToastKind = "info") {
+/**
+ * Shows a short message, one at a time: a new one replaces the last, and a
+ * screen change clears it (clearToasts), so nothing follows the owner to
+ * another screen. Errors and toasts with a button stay longer.
+ */
+export function toast(text: string, kind: ToastKind = "info", action?: ToastAction) {
   const id = next++;
-  // At most three at a time: a burst of actions must not bury the screen.
-  toasts.items = [...toasts.items, { id, text, kind }].slice(-3);
+  toasts.items = [{ id, text, kind, action }];
   setTimeout(() => {
     toasts.items = toasts.items.filter((x) => x.id !== id);
-  }, kind === "error" ? 8000 : 4000);
+  }, kind === "error" || action ? 10000 : 4000);
+}
+
+export function clearToasts() {
+  toasts.items = [];
 }
