@@ -42,10 +42,29 @@ pub fn depart(c: &mut AppCore, id: &str, on: Option<NaiveDate>) -> IpcResult<Per
     Ok(p)
 }
 
+/// The owner's answer for a login nobody is recorded as knowing.
+pub fn review(c: &mut AppCore, id: &str, credential_id: &str, knew: bool) -> IpcResult<Person> {
+    let p = people::review(c.store_unlocked()?, id, credential_id, knew, Utc::now())?;
+    c.changed();
+    Ok(p)
+}
+
+/// "They knew none of the rest"; returns how many logins were cleared.
+pub fn clear_unreviewed(c: &mut AppCore, id: &str) -> IpcResult<usize> {
+    let (_, n) = people::clear_unreviewed(c.store_unlocked()?, id, tz())?;
+    c.changed();
+    Ok(n)
+}
+
 pub fn remove(c: &mut AppCore, id: &str) -> IpcResult<Person> {
     let p = people::remove(c.store_unlocked()?, id)?;
     c.changed();
     Ok(p)
+}
+
+/// The first-week guide's progress, read from the store.
+pub fn guide(c: &mut AppCore) -> IpcResult<noren_core::guide::Guide> {
+    Ok(noren_core::guide::progress(c.store_unlocked()?)?)
 }
 
 pub fn audit(c: &mut AppCore) -> IpcResult<Vec<Finding>> {

@@ -209,6 +209,21 @@ fn ppl_depart(app: State<'_, App>, id: String, on: Option<chrono::NaiveDate>) ->
 }
 
 #[tauri::command]
+fn ppl_review(app: State<'_, App>, id: String, credential_id: String, knew: bool) -> IpcResult<noren_core::people::Person> {
+    changing(&app, |c| handover::review(c, &id, &credential_id, knew))
+}
+
+#[tauri::command]
+fn ppl_clear_unreviewed(app: State<'_, App>, id: String) -> IpcResult<usize> {
+    changing(&app, |c| handover::clear_unreviewed(c, &id))
+}
+
+#[tauri::command]
+fn guide_progress(app: State<'_, App>) -> IpcResult<noren_core::guide::Guide> {
+    with(&app, handover::guide)
+}
+
+#[tauri::command]
 fn ppl_remove(app: State<'_, App>, id: String) -> IpcResult<noren_core::people::Person> {
     changing(&app, |c| handover::remove(c, &id))
 }
@@ -874,6 +889,9 @@ pub fn run() -> i32 {
             ppl_overview,
             ppl_add,
             ppl_depart,
+            ppl_review,
+            guide_progress,
+            ppl_clear_unreviewed,
             ppl_remove,
             audit,
             kit_sheet,

@@ -18,11 +18,13 @@ pub struct AppSettings {
     /// The store the app opens when the user switched to another one
     /// (e.g. after a restore). `NOREN_STORE` still wins.
     pub store_dir: Option<String>,
+    /// The first-week guide on 今日やること was closed (Settings shows it again).
+    pub guide_dismissed: bool,
 }
 
 impl Default for AppSettings {
     fn default() -> Self {
-        AppSettings { language: "ja".into(), auto_lock_minutes: 10, start_at_login: false, store_dir: None }
+        AppSettings { language: "ja".into(), auto_lock_minutes: 10, start_at_login: false, store_dir: None, guide_dismissed: false }
     }
 }
 
@@ -95,7 +97,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("settings.json");
         assert_eq!(load(&p), AppSettings::default());
-        let s = AppSettings { language: "en".into(), auto_lock_minutes: 3, start_at_login: false, store_dir: None };
+        let s = AppSettings { language: "en".into(), auto_lock_minutes: 3, start_at_login: false, store_dir: None, guide_dismissed: true };
         save(&p, &s).unwrap();
         assert_eq!(load(&p), s);
         assert!(save(&p, &AppSettings { auto_lock_minutes: 0, ..s.clone() }).is_err());

@@ -38,6 +38,21 @@ pub enum PeopleCmd {
     },
     /// The rotation checklist of a departed person.
     Checklist { name: String },
+    /// For a login nobody is recorded as knowing: did NAME know its password?
+    /// --knew adds them to the login's "known by" (it must then be changed).
+    Review {
+        name: String,
+        /// The login (id or exact name).
+        #[arg(required_unless_present = "none_of_the_rest")]
+        login: Option<String>,
+        #[arg(long, conflicts_with = "did_not_know", required_unless_present_any = ["did_not_know", "none_of_the_rest"])]
+        knew: bool,
+        #[arg(long)]
+        did_not_know: bool,
+        /// They knew none of the logins still waiting for an answer.
+        #[arg(long, conflicts_with_all = ["knew", "did_not_know", "login"])]
+        none_of_the_rest: bool,
+    },
     Remove {
         name: String,
         #[arg(long)]
@@ -71,7 +86,14 @@ pub enum KitCmd {
 fn checklist_lines(d: &people::Departure) {
     say!("{} left on {}: {}/{} done", d.person.name, d.person.departed_on.map(|x| x.to_string()).unwrap_or_default(), d.done, d.total);
     for i in &d.items {
-        say!("  [{}] {} ({})", if i.done { "x" } else { " " }, i.credential_name, i.category.as_str());
+        let mark = if i.done {
+            "x"
+        } else if i.needs_review {
+            "?"
+        } else {
+            " "
+        };
+        say!("  [{mark}] {} ({})", i.credential_name, i.category.as_str());
         for s in &i.steps_en {
             say!("      - {s}");
         }
@@ -142,6 +164,19 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
                 checklist_lines(&d);
             }
             return Ok(if d.done == d.total { 0 } else { 10 });
+        }
+        PeopleCmd::Review { name, login, knew, did_not_know: _, none_of_the_rest } => {
+            let p = match (none_of_the_rest, login) {
+                (true, _) => people::clear_unreviewed(&store, &name, tz)?.0,
+                (false, Some(login)) => people::review(&store, &name, &login, knew, now)?,
+                (false, None) => return Err(CliError::Usage("name the login, or pass --none-of-the-rest".into())),
+            };
+            let d = people::checklist(&p, &store.derived::<Accounts>()?.0, tz);
+            if json_out {
+                io::print_json(&json!({ "person": p, "departure": d }))?;
+            } else if let Some(d) = &d {
+                checklist_lines(d);
+            }
         }
         PeopleCmd::Remove { name, yes } => {
             let p = people::resolve(&store, &name)?;

@@ -71,6 +71,32 @@ fn departure_shows_in_check_until_rotated() {
 }
 
 #[test]
+fn untagged_logins_are_reviewed_on_the_departure_checklist() {
+    let e = Env::new();
+    e.json(&["people", "add", "田中", "--role", "web", "--email", "tanaka@example.net"]);
+    add_cred(&e, &["--category", "website", "--name", "WordPress", "--known-by", "田中"], "Zt6^hN1*qW8%eY3u");
+    add_cred(&e, &["--category", "email", "--name", "お店のメール"], "Ml4#pW8!qZ2^kT6r");
+    add_cred(&e, &["--category", "sns", "--name", "Instagram"], "Kp3$wQ9!nB7&xR2z");
+    let d = e.json(&["people", "depart", "田中"]);
+    let items = d["departure"]["items"].as_array().unwrap();
+    let names: Vec<&str> = items.iter().map(|i| i["credential_name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["お店のメール", "WordPress", "Instagram"], "untagged ones listed too, riskiest first");
+    assert_eq!(items[0]["needs_review"], true);
+    let text = e.run(&["people", "checklist", "田中"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("[?] お店のメール"), "{}", String::from_utf8_lossy(&text.stdout));
+
+    let d = e.json(&["people", "review", "田中", "お店のメール", "--knew"]);
+    let mail = d["departure"]["items"].as_array().unwrap().iter().find(|i| i["credential_name"] == "お店のメール").unwrap().clone();
+    assert_eq!((mail["needs_review"].as_bool(), mail["knew_password"].as_bool(), mail["done"].as_bool()), (Some(false), Some(true), Some(false)));
+    let d = e.json(&["people", "review", "田中", "--none-of-the-rest"]);
+    assert_eq!(d["departure"]["done"], 1, "Instagram cleared: {d}");
+    assert_eq!(d["departure"]["total"], 3);
+    // The answer is required; an unknown login is refused.
+    assert_eq!(e.run(&["people", "review", "田中", "Instagram"]).status.code(), Some(2));
+    assert_ne!(e.run(&["people", "review", "田中", "no-such", "--did-not-know"]).status.code(), Some(0));
+}
+
+#[test]
 fn audit_reports_reuse_across_categories() {
     let e = Env::new();
     add_cred(&e, &["--category", "sns", "--name", "Instagram", "--two-factor-holder", "店のiPhone"], "Same-Pass-2026!xyz");

@@ -15,6 +15,7 @@ pub mod feed;
 pub(crate) mod fence;
 pub mod files;
 pub mod generator;
+pub mod guide;
 pub mod harden;
 pub mod holidays;
 pub mod import;

@@ -54,6 +54,13 @@ pub struct Person {
     /// When the departure was recorded: passwords set before it were known to them.
     #[serde(default)]
     pub departure_recorded_at: Option<DateTime<Utc>>,
+    /// The logins on their checklist when the departure was recorded: they
+    /// stay on it, ticked once safe, whatever is edited later.
+    #[serde(default)]
+    pub departure_logins: Vec<String>,
+    /// Logins without a "who knows it" entry that the owner confirmed they did not know.
+    #[serde(default)]
+    pub cleared: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -70,6 +77,9 @@ impl Record for Person {
         v::line("email", &self.email, 254)?;
         v::opt_date("departed_on", &self.departed_on)?;
         v::opt_instant("departure_recorded_at", &self.departure_recorded_at)?;
+        for id in self.departure_logins.iter().chain(&self.cleared) {
+            v::line("departure_logins", id, 64)?;
+        }
         v::instant("created_at", &self.created_at)
     }
 }
@@ -84,7 +94,17 @@ pub fn add(store: &Store, name: &str, role: PersonRole, email: &str, now: DateTi
     if !email.is_empty() && !email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')) {
         return Err(Error::invalid("email", format!("{email:?} is not an email address")));
     }
-    let p = Person { id: new_id()?, name, role, email: email.to_string(), departed_on: None, departure_recorded_at: None, created_at: now };
+    let p = Person {
+        id: new_id()?,
+        name,
+        role,
+        email: email.to_string(),
+        departed_on: None,
+        departure_recorded_at: None,
+        departure_logins: Vec::new(),
+        cleared: Vec::new(),
+        created_at: now,
+    };
     store.put(&p)?;
     Ok(p)
 }
@@ -99,13 +119,85 @@ pub fn list(store: &Store) -> Result<Vec<Person>> {
     Ok(all)
 }
 
-/// Marks someone as departed on `on` (`None`: undo, they are back).
+/// Marks someone as departed on `on` (`None`: undo, they are back). The
+/// logins their checklist holds now are kept with the person, so an item
+/// is ticked when it is made safe instead of dropping off the list.
 pub fn depart(store: &Store, key: &str, on: Option<NaiveDate>, now: DateTime<Utc>) -> Result<Person> {
     let mut p = resolve(store, key)?;
     p.departed_on = on;
     p.departure_recorded_at = on.map(|_| now);
+    p.departure_logins = match on {
+        Some(_) => {
+            let accounts = store.derived::<crate::reminder_facts::Accounts>()?;
+            accounts.0.iter().filter(|c| involvement(&p, c).any()).map(|c| c.id.clone()).collect()
+        }
+        None => Vec::new(),
+    };
     store.put(&p)?;
     Ok(p)
+}
+
+/// The owner's answer for a login nobody is recorded as knowing: did the
+/// person who left know its password? Yes: they are added to the login's
+/// "who knows it" (so it must be changed); no: the login is cleared for them.
+pub fn review(store: &Store, key: &str, credential: &str, knew: bool, now: DateTime<Utc>) -> Result<Person> {
+    let mut p = resolve(store, key)?;
+    let c = crate::credential::resolve(store, credential)?;
+    if knew {
+        let mut known_by = c.known_by.clone();
+        if !known_by.contains(&p.name) {
+            known_by.push(p.name.clone());
+        }
+        let input = crate::credential::CredentialInput { known_by: Some(known_by), ..Default::default() };
+        crate::credential::edit(store, &c.id, &input, now)?;
+        if p.cleared.contains(&c.id) {
+            p.cleared.retain(|id| id != &c.id);
+            store.put(&p)?;
+        }
+    } else if !p.cleared.contains(&c.id) {
+        p.cleared.push(c.id.clone());
+        store.put(&p)?;
+    }
+    Ok(p)
+}
+
+/// "They knew none of the rest": every login still waiting for review is cleared at once.
+pub fn clear_unreviewed(store: &Store, key: &str, tz: Tz) -> Result<(Person, usize)> {
+    let mut p = resolve(store, key)?;
+    let accounts = store.derived::<crate::reminder_facts::Accounts>()?;
+    let waiting: Vec<String> = checklist(&p, &accounts.0, tz)
+        .map(|d| d.items.into_iter().filter(|i| i.needs_review).map(|i| i.credential_id).collect())
+        .unwrap_or_default();
+    let n = waiting.len();
+    if n > 0 {
+        p.cleared.extend(waiting);
+        store.put(&p)?;
+    }
+    Ok((p, n))
+}
+
+/// How a login touches a person.
+struct Involvement {
+    knew: bool,
+    holds: bool,
+    recovery: bool,
+    /// A password nobody is recorded as knowing: they may have known it.
+    unknown: bool,
+}
+
+impl Involvement {
+    fn any(&self) -> bool {
+        self.knew || self.holds || self.recovery || self.unknown
+    }
+}
+
+fn involvement(person: &Person, c: &AccountFacts) -> Involvement {
+    Involvement {
+        knew: c.known_by.iter().any(|n| n == &person.name),
+        holds: c.two_factor_holder.as_deref() == Some(person.name.as_str()),
+        recovery: c.registered_email.as_deref().is_some_and(|e| same_email(e, &person.email)),
+        unknown: c.has_password && c.known_by.is_empty(),
+    }
 }
 
 pub fn remove(store: &Store, key: &str) -> Result<Person> {
@@ -141,6 +233,10 @@ pub struct RotationItem {
     pub holds_two_factor: bool,
     /// The registered (recovery) email is theirs.
     pub recovery_is_theirs: bool,
+    /// Nobody is recorded as knowing the password: the owner is asked whether they did.
+    pub needs_review: bool,
+    /// The owner confirmed they did not know it.
+    pub cleared: bool,
     pub done: bool,
     pub steps_ja: Vec<String>,
     pub steps_en: Vec<String>,
@@ -169,15 +265,22 @@ pub fn checklist(person: &Person, creds: &[AccountFacts], tz: Tz) -> Option<Depa
     let threshold = person.departure_recorded_at.map_or(end_of_day, |r| r.min(end_of_day));
     let mut items = Vec::new();
     for c in creds {
-        let knew = c.known_by.iter().any(|n| n == &person.name);
-        let holds = c.two_factor_holder.as_deref() == Some(person.name.as_str());
-        let recovery = c.registered_email.as_deref().is_some_and(|e| same_email(e, &person.email));
-        if !(knew || holds || recovery) {
+        let Involvement { knew, holds, recovery, unknown } = involvement(person, c);
+        let frozen = person.departure_logins.contains(&c.id);
+        let changed = c.last_rotated > threshold;
+        let cleared = unknown && person.cleared.contains(&c.id);
+        // A login set up after they left, with nothing of theirs, is not theirs to review.
+        let relevant = knew || holds || recovery || frozen || (unknown && (!changed || cleared));
+        if !relevant {
             continue;
         }
-        let changed = c.last_rotated > threshold;
-        let done = (!knew || changed) && !holds && !recovery;
+        let needs_review = unknown && !knew && !cleared && !changed;
+        let done = (!knew || changed) && !holds && !recovery && !needs_review;
         let (mut ja, mut en) = (Vec::new(), Vec::new());
+        if needs_review {
+            ja.push(format!("「{}」のパスワードを{}さんが知っていたか確かめる（知っていたなら変更する）", c.name, person.name));
+            en.push(format!("Find out whether {} knew the password of {} (if so, change it)", person.name, c.name));
+        }
         if knew && !changed {
             ja.push(format!("「{}」のパスワードをサービスの画面で変更し、Noren にも新しいパスワードを保存する", c.name));
             en.push(format!("Change the password of {} at the service and save the new one in Noren", c.name));
@@ -208,6 +311,8 @@ pub fn checklist(person: &Person, creds: &[AccountFacts], tz: Tz) -> Option<Depa
             password_changed: changed,
             holds_two_factor: holds,
             recovery_is_theirs: recovery,
+            needs_review,
+            cleared,
             done,
             steps_ja: ja,
             steps_en: en,

@@ -292,3 +292,134 @@ fn a_new_kit_revokes_the_old_shares_and_a_kit_outlives_passwd() {
     let st = kit::recover(&path, &fresh, &SecretString::new("owner passphrase 2")).unwrap();
     assert_eq!(credential::list(&st).unwrap().len(), 2);
 }
+
+/// Issue 20's departure: 田中 quit; three of six logins were tagged with them.
+/// Every login not known to be safe is on the list (the untagged ones for
+/// review, riskiest first), and an item made safe is ticked, never dropped.
+#[test]
+fn a_departure_misses_no_login_and_ticks_instead_of_dropping() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = common::new_store(dir.path());
+    let t0 = utc("2026-01-10T10:00:00+09:00");
+    people::add(&st, "田中", PersonRole::Web, "tanaka@gmail.example", t0).unwrap();
+    people::add(&st, "佐藤", PersonRole::Staff, "", t0).unwrap();
+    let tagged = |i: &mut CredentialInput| i.known_by = Some(vec!["田中".into()]);
+    let wp = cred(&st, Category::Website, "WordPress", "Zt6^hN1*qW8%eY3u", tagged, t0);
+    let line = cred(&st, Category::Sns, "LINE公式", "Lq2!mZ8#rT4@vX6w", tagged, t0);
+    let hp = cred(
+        &st,
+        Category::Portal,
+        "ホットペッパー",
+        "Hp5$kR9!wQ3&nB7z",
+        |i| {
+            i.known_by = Some(vec!["田中".into()]);
+            i.registered_email = Some("tanaka@gmail.example".into());
+        },
+        t0,
+    );
+    let insta = cred(&st, Category::Sns, "Instagram", "Kp3$wQ9!nB7&xR2z", |_| {}, t0);
+    let mail = cred(&st, Category::Email, "お店のメール", "Ml4#pW8!qZ2^kT6r", |_| {}, t0);
+    let server = cred(&st, Category::Server, "レンタルサーバー", "Sv9@nQ3!zX7#mL1p", |_| {}, t0);
+    // 佐藤's own login is known to be safe: not on 田中's list.
+    cred(&st, Category::Other, "予約台帳", "Yt3!kW8#pQ2&zR5v", |i| i.known_by = Some(vec!["佐藤".into()]), t0);
+
+    let left = utc("2026-11-22T08:00:00+09:00");
+    people::depart(&st, "田中", Some(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()), left).unwrap();
+    let now = utc("2026-11-22T09:00:00+09:00");
+    let list = |st: &Store| {
+        let all = credential::list(st).unwrap();
+        people::checklist(&people::resolve(st, "田中").unwrap(), &Accounts::derive(&all).0, TZ).unwrap()
+    };
+    let dep = list(&st);
+    assert_eq!(dep.total, 6, "all six of 田中's possible logins: {:?}", dep.items.iter().map(|i| &i.credential_name).collect::<Vec<_>>());
+    assert_eq!(dep.done, 0);
+    // Riskiest first: the server and the mail (which recover everything else) before the SNS.
+    let order: Vec<&str> = dep.items.iter().map(|i| i.credential_id.as_str()).collect();
+    assert_eq!(order, vec![server.as_str(), mail.as_str(), wp.as_str(), insta.as_str(), line.as_str(), hp.as_str()]);
+    let review: Vec<&str> = dep.items.iter().filter(|i| i.needs_review).map(|i| i.credential_name.as_str()).collect();
+    assert_eq!(review, vec!["レンタルサーバー", "お店のメール", "Instagram"]);
+    assert!(dep.items[0].steps_ja[0].contains("田中さんが知っていたか確かめる"), "{:?}", dep.items[0].steps_ja);
+
+    // Fixing the recovery email (and the password) ticks the item; it stays, 6件中.
+    let input = CredentialInput {
+        registered_email: Some("info@salon.example".into()),
+        password: Some(SecretString::new("Nw7!kd93#Lq0pZ2x")),
+        ..Default::default()
+    };
+    credential::edit(&st, &hp, &input, now).unwrap();
+    let dep = list(&st);
+    assert_eq!((dep.done, dep.total), (1, 6));
+    let item = dep.items.iter().find(|i| i.credential_id == hp).unwrap();
+    assert!(item.done && !item.recovery_is_theirs);
+    // Even with 田中 removed from its "who knows it" entry afterwards, it stays on the list, ticked.
+    credential::edit(&st, &hp, &CredentialInput { known_by: Some(vec!["佐藤".into()]), ..Default::default() }, now).unwrap();
+    let dep = list(&st);
+    assert_eq!((dep.done, dep.total), (1, 6));
+    assert!(dep.items.iter().any(|i| i.credential_id == hp && i.done));
+
+    // The owner's answers: 田中 knew the server password (now it must be changed);
+    // they did not know the mail's.
+    people::review(&st, "田中", &server, true, now).unwrap();
+    people::review(&st, "田中", &mail, false, now).unwrap();
+    let dep = list(&st);
+    let server_item = dep.items.iter().find(|i| i.credential_id == server).unwrap();
+    assert!(server_item.knew_password && !server_item.needs_review && !server_item.done);
+    assert_eq!(credential::resolve(&st, &server).unwrap().known_by, vec!["田中".to_string()]);
+    let mail_item = dep.items.iter().find(|i| i.credential_id == mail).unwrap();
+    assert!(mail_item.cleared && mail_item.done && !mail_item.needs_review);
+    assert_eq!((dep.done, dep.total), (2, 6));
+
+    // "They knew none of the rest" clears what still waits for an answer (Instagram), nothing else.
+    let (_, n) = people::clear_unreviewed(&st, "田中", TZ).unwrap();
+    assert_eq!(n, 1);
+    let dep = list(&st);
+    assert!(dep.items.iter().all(|i| !i.needs_review));
+    assert_eq!((dep.done, dep.total), (3, 6), "the server, WordPress and LINE still need a new password");
+
+    // A login set up after 田中 left, that nobody is recorded as knowing, is not theirs to review.
+    cred(&st, Category::Sns, "TikTok", "Tk8!zQ2#mW5&rX9p", |_| {}, now);
+    assert_eq!(list(&st).total, 6);
+    // An unknown id is refused by name, nothing changes.
+    assert!(matches!(people::review(&st, "田中", "no-such-login", false, now), Err(Error::NotFound { .. })));
+}
+
+/// The first-week guide reads its progress from the store: nothing to tick by hand.
+#[test]
+fn the_first_week_guide_follows_what_the_store_holds() {
+    use noren_core::calendar::{self, ChannelInput, ChannelKind};
+    use noren_core::guide::{self, GuideStep};
+    let dir = tempfile::tempdir().unwrap();
+    let mut st = common::new_store(dir.path());
+    let now = utc("2026-11-22T09:00:00+09:00");
+    let g = guide::progress(&st).unwrap();
+    assert_eq!((g.done, g.total), (0, 5));
+    assert!(g.logins.iter().all(|l| !l.done));
+    let state = |st: &Store, step: GuideStep| guide::progress(st).unwrap().steps.iter().find(|s| s.step == step).unwrap().done;
+
+    // Four kinds, then the fifth (a server counts for domain/server).
+    for (cat, name) in [(Category::Website, "WordPress"), (Category::Sns, "Instagram"), (Category::Portal, "ホットペッパー"), (Category::Email, "メール")] {
+        cred(&st, cat, name, "Zt6^hN1*qW8%eY3u", |_| {}, now);
+    }
+    assert!(!state(&st, GuideStep::Logins));
+    assert_eq!(guide::progress(&st).unwrap().logins.iter().filter(|l| l.done).count(), 4);
+    cred(&st, Category::Server, "レンタルサーバー", "Sv9@nQ3!zX7#mL1p", |i| i.known_by = Some(vec!["田中".into()]), now);
+    assert!(state(&st, GuideStep::Logins));
+
+    // Who knows which login: a person, and a login naming who knows it.
+    assert!(!state(&st, GuideStep::People));
+    people::add(&st, "田中", PersonRole::Web, "", now).unwrap();
+    assert!(state(&st, GuideStep::People));
+
+    let usb = tempfile::tempdir().unwrap();
+    noren_core::backup::choose_folder(&st, Some(usb.path()), 14, Vec::new()).unwrap();
+    assert!(state(&st, GuideStep::Backup));
+
+    let input = ChannelInput { kind: Some(ChannelKind::Blog), name: Some("お店のブログ".into()), ..Default::default() };
+    calendar::add_channel(&st, &input, now).unwrap();
+    assert!(state(&st, GuideStep::Channels));
+
+    assert!(!state(&st, GuideStep::Kit));
+    kit::make(&mut st, 3, 2, &[], now).unwrap();
+    let g = guide::progress(&st).unwrap();
+    assert_eq!((g.done, g.total), (5, 5));
+}

@@ -13,4 +13,8 @@ auto_lock_minutes: number, start_at_login: boolean,
  * The store the app opens when the user switched to another one
  * (e.g. after a restore). `NOREN_STORE` still wins.
  */
-store_dir: string | null, };
+store_dir: string | null, 
+/**
+ * The first-week guide on 今日やること was closed (Settings shows it again).
+ */
+guide_dismissed: boolean, };

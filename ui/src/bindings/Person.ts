@@ -9,4 +9,13 @@ email: string, departed_on: string | null,
 /**
  * When the departure was recorded: passwords set before it were known to them.
  */
-departure_recorded_at: string | null, created_at: string, };
+departure_recorded_at: string | null, 
+/**
+ * The logins on their checklist when the departure was recorded: they
+ * stay on it, ticked once safe, whatever is edited later.
+ */
+departure_logins: Array<string>, 
+/**
+ * Logins without a "who knows it" entry that the owner confirmed they did not know.
+ */
+cleared: Array<string>, created_at: string, };

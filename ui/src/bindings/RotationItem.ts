@@ -16,4 +16,12 @@ holds_two_factor: boolean,
 /**
  * The registered (recovery) email is theirs.
  */
-recovery_is_theirs: boolean, done: boolean, steps_ja: Array<string>, steps_en: Array<string>, };
+recovery_is_theirs: boolean, 
+/**
+ * Nobody is recorded as knowing the password: the owner is asked whether they did.
+ */
+needs_review: boolean, 
+/**
+ * The owner confirmed they did not know it.
+ */
+cleared: boolean, done: boolean, steps_ja: Array<string>, steps_en: Array<string>, };

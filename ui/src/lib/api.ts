@@ -7,6 +7,7 @@ import type { AutoReport } from "../bindings/AutoReport";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { Report } from "../bindings/Report";
 import type { PickRequest } from "../bindings/PickRequest";
+import type { Guide } from "../bindings/Guide";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CategoryInfo } from "../bindings/CategoryInfo";
 import type { CredentialDetail } from "../bindings/CredentialDetail";
@@ -224,6 +225,11 @@ export const api = {
   people: () => call<PeopleView>("ppl_overview"),
   personAdd: (name: string, role: PersonRole, email: string) => call<Person>("ppl_add", { name, role, email }),
   personDepart: (id: string, on: string | null) => call<Person>("ppl_depart", { id, on }),
+  /** For a login nobody is recorded as knowing: did they know its password? */
+  personReview: (id: string, credentialId: string, knew: boolean) => call<Person>("ppl_review", { id, credentialId, knew }),
+  personClearUnreviewed: (id: string) => call<number>("ppl_clear_unreviewed", { id }),
+  /** The first-week guide: what is done, read from the store. */
+  guide: () => call<Guide>("guide_progress"),
   personRemove: (id: string) => call<Person>("ppl_remove", { id }),
   audit: () => call<Finding[]>("audit"),
   kitSheet: () => call<string>("kit_sheet"),
