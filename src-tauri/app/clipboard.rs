@@ -41,6 +41,21 @@ impl Clipboard {
         Ok(CLEAR_AFTER.as_secs())
     }
 
+    /// Copies text that is no secret (a reply to paste into LINE): it stays.
+    pub fn copy_plain(&self, text: &str) -> Result<(), String> {
+        let mut g = self.inner.lock().map_err(|_| "clipboard state poisoned".to_string())?;
+        if g.board.is_none() {
+            g.board = Some(arboard::Clipboard::new().map_err(|e| e.to_string())?);
+        }
+        // A secret copied earlier is no longer on the clipboard: nothing to clear later.
+        g.copied = None;
+        g.generation += 1;
+        match g.board.as_mut() {
+            Some(b) => b.set_text(text.to_string()).map_err(|e| e.to_string()),
+            None => Err("no clipboard".into()),
+        }
+    }
+
     /// Clears the clipboard if it still holds our copy (of `generation`, or any).
     pub fn clear_if(&self, generation: Option<u64>) {
         let Ok(mut g) = self.inner.lock() else { return };

@@ -690,6 +690,22 @@ fn cred_restore(app: State<'_, App>, id: String, index: usize) -> IpcResult<Cred
 }
 
 /// Copies login, password or the current TOTP code; returns seconds until cleared.
+/// Copies a reply to paste elsewhere; refused while it still holds a （…をここに） marker.
+#[tauri::command]
+fn copy_reply(app: State<'_, App>, text: String) -> IpcResult<()> {
+    let left = noren_core::inquiry::unfilled(&text);
+    if !left.is_empty() {
+        return Err(noren_core::Error::invalid("reply", format!("still to write: {}", left.join(" "))).into());
+    }
+    app.clipboard.copy_plain(&text).map_err(|e| IpcError { code: "clipboard".into(), message: e, field: None })
+}
+
+/// The （…をここに） markers a reply still holds.
+#[tauri::command]
+fn inq_unfilled(text: String) -> Vec<String> {
+    noren_core::inquiry::unfilled(&text)
+}
+
 #[tauri::command]
 fn cred_copy(app: State<'_, App>, id: String, what: String) -> IpcResult<u64> {
     let secret = with(&app, |c| c.secret(&id, &what))?;
@@ -858,6 +874,8 @@ pub fn run() -> i32 {
             cred_history,
             cred_restore,
             cred_copy,
+            copy_reply,
+            inq_unfilled,
             due_items,
             ui_ready,
             backup_info,

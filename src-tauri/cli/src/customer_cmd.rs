@@ -292,7 +292,7 @@ pub enum InquiryCmd {
     Spam {
         id: String,
     },
-    /// Tick complaint playbook steps: thank, apologise-own-fault, concrete-remedy, no-jokes, follow-up.
+    /// Tick complaint playbook steps: first-reply-within-24h, thank, apologise-own-fault, concrete-remedy, no-jokes, move-to-private, follow-up.
     Playbook {
         id: String,
         #[arg(long = "step")]
@@ -337,10 +337,12 @@ pub enum InquiryCmd {
 
 fn parse_step(s: &str) -> CliResult<PlaybookStep> {
     Ok(match s.trim() {
+        "first-reply-within-24h" | "reply-within-24h" => PlaybookStep::FirstReplyWithin24h,
         "thank" => PlaybookStep::Thank,
         "apologise-own-fault" | "apologize-own-fault" => PlaybookStep::ApologiseOwnFault,
         "concrete-remedy" => PlaybookStep::ConcreteRemedy,
         "no-jokes" => PlaybookStep::NoJokes,
+        "move-to-private" => PlaybookStep::MoveToPrivate,
         "follow-up" => PlaybookStep::FollowUp,
         o => return Err(Error::invalid("step", format!("{o:?} is not a playbook step")).into()),
     })
@@ -553,6 +555,12 @@ pub struct ShopArgs {
     /// The shop's name as replies sign it (saved replies' {shop}).
     #[arg(long)]
     pub name: Option<String>,
+    /// The shop's phone number (saved replies' {phone}).
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The closing lines of replies (saved replies' {signature}; default: the name).
+    #[arg(long)]
+    pub signature: Option<String>,
 }
 
 pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> CliResult<u8> {
@@ -588,6 +596,14 @@ pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> C
     }
     if let Some(n) = args.name {
         h.name = n.trim().to_string();
+        changed = true;
+    }
+    if let Some(p) = args.phone {
+        h.phone = p.trim().to_string();
+        changed = true;
+    }
+    if let Some(s) = args.signature {
+        h.signature = s.trim().to_string();
         changed = true;
     }
     if changed {

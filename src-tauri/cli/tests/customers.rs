@@ -44,7 +44,8 @@ fn customer_inquiry_reply_close_follow_up() {
     let t = e.json(&["inquiry", "template-save", "--name", "営業時間", "--body", "{name}様、{summary}の件は{date}までにご連絡します。"]);
     let filled = e.json(&["inquiry", "template", &id, t["id"].as_str().unwrap()]);
     assert_eq!(filled["text"], "山田 花子様、予約の変更の件は11月24日までにご連絡します。");
-    assert_eq!(e.json(&["inquiry", "templates"])["templates"].as_array().unwrap().len(), 4);
+    // Six built-in replies (LINE and public review replies since issue 20) and the shop's own.
+    assert_eq!(e.json(&["inquiry", "templates"])["templates"].as_array().unwrap().len(), 7);
     // Sunday: two days ahead, nothing due → exit 0. Monday (a holiday): due
     // tomorrow, already on the list (issue 20) → exit 10. Tuesday 18:30 → overdue, exit 10.
     assert_eq!(e.run(&["check", "--now", "2026-11-22T12:00:00+09:00"]).status.code(), Some(0));

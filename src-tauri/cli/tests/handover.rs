@@ -87,7 +87,10 @@ fn untagged_logins_are_reviewed_on_the_departure_checklist() {
 
     let d = e.json(&["people", "review", "田中", "お店のメール", "--knew"]);
     let mail = d["departure"]["items"].as_array().unwrap().iter().find(|i| i["credential_name"] == "お店のメール").unwrap().clone();
-    assert_eq!((mail["needs_review"].as_bool(), mail["knew_password"].as_bool(), mail["done"].as_bool()), (Some(false), Some(true), Some(false)));
+    assert_eq!(
+        (mail["needs_review"].as_bool(), mail["knew_password"].as_bool(), mail["done"].as_bool()),
+        (Some(false), Some(true), Some(false))
+    );
     let d = e.json(&["people", "review", "田中", "--none-of-the-rest"]);
     assert_eq!(d["departure"]["done"], 1, "Instagram cleared: {d}");
     assert_eq!(d["departure"]["total"], 3);

@@ -41,6 +41,10 @@ pub struct ShopHours {
     pub default_reply: String,
     /// The shop's name as replies sign it (「さくら整骨院」); empty: 当店.
     pub name: String,
+    /// The shop's phone number, for replies that move a complaint to the phone ({phone}).
+    pub phone: String,
+    /// The closing lines of a reply ({signature}); empty: the shop's name.
+    pub signature: String,
 }
 
 impl Default for ShopHours {
@@ -54,6 +58,8 @@ impl Default for ShopHours {
             holidays_closed: true,
             default_reply: "24h".into(),
             name: String::new(),
+            phone: String::new(),
+            signature: String::new(),
         }
     }
 }
@@ -79,7 +85,13 @@ impl Record for ShopHours {
             v::line("closed_periods", &p.note, 512)?;
         }
         v::line("default_reply", &self.default_reply, 32)?;
-        v::line("name", &self.name, 200)
+        v::line("name", &self.name, 200)?;
+        v::line("phone", &self.phone, 64)?;
+        v::text("signature", &self.signature)?;
+        if self.signature.chars().count() > 1000 {
+            return Err(Error::invalid("signature", "is longer than 1,000 characters"));
+        }
+        Ok(())
     }
 }
 

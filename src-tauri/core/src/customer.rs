@@ -11,8 +11,10 @@ use crate::error::{Error, Result};
 use crate::normalize;
 use crate::store::{new_id, Compartment, Record, Store};
 
+// snake_case: the one-word kinds are as they always were ("line"), the
+// others read as their CLI names ("google_review").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ContactKind {
     Line,
@@ -20,12 +22,27 @@ pub enum ContactKind {
     Phone,
     Instagram,
     Facebook,
+    /// X (Twitter).
+    X,
+    /// A Google review (Googleビジネスプロフィールの口コミ).
+    GoogleReview,
+    /// A ホットペッパー review.
+    HotpepperReview,
     Other,
 }
 
 impl ContactKind {
-    pub const ALL: [ContactKind; 6] =
-        [ContactKind::Line, ContactKind::Email, ContactKind::Phone, ContactKind::Instagram, ContactKind::Facebook, ContactKind::Other];
+    pub const ALL: [ContactKind; 9] = [
+        ContactKind::Line,
+        ContactKind::Email,
+        ContactKind::Phone,
+        ContactKind::Instagram,
+        ContactKind::Facebook,
+        ContactKind::X,
+        ContactKind::GoogleReview,
+        ContactKind::HotpepperReview,
+        ContactKind::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +51,9 @@ impl ContactKind {
             ContactKind::Phone => "phone",
             ContactKind::Instagram => "instagram",
             ContactKind::Facebook => "facebook",
+            ContactKind::X => "x",
+            ContactKind::GoogleReview => "google_review",
+            ContactKind::HotpepperReview => "hotpepper_review",
             ContactKind::Other => "other",
         }
     }
@@ -46,6 +66,9 @@ impl ContactKind {
             ContactKind::Phone => "電話",
             ContactKind::Instagram => "Instagram",
             ContactKind::Facebook => "Facebook",
+            ContactKind::X => "X",
+            ContactKind::GoogleReview => "Google口コミ",
+            ContactKind::HotpepperReview => "ホットペッパー口コミ",
             ContactKind::Other => "その他",
         }
     }
@@ -57,6 +80,9 @@ impl ContactKind {
             ContactKind::Phone => "phone",
             ContactKind::Instagram => "Instagram",
             ContactKind::Facebook => "Facebook",
+            ContactKind::X => "X",
+            ContactKind::GoogleReview => "Google review",
+            ContactKind::HotpepperReview => "Hot Pepper review",
             ContactKind::Other => "other",
         }
     }
@@ -66,10 +92,25 @@ impl std::str::FromStr for ContactKind {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         let s = s.trim().to_ascii_lowercase();
-        ContactKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| Error::invalid("channel", format!("{s:?} is not a channel (line, email, phone, instagram, facebook, other)")))
+        ContactKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            Error::invalid(
+                "channel",
+                format!("{s:?} is not a channel (line, email, phone, instagram, facebook, x, google_review, hotpepper_review, other)"),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod kind_names {
+    use super::ContactKind;
+
+    #[test]
+    fn the_stored_name_is_the_cli_name() {
+        for k in ContactKind::ALL {
+            assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::Value::String(k.as_str().into())));
+            assert_eq!(k.as_str().parse::<ContactKind>().ok(), Some(k));
+        }
     }
 }
 

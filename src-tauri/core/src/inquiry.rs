@@ -112,6 +112,8 @@ pub struct Reply {
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum PlaybookStep {
+    /// A first reply within 24 hours, even before the answer is known.
+    FirstReplyWithin24h,
     /// Thank them for telling us.
     Thank,
     /// Apologise only for what was our fault.
@@ -120,13 +122,22 @@ pub enum PlaybookStep {
     ConcreteRemedy,
     /// No jokes, no excuses.
     NoJokes,
+    /// One public answer, then on to a DM or the phone.
+    MoveToPrivate,
     /// Follow up later.
     FollowUp,
 }
 
 impl PlaybookStep {
-    pub const ALL: [PlaybookStep; 5] =
-        [PlaybookStep::Thank, PlaybookStep::ApologiseOwnFault, PlaybookStep::ConcreteRemedy, PlaybookStep::NoJokes, PlaybookStep::FollowUp];
+    pub const ALL: [PlaybookStep; 7] = [
+        PlaybookStep::FirstReplyWithin24h,
+        PlaybookStep::Thank,
+        PlaybookStep::ApologiseOwnFault,
+        PlaybookStep::ConcreteRemedy,
+        PlaybookStep::NoJokes,
+        PlaybookStep::MoveToPrivate,
+        PlaybookStep::FollowUp,
+    ];
 }
 
 /// A complaint that is not answered but handled otherwise.
@@ -465,7 +476,9 @@ impl<'a> Names<'a> {
     }
 }
 
-/// A saved reply (定型文) with placeholders {name} {shop} {date} {summary}.
+/// A saved reply (定型文) with placeholders {name} {shop} {date} {summary}
+/// {phone} {signature}. What only the owner can say is written as
+/// （…をここに）: the window asks for it before the reply is copied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Template {
@@ -494,7 +507,7 @@ fn builtin() -> Vec<Template> {
         t(
             "builtin-thanks",
             "お問い合わせへのお礼",
-            "{name}様\n\nお問い合わせいただきありがとうございます。{shop}です。\n「{summary}」について確認し、{date}までにご連絡いたします。\n今しばらくお待ちください。",
+            "{name}様\n\nお問い合わせいただきありがとうございます。{shop}です。\nお問い合わせの件を確認し、{date}までにご連絡いたします。\n今しばらくお待ちください。",
         ),
         // The appointment is not the reply deadline: the owner writes it in.
         t(
@@ -502,11 +515,29 @@ fn builtin() -> Vec<Template> {
             "ご予約の確認",
             "{name}様\n\nご予約ありがとうございます。{shop}です。\n（ご予約の日時をここに）にお待ちしております。\nご都合が変わった場合は、お気軽にご連絡ください。",
         ),
-        // The inquiry's summary is the shop's own note: a public apology does not quote it.
+        // The inquiry's summary is the shop's own note: no reply quotes it.
         t(
             "builtin-apology",
             "お詫び（苦情への返信）",
-            "{name}様\n\nこのたびはご不便をおかけし、申し訳ございません。\nご指摘いただきありがとうございます。\nご指摘の件について、{date}までに次のとおり対応いたします。\n\n（具体的な対応をここに）\n\n今後ともよろしくお願いいたします。\n{shop}",
+            "{name}様\n\nこのたびはご不便をおかけし、申し訳ございません。\nご指摘いただきありがとうございます。\nご指摘の件について、{date}までに次のとおり対応いたします。\n\n（具体的な対応をここに）\n\n今後ともよろしくお願いいたします。\n{signature}",
+        ),
+        // LINE: short, no heading, the way people write there.
+        t(
+            "builtin-line",
+            "LINE での返信",
+            "{name}様\nメッセージありがとうございます。{shop}です。\n（お返事の内容をここに）\nどうぞよろしくお願いいたします。",
+        ),
+        // Public review replies (Google口コミ, ホットペッパー口コミ): everyone reads them;
+        // no visit details, and a bad review moves to the phone.
+        t(
+            "builtin-review-thanks",
+            "口コミへのお礼（Google・ホットペッパー）",
+            "{name}様\n\nこのたびは口コミをお寄せいただき、ありがとうございます。\n（うれしかった点に触れる一言をここに）\nまたのご来店を、スタッフ一同お待ちしております。\n{signature}",
+        ),
+        t(
+            "builtin-review-apology",
+            "厳しい口コミへの返信（公開の場）",
+            "{name}様\n\nご来店いただき、ありがとうございました。ご期待に沿えず、申し訳ございません。\nいただいたご意見はスタッフ全員で共有し、改善に努めます。\nよろしければ、お電話 {phone} にて詳しいお話をうかがえますと幸いです。\n{signature}",
         ),
     ]
 }
@@ -529,9 +560,42 @@ pub fn save_template(store: &Store, t: &Template) -> Result<Template> {
     Ok(t)
 }
 
-/// Fills a template's placeholders.
-pub fn render(body: &str, name: &str, shop: &str, date: &str, summary: &str) -> String {
-    body.replace("{name}", name).replace("{shop}", shop).replace("{date}", date).replace("{summary}", summary)
+/// The shop's side of a reply: who signs it.
+#[derive(Clone, Debug, Default)]
+pub struct Signer {
+    pub shop: String,
+    pub phone: String,
+    pub signature: String,
+}
+
+/// Fills a template's placeholders. A phone number not set stays a
+/// （…をここに） marker to fill in; the signature defaults to the shop's name.
+pub fn render(body: &str, name: &str, signer: &Signer, date: &str, summary: &str) -> String {
+    let phone = if signer.phone.trim().is_empty() { "（お店の電話番号をここに）" } else { signer.phone.trim() };
+    let signature = if signer.signature.trim().is_empty() { signer.shop.as_str() } else { signer.signature.trim() };
+    body.replace("{name}", name)
+        .replace("{shop}", &signer.shop)
+        .replace("{date}", date)
+        .replace("{summary}", summary)
+        .replace("{phone}", phone)
+        .replace("{signature}", signature)
+}
+
+/// The （…をここに） markers a filled reply still holds: what the owner must write in.
+pub fn unfilled(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    // Each closing bracket with the nearest opening one before it: the innermost pair.
+    while let Some(close) = text[from..].find('）').map(|i| from + i) {
+        if let Some(open) = text[from..close].rfind('（').map(|i| from + i) {
+            let inner = &text[open + '（'.len_utf8()..close];
+            if inner.ends_with("ここに") {
+                out.push(text[open..close + '）'.len_utf8()].to_string());
+            }
+        }
+        from = close + '）'.len_utf8();
+    }
+    out
 }
 
 /// A template (by id or name) filled in for an inquiry: {name} the customer,
@@ -545,10 +609,11 @@ pub fn fill(store: &Store, inquiry_id: &str, template: &str, shop_name: Option<&
         .find(|t| t.id == template || t.name == template)
         .ok_or_else(|| Error::NotFound { what: "template", key: template.to_string() })?;
     let customers = store.all::<Customer>()?;
-    let saved = crate::business::load(store)?.name;
-    let shop = [shop_name.unwrap_or(""), saved.as_str()].into_iter().map(str::trim).find(|s| !s.is_empty()).unwrap_or("当店");
+    let profile = crate::business::load(store)?;
+    let shop = [shop_name.unwrap_or(""), profile.name.as_str()].into_iter().map(str::trim).find(|s| !s.is_empty()).unwrap_or("当店");
     let date = i.due_at.with_timezone(&tz).format("%-m月%-d日").to_string();
-    let text = render(&t.body, &who(&i, &customers), shop, &date, &i.summary);
+    let signer = Signer { shop: shop.to_string(), phone: profile.phone, signature: profile.signature };
+    let text = render(&t.body, &who(&i, &customers), &signer, &date, &i.summary);
     Ok((t, text))
 }
 
@@ -578,7 +643,39 @@ mod tests {
     #[test]
     fn templates_fill_placeholders() {
         let b = &builtin()[0].body;
-        let s = render(b, "山田", "さくら整骨院", "11月24日", "予約の変更");
-        assert!(s.starts_with("山田様") && s.contains("「予約の変更」") && s.contains("11月24日までに") && !s.contains('{'));
+        let signer = Signer { shop: "さくら整骨院".into(), ..Default::default() };
+        let s = render(b, "山田", &signer, "11月24日", "予約の変更");
+        // The summary is the shop's own note: no built-in reply quotes it (issue 20).
+        assert!(s.starts_with("山田様") && !s.contains("予約の変更") && s.contains("11月24日までに") && !s.contains('{'));
+    }
+
+    #[test]
+    fn every_built_in_reply_is_signed_and_says_what_is_left_to_write() {
+        let bare = Signer { shop: "さくら整骨院".into(), ..Default::default() };
+        let full = Signer {
+            shop: "さくら整骨院".into(), phone: "03-1234-5678".into(), signature: "さくら整骨院 院長 佐藤".into()
+        };
+        for t in builtin() {
+            let s = render(&t.body, "山田", &bare, "11月24日", "社内メモ");
+            assert!(!s.contains('{'), "{}: {s}", t.name);
+            assert!(s.contains("さくら整骨院"), "{} is signed: {s}", t.name);
+            assert!(!s.contains("社内メモ"), "{} quotes no internal note", t.name);
+            let signed = render(&t.body, "山田", &full, "11月24日", "x");
+            if t.body.contains("{signature}") {
+                assert!(signed.contains("院長 佐藤"), "{}", t.name);
+            }
+        }
+        let review = builtin().into_iter().find(|t| t.id == "builtin-review-apology").unwrap().body;
+        // No phone number saved: the owner is asked for it, nothing is invented.
+        assert_eq!(unfilled(&render(&review, "山田", &bare, "", "")), vec!["（お店の電話番号をここに）".to_string()]);
+        assert!(render(&review, "山田", &full, "", "").contains("お電話 03-1234-5678 にて"));
+        assert!(unfilled(&render(&review, "山田", &full, "", "")).is_empty());
+        let line = builtin().into_iter().find(|t| t.id == "builtin-line").unwrap().body;
+        assert_eq!(unfilled(&render(&line, "山田", &bare, "", "")), vec!["（お返事の内容をここに）".to_string()]);
+        // Only markers asking for text count; an ordinary parenthesis does not.
+        assert!(unfilled("お電話（平日のみ）でどうぞ").is_empty());
+        assert_eq!(unfilled("（日時をここに）と（内容をここに）"), vec!["（日時をここに）", "（内容をここに）"]);
+        assert!(unfilled("（閉じない").is_empty());
+        assert_eq!(unfilled("お電話（（番号をここに））"), vec!["（番号をここに）"]);
     }
 }

@@ -397,7 +397,9 @@ fn the_first_week_guide_follows_what_the_store_holds() {
     let state = |st: &Store, step: GuideStep| guide::progress(st).unwrap().steps.iter().find(|s| s.step == step).unwrap().done;
 
     // Four kinds, then the fifth (a server counts for domain/server).
-    for (cat, name) in [(Category::Website, "WordPress"), (Category::Sns, "Instagram"), (Category::Portal, "ホットペッパー"), (Category::Email, "メール")] {
+    for (cat, name) in
+        [(Category::Website, "WordPress"), (Category::Sns, "Instagram"), (Category::Portal, "ホットペッパー"), (Category::Email, "メール")]
+    {
         cred(&st, cat, name, "Zt6^hN1*qW8%eY3u", |_| {}, now);
     }
     assert!(!state(&st, GuideStep::Logins));

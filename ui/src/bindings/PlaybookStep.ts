@@ -3,4 +3,4 @@
 /**
  * The complaint playbook's steps, ticked while replying.
  */
-export type PlaybookStep = "thank" | "apologise_own_fault" | "concrete_remedy" | "no_jokes" | "follow_up";
+export type PlaybookStep = "first_reply_within24h" | "thank" | "apologise_own_fault" | "concrete_remedy" | "no_jokes" | "move_to_private" | "follow_up";

@@ -24,4 +24,12 @@ default_reply: string,
 /**
  * The shop's name as replies sign it (「さくら整骨院」); empty: 当店.
  */
-name: string, };
+name: string, 
+/**
+ * The shop's phone number, for replies that move a complaint to the phone ({phone}).
+ */
+phone: string, 
+/**
+ * The closing lines of a reply ({signature}); empty: the shop's name.
+ */
+signature: string, };

@@ -215,6 +215,10 @@ export const api = {
     call<Inquiry>("inq_exception", { id, tag, decision, note }),
   templates: () => call<Template[]>("inq_templates"),
   renderTemplate: (id: string, templateId: string, shopName: string) => call<string>("inq_render", { id, templateId, shopName }),
+  /** The （…をここに） markers a reply still holds. */
+  unfilled: (text: string) => call<string[]>("inq_unfilled", { text }),
+  /** Copies a reply to paste into LINE or a review site (refused while markers are left). */
+  copyReply: (text: string) => call<void>("copy_reply", { text }),
   saveTemplate: (template: Template) => call<Template>("inq_template_save", { template }),
   migratePreview: (source: ImportSource) => call<ImportPreview>("import_preview", { source }),
   migrateRun: (source: ImportSource, onDuplicate: OnDuplicate) => call<ImportReport>("import_run", { source, onDuplicate }),

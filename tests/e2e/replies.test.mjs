@@ -1,0 +1,93 @@
+// End-to-end: a bad Google review, answered as the shop should. The complaint
+// guidance starts with the 24-hour rule and moving it to the phone; the public
+// review reply is signed from the shop profile; what the owner has not written
+// yet is asked for before anything is copied; the copy lands on the clipboard.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { Driver } from "./webdriver.mjs";
+import { firstRun, setInput } from "./helpers.mjs";
+
+const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
+const HOME = process.env.HOME;
+const STORE = join(HOME, ".local/share/noren");
+const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots"));
+const PASS = "わるい-くちこみ-に-ていねいな-へんしん";
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const tokyoLocal = (hours) => new Date(Date.now() + (9 + hours) * 3600_000).toISOString().slice(0, 16);
+const clipboard = () => execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", timeout: 5000 });
+
+async function choose(d, css, text) {
+  await d.wait(css);
+  const ok = await d.exec(
+    "const el = document.querySelector(arguments[0]); const o = [...el.options].find((o) => o.text === arguments[1]); if (!o) return false; el.value = o.value; el.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+    [css, text],
+  );
+  assert.ok(ok, `option ${text} in ${css}`);
+}
+
+const reply = (d) => d.exec("return document.querySelector('[data-testid=iq-reply]').value");
+
+test("a bad Google review: 24-hour guidance, a signed public reply, nothing copied half-written", async () => {
+  rmSync(STORE, { recursive: true, force: true });
+  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  const d = await new Driver().start(APP);
+  try {
+    await firstRun(d, PASS);
+    await d.click("[data-nav=settings]");
+    await d.type("[data-testid=shop-name]", "さくら整骨院");
+    await d.type("[data-testid=shop-signature]", "さくら整骨院 院長 佐藤");
+    await d.click("[data-testid=shop-save]");
+    await d.waitText("[data-testid=toast]", "営業日を保存しました");
+
+    await d.click("[data-nav=inquiries]");
+    await d.click("[data-testid=inq-add]");
+    await choose(d, "[data-testid=iq-channel]", "Google口コミ");
+    await d.type("[data-testid=iq-sender]", "K.T");
+    await setInput(d, "[data-testid=iq-received]", tokyoLocal(-2));
+    await setInput(d, "[data-testid=iq-kind]", "complaint");
+    await d.type("[data-testid=iq-summary]", "受付の対応が冷たかった（星1）");
+    await d.click("[data-testid=iq-save]");
+    await d.gone("[data-testid=inq-form]");
+
+    // The guidance begins with the first reply within 24 hours and moving off the public page.
+    const guide = await d.textOf("[data-testid=playbook]");
+    assert.ok(guide.startsWith("苦情") || guide.includes("24時間以内に最初の返信"), guide);
+    assert.ok(guide.indexOf("24時間以内") < guide.indexOf("お礼"), guide);
+    assert.ok(guide.includes("DM か電話に移した"), guide);
+
+    await choose(d, "#iq-template", "厳しい口コミへの返信（公開の場）");
+    let text = "";
+    for (let i = 0; i < 30 && !text.includes("K.T様"); i++) {
+      text = await reply(d);
+      if (!text.includes("K.T様")) await sleep(100);
+    }
+    assert.ok(text.endsWith("さくら整骨院 院長 佐藤"), text);
+    assert.ok(!text.includes("冷たかった"), "the shop's own summary stays out of a public reply");
+    // No phone number saved yet: the reply says so, and copying is refused next to the box.
+    assert.ok(text.includes("（お店の電話番号をここに）"), text);
+    await d.click("[data-testid=iq-copy]");
+    await d.waitText("[data-testid=iq-missing]", "（お店の電話番号をここに）");
+    assert.equal(await d.activeTestId(), "iq-reply", "the box is focused on what is missing");
+    await sleep(200);
+    await d.screenshot(join(SHOTS, "reply-missing-ja.png"));
+
+    // Written in, it copies: exactly the text in the box.
+    await d.exec(
+      "const el = document.querySelector('[data-testid=iq-reply]'); el.value = el.value.replace('（お店の電話番号をここに）', '03-1234-5678'); el.dispatchEvent(new Event('input', { bubbles: true }));",
+    );
+    await d.gone("[data-testid=iq-missing]");
+    await d.click("[data-testid=iq-copy]");
+    await d.waitText("[data-testid=toast]", "返信文をコピーしました");
+    const copied = clipboard();
+    assert.equal(copied, await reply(d));
+    assert.ok(copied.includes("お電話 03-1234-5678 にて"), copied);
+    await d.click("[data-testid=iq-replied]");
+    await d.waitText("[data-testid=inq-status]", "返信待ち");
+  } finally {
+    await d.quit();
+  }
+});
