@@ -276,6 +276,9 @@ mod tests {
             title_ja: "t".into(),
             title_en: "t".into(),
             record: RecordRef { collection: "channels", id: "c".into() },
+            why_ja: String::new(),
+            why_en: String::new(),
+            when: crate::reminders::When::Later,
         }
     }
 

@@ -66,6 +66,41 @@ pub struct DueItem {
     pub title_ja: String,
     pub title_en: String,
     pub record: RecordRef,
+    /// Why it is due then, when that is not obvious (a reply deadline moved
+    /// past closed days: 「11/23(月) 勤労感謝の日」); empty otherwise.
+    pub why_ja: String,
+    pub why_en: String,
+    /// Where it stands in the owner's day (shop time): late, today, tomorrow or later.
+    pub when: When,
+}
+
+/// The owner's day, in shop time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum When {
+    /// Its time has passed.
+    Late,
+    Today,
+    Tomorrow,
+    #[default]
+    Later,
+}
+
+/// Where an instant falls in the owner's day at `now`.
+pub fn when(due_at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> When {
+    if due_at <= now {
+        return When::Late;
+    }
+    let day = due_at.with_timezone(&tz).date_naive();
+    let today = now.with_timezone(&tz).date_naive();
+    if day == today {
+        When::Today
+    } else if Some(day) == today.succ_opt() {
+        When::Tomorrow
+    } else {
+        When::Later
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -103,6 +138,8 @@ pub struct Inputs<'a> {
     pub incidents: &'a [crate::incident::Incident],
     /// People (vault; empty while locked), for departure checklists.
     pub people: &'a [crate::people::Person],
+    /// The shop's days and hours, to explain reply deadlines.
+    pub shop: Option<&'a crate::business::ShopHours>,
 }
 
 /// "Due soon" starts this long before a reply deadline.
@@ -149,6 +186,9 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                     title_ja: format!("パスワード変更の時期です: {}", c.name),
                     title_en: format!("Time to change the password: {}", c.name),
                     record: RecordRef { collection: "credentials", id: c.id.clone() },
+                    why_ja: String::new(),
+                    why_en: String::new(),
+                    when: When::Later,
                 });
             }
         }
@@ -173,6 +213,9 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
             title_ja: format!("{}さんの退職に伴う変更: {}/{}件完了（次は「{next}」）", p.name, dep.done, dep.total),
             title_en: format!("{} has left: {}/{} accounts made safe (next: {next})", p.name, dep.done, dep.total),
             record: RecordRef { collection: "people", id: p.id.clone() },
+            why_ja: String::new(),
+            why_en: String::new(),
+            when: When::Later,
         });
     }
     incident_items(inputs, now, settings, &mut out);
@@ -200,12 +243,18 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                 title_ja: ja,
                 title_en: en,
                 record: RecordRef { collection: "backup", id: "backup".into() },
+                why_ja: String::new(),
+                why_en: String::new(),
+                when: When::Later,
             });
         }
     }
     posting_items(inputs, now, settings, &mut out);
     inquiry_items(inputs, now, settings, &mut out);
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.due_at.cmp(&b.due_at)).then(a.key.cmp(&b.key)));
+    for i in &mut out {
+        i.when = when(i.due_at, now, settings.timezone);
+    }
     out
 }
 
@@ -245,6 +294,9 @@ fn renewal_item(
         title_ja: ja,
         title_en: en,
         record: RecordRef { collection, id: id.to_string() },
+        why_ja: String::new(),
+        why_en: String::new(),
+        when: When::Later,
     })
 }
 
@@ -271,6 +323,9 @@ fn renewal_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                 c.renewal_name, c.card_name, c.card_expires, c.due
             ),
             record: RecordRef { collection: "renewals", id: c.renewal_id.clone() },
+            why_ja: String::new(),
+            why_en: String::new(),
+            when: When::Later,
         });
     }
 }
@@ -300,6 +355,9 @@ fn incident_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, 
                     format!("Action item due today: {} — {}", a.text, inc.title)
                 },
                 record: RecordRef { collection: "incidents", id: inc.id.clone() },
+                why_ja: String::new(),
+                why_en: String::new(),
+                when: When::Later,
             });
         }
     }
@@ -312,6 +370,48 @@ pub fn days_text(d: f64) -> String {
         format!("{r:.0}")
     } else {
         format!("{r:.1}")
+    }
+}
+
+const WEEKDAY_JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+
+/// Why a reply is due when it is: received when, the rule, and the closed
+/// days it skipped (「11/22(日) 定休日、11/23(月) 勤労感謝の日」).
+pub fn deadline_why(inq: &crate::inquiry::Inquiry, shop: &crate::business::ShopHours, tz: Tz) -> (String, String) {
+    use crate::inquiry::ReplyPolicy;
+    use chrono::Datelike;
+    let got = inq.received_at.with_timezone(&tz);
+    let due = inq.due_at.with_timezone(&tz);
+    let day_ja = |d: NaiveDate| format!("{}/{}({})", d.month(), d.day(), WEEKDAY_JA[d.weekday().num_days_from_monday() as usize]);
+    let day_en = |d: NaiveDate| d.format("%a %-d %b").to_string();
+    let received_ja = format!("{} {}受付", day_ja(got.date_naive()), got.format("%H:%M"));
+    let received_en = format!("received {} {}", day_en(got.date_naive()), got.format("%H:%M"));
+    match inq.policy {
+        ReplyPolicy::Hours(h) => (format!("{received_ja}、{h}時間以内に返信"), format!("{received_en}, reply within {h} hours")),
+        ReplyPolicy::BusinessDays(n) => {
+            let mut closed_ja = Vec::new();
+            let mut closed_en = Vec::new();
+            let mut d = got.date_naive().succ_opt();
+            // Bounded: a deadline is at most a few weeks past the day received.
+            for _ in 0..60 {
+                let Some(day) = d.filter(|x| *x < due.date_naive()) else { break };
+                if let Some(reason) = shop.closed_reason(day) {
+                    closed_ja.push(format!("{} {reason}", day_ja(day)));
+                    closed_en.push(day_en(day));
+                }
+                d = day.succ_opt();
+            }
+            let rule_ja = format!("{received_ja}、{n}営業日後の閉店時刻（{}）まで", due.format("%H:%M"));
+            let rule_en = format!("{received_en}, {n} business day(s) later at closing time ({})", due.format("%H:%M"));
+            if closed_ja.is_empty() {
+                (rule_ja, rule_en)
+            } else {
+                (
+                    format!("{rule_ja}。お休みの日を飛ばしています: {}", closed_ja.join("、")),
+                    format!("{rule_en}; skipping the days the shop is closed: {}", closed_en.join(", ")),
+                )
+            }
+        }
     }
 }
 
@@ -330,8 +430,20 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
         let what_en = format!("{name} ({}) \"{}\"", inq.channel.label_en(), inq.summary);
         let record = RecordRef { collection: "inquiries", id: inq.id.clone() };
         let stamp = inq.due_at.timestamp();
+        let (why_ja, why_en) = inputs.shop.map(|s| deadline_why(inq, s, tz)).unwrap_or_default();
         let mut push = |key: String, kind: Kind, severity: Severity, due_at: DateTime<Utc>, ja: String, en: String| {
-            out.push(DueItem { key, kind, severity, due_at, title_ja: ja, title_en: en, record: record.clone() });
+            out.push(DueItem {
+                key,
+                kind,
+                severity,
+                due_at,
+                title_ja: ja,
+                title_en: en,
+                record: record.clone(),
+                why_ja: why_ja.clone(),
+                why_en: why_en.clone(),
+                when: When::Later,
+            });
         };
         match inq.status {
             InquiryStatus::Open => {
@@ -422,6 +534,9 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                 title_ja: format!("「{}」の投稿が止まっています。普段は約{usual}日ごと、最後の投稿から{silent}日", ch.name),
                 title_en: format!("{} has gone quiet: usually every ~{usual} days, {silent} days since the last post", ch.name),
                 record: RecordRef { collection: "channels", id: ch.id.clone() },
+                why_ja: String::new(),
+                why_en: String::new(),
+                when: When::Later,
             });
         }
         if ch.paused {
@@ -438,6 +553,9 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                 title_ja: format!("予定の投稿がまだです: {} 「{what}」({date})", ch.name),
                 title_en: format!("Planned post not published yet: {} \"{what}\" ({date})", ch.name),
                 record: RecordRef { collection: "posts", id: p.id.clone() },
+                why_ja: String::new(),
+                why_en: String::new(),
+                when: When::Later,
             });
         }
     }
@@ -446,6 +564,22 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_owners_day_is_counted_in_shop_time() {
+        let tz = chrono_tz::Asia::Tokyo;
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+        // 00:30 on 12/2 in Tokyo is still 12/1 in UTC: "today" is Tokyo's.
+        let now = t("2026-12-02T00:30:00+09:00");
+        assert_eq!(when(now, now, tz), When::Late, "due now is late");
+        assert_eq!(when(t("2026-12-01T23:00:00+09:00"), now, tz), When::Late);
+        assert_eq!(when(t("2026-12-02T23:59:00+09:00"), now, tz), When::Today);
+        assert_eq!(when(t("2026-12-03T00:00:00+09:00"), now, tz), When::Tomorrow);
+        assert_eq!(when(t("2026-12-03T23:59:00+09:00"), now, tz), When::Tomorrow);
+        assert_eq!(when(t("2026-12-04T00:00:00+09:00"), now, tz), When::Later);
+        // In UTC the same instants fall differently: the zone is not ignored.
+        assert_eq!(when(t("2026-12-02T16:00:00+09:00"), now, chrono_tz::UTC), When::Tomorrow);
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

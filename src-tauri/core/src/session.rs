@@ -127,6 +127,7 @@ impl Session {
         let incidents = vault(store.all_shared::<crate::incident::Incident>())?;
         let people = vault(store.all_shared::<crate::people::Person>())?;
         let renewals = store.all_shared::<crate::renewal::Renewal>()?;
+        let shop = crate::business::load(store).ok();
         let mut settings = settings.clone();
         let stages = crate::notify::load_settings(store)?.renewal_stages;
         if !stages.is_empty() {
@@ -143,6 +144,7 @@ impl Session {
             renewals: &renewals,
             incidents: &incidents,
             people: &people,
+            shop: shop.as_ref(),
         };
         Ok(reminders::due_items(&inputs, now, settings))
     }

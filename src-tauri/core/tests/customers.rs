@@ -316,3 +316,32 @@ fn a_complaint_due_tomorrow_is_on_todays_list_and_high() {
     assert_eq!((items[0].kind, items[0].severity), (Kind::ReplyDueTomorrow, Severity::Warning), "{items:?}");
     assert!(items[0].title_ja.starts_with("明日19:00までに返信"), "{}", items[0].title_ja);
 }
+
+/// 今日やること explains a deadline the owner would not guess: a LINE message
+/// on a Saturday with one business day is due on Tuesday because Sunday is a
+/// closed day and Monday 11/23 is 勤労感謝の日.
+#[test]
+fn a_reply_deadline_says_which_closed_days_it_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = store(&tmp);
+    yamada(&st);
+    let inq = line_inquiry(&st, "2026-11-21T15:00:00+09:00", "1bd");
+    assert_eq!(inq.due_at, utc("2026-11-24T18:00:00+09:00"));
+    let shop = ShopHours::default();
+    let (ja, en) = reminders::deadline_why(&inq, &shop, TZ);
+    assert_eq!(
+        ja,
+        "11/21(土) 15:00受付、1営業日後の閉店時刻（18:00）まで。お休みの日を飛ばしています: 11/22(日) 定休日、11/23(月) 勤労感謝の日"
+    );
+    assert!(en.contains("Sun 22 Nov, Mon 23 Nov"), "{en}");
+    // On today's list (Monday, the holiday: due tomorrow), the item carries it.
+    let customers = CustomerNames::derive(&st.all().unwrap());
+    let inquiries = st.all().unwrap();
+    let inputs = Inputs { customers: &customers.0, inquiries: &inquiries, shop: Some(&shop), ..Default::default() };
+    let items = reminders::due_items(&inputs, utc("2026-11-23T10:00:00+09:00"), &Settings::default());
+    let item = items.iter().find(|i| i.kind == Kind::ReplyDueTomorrow).unwrap();
+    assert!(item.why_ja.ends_with("11/23(月) 勤労感謝の日"), "{}", item.why_ja);
+    // Wall-clock hours skip nothing, and say so plainly.
+    let fast = line_inquiry(&st, "2026-11-21T15:00:00+09:00", "24h");
+    assert_eq!(reminders::deadline_why(&fast, &shop, TZ).0, "11/21(土) 15:00受付、24時間以内に返信");
+}

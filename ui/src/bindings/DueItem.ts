@@ -2,6 +2,7 @@
 import type { Kind } from "./Kind";
 import type { RecordRef } from "./RecordRef";
 import type { Severity } from "./Severity";
+import type { When } from "./When";
 
 export type DueItem = { 
 /**
@@ -11,4 +12,13 @@ key: string, kind: Kind, severity: Severity, due_at: string,
 /**
  * Short, safe to show in a desktop notification (no secrets).
  */
-title_ja: string, title_en: string, record: RecordRef, };
+title_ja: string, title_en: string, record: RecordRef, 
+/**
+ * Why it is due then, when that is not obvious (a reply deadline moved
+ * past closed days: 「11/23(月) 勤労感謝の日」); empty otherwise.
+ */
+why_ja: string, why_en: string, 
+/**
+ * Where it stands in the owner's day (shop time): late, today, tomorrow or later.
+ */
+when: When, };

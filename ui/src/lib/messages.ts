@@ -43,6 +43,11 @@ const ja = {
 
   "dash.title": "今日やること",
   "dash.someoneLeft": "人が辞めた・辞める",
+  "dash.when.late": "期限を過ぎたもの",
+  "dash.when.today": "今日",
+  "dash.when.tomorrow": "明日",
+  "dash.when.later": "これから",
+  "dash.count": "{n}件",
   "guide.title": "はじめの一週間: お店を守る準備",
   "guide.count": "{total}つ中 {done}つ 完了",
   "guide.lead": "担当の人がいなくなっても店のウェブを止めないために、最初にこれだけそろえましょう。終わったものには自動で印が付きます。",
@@ -908,6 +913,11 @@ const en: Record<MessageKey, string> = {
 
   "dash.title": "Today",
   "dash.someoneLeft": "Someone left or is leaving",
+  "dash.when.late": "Late",
+  "dash.when.today": "Today",
+  "dash.when.tomorrow": "Tomorrow",
+  "dash.when.later": "Coming up",
+  "dash.count": "{n}",
   "guide.title": "Your first week: getting the shop safe",
   "guide.count": "{done} of {total} done",
   "guide.lead": "So the shop's web keeps going when the person who ran it is gone, set up these first. Finished steps tick themselves.",
