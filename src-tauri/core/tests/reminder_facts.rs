@@ -182,6 +182,8 @@ fn from_records(store: &Store, now: DateTime<Utc>) -> serde_json::Value {
     let accounts: Vec<_> = creds.iter().map(Into::into).collect();
     let names: Vec<_> =
         customers.iter().map(|c| noren_core::reminder_facts::CustomerName { id: c.id.clone(), name: c.name.clone() }).collect();
+    // As the session does: the shop's days explain reply deadlines.
+    let shop = noren_core::business::load(store).ok();
     let items = reminders::due_items(
         &Inputs {
             credentials: &accounts,
@@ -193,6 +195,7 @@ fn from_records(store: &Store, now: DateTime<Utc>) -> serde_json::Value {
             renewals: &renewals,
             incidents: &incidents,
             people: &people,
+            shop: shop.as_ref(),
         },
         now,
         &Settings::default(),
