@@ -342,8 +342,13 @@ fn inc_save(
 }
 
 #[tauri::command]
-fn inc_log(app: State<'_, App>, id: String, text: String) -> IpcResult<noren_core::incident::Incident> {
-    changing(&app, |c| vendors::incident_log(c, &id, &text))
+fn inc_log(
+    app: State<'_, App>,
+    id: String,
+    text: String,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> IpcResult<noren_core::incident::Incident> {
+    changing(&app, |c| vendors::incident_log(c, &id, &text, at))
 }
 
 #[tauri::command]
@@ -363,8 +368,14 @@ fn inc_action_done(app: State<'_, App>, action_id: String, done: bool) -> IpcRes
 }
 
 #[tauri::command]
-fn inc_close(app: State<'_, App>, id: String, note: String, reopen: bool) -> IpcResult<noren_core::incident::Incident> {
-    changing(&app, |c| vendors::incident_close(c, &id, &note, reopen))
+fn inc_close(
+    app: State<'_, App>,
+    id: String,
+    note: String,
+    reopen: bool,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> IpcResult<noren_core::incident::Incident> {
+    changing(&app, |c| vendors::incident_close(c, &id, &note, reopen, at))
 }
 
 #[tauri::command]

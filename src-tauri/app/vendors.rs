@@ -159,8 +159,8 @@ pub fn incident_save(c: &mut AppCore, id: Option<&str>, input: &IncidentInput) -
     Ok(i)
 }
 
-pub fn incident_log(c: &mut AppCore, id: &str, text: &str) -> IpcResult<Incident> {
-    let i = incident::log(c.store_unlocked()?, id, text, None, Utc::now())?;
+pub fn incident_log(c: &mut AppCore, id: &str, text: &str, at: Option<chrono::DateTime<Utc>>) -> IpcResult<Incident> {
+    let i = incident::log(c.store_unlocked()?, id, text, at, Utc::now())?;
     c.changed();
     Ok(i)
 }
@@ -177,9 +177,9 @@ pub fn incident_action_done(c: &mut AppCore, action_id: &str, done: bool) -> Ipc
     Ok(i)
 }
 
-pub fn incident_close(c: &mut AppCore, id: &str, note: &str, reopen: bool) -> IpcResult<Incident> {
+pub fn incident_close(c: &mut AppCore, id: &str, note: &str, reopen: bool, at: Option<chrono::DateTime<Utc>>) -> IpcResult<Incident> {
     let store = c.store_unlocked()?;
-    let i = if reopen { incident::reopen(store, id, Utc::now())? } else { incident::close(store, id, Some(note), Utc::now())? };
+    let i = if reopen { incident::reopen(store, id, Utc::now())? } else { incident::close_at(store, id, Some(note), at, Utc::now())? };
     c.changed();
     Ok(i)
 }

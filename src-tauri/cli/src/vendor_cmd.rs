@@ -13,7 +13,7 @@ use noren_core::incident::{self, Audience, Incident, IncidentInput, IncidentStat
 use noren_core::renewal::{self, Renewal, RenewalInput, RenewalKind};
 use noren_core::tls_check;
 use noren_core::vendor::{self, Contract, FeeKind, Vendor, VendorContact, VendorInput, VendorRole};
-use noren_core::Error;
+use noren_core::{credential, Error, Store};
 use serde_json::json;
 
 use crate::calendar_cmd::{open_calendar_store, settings};
@@ -663,6 +663,9 @@ pub enum IncidentCmd {
         incident: String,
         #[arg(long)]
         note: Option<String>,
+        /// When it was really over (RFC 3339; default now).
+        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        at: Option<DateTime<Utc>>,
     },
     Reopen {
         incident: String,
@@ -733,10 +736,13 @@ pub struct IncidentFields {
     /// Internal note.
     #[arg(long)]
     internal_note: Option<String>,
+    /// A login involved (name or id; repeatable; replaces the list).
+    #[arg(long = "login", value_name = "LOGIN")]
+    logins: Vec<String>,
 }
 
 impl IncidentFields {
-    fn input(&self, title: Option<String>, existing: Option<&Incident>) -> IncidentInput {
+    fn input(&self, store: &Store, title: Option<String>, existing: Option<&Incident>) -> CliResult<IncidentInput> {
         let touches_impact = self.impact_from.is_some()
             || self.impact_to.is_some()
             || self.visits_lost.is_some()
@@ -755,7 +761,7 @@ impl IncidentFields {
             }
             i
         });
-        IncidentInput {
+        Ok(IncidentInput {
             title,
             detected_at: self.detected,
             detection: self.detection.clone(),
@@ -770,7 +776,12 @@ impl IncidentFields {
             cost_yen: self.cost,
             internal_note: self.internal_note.clone(),
             vendor_id: None,
-        }
+            credential_ids: if self.logins.is_empty() {
+                None
+            } else {
+                Some(self.logins.iter().map(|l| Ok(credential::resolve(store, l)?.id)).collect::<CliResult<Vec<_>>>()?)
+            },
+        })
     }
 }
 
@@ -798,10 +809,10 @@ pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd
         }
     };
     match cmd {
-        IncidentCmd::Add { title, fields } => show(&incident::add(&store, &fields.input(Some(title), None), now)?, "added")?,
+        IncidentCmd::Add { title, fields } => show(&incident::add(&store, &fields.input(&store, Some(title), None)?, now)?, "added")?,
         IncidentCmd::Edit { incident: key, title, fields } => {
             let existing = incident::resolve(&store, &key)?;
-            show(&incident::edit(&store, &existing.id, &fields.input(title, Some(&existing)), now)?, "changed")?
+            show(&incident::edit(&store, &existing.id, &fields.input(&store, title, Some(&existing))?, now)?, "changed")?
         }
         IncidentCmd::Log { incident: key, text, at } => show(&incident::log(&store, &key, &text, at, now)?, "logged in")?,
         IncidentCmd::Action { incident: key, text, owner, due, done } => match (done, text) {
@@ -817,7 +828,7 @@ pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd
             }
             (None, None) => return Err(CliError::Usage("incident action needs TEXT, or --done ACTION_ID".into())),
         },
-        IncidentCmd::Close { incident: key, note } => show(&incident::close(&store, &key, note.as_deref(), now)?, "resolved")?,
+        IncidentCmd::Close { incident: key, note, at } => show(&incident::close_at(&store, &key, note.as_deref(), at, now)?, "resolved")?,
         IncidentCmd::Reopen { incident: key } => show(&incident::reopen(&store, &key, now)?, "reopened")?,
         IncidentCmd::List => {
             let list = incident::list(&store)?;

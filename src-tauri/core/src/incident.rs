@@ -106,6 +106,9 @@ pub struct Incident {
     pub internal_note: String,
     #[serde(default)]
     pub vendor_id: Option<String>,
+    /// The logins involved (to check, change or hand to the vendor).
+    #[serde(default)]
+    pub credential_ids: Vec<String>,
     #[serde(default)]
     pub resolved_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -153,6 +156,10 @@ impl Record for Incident {
             v::opt_instant("actions", &a.done_at)?;
         }
         v::opt_id("vendor_id", &self.vendor_id)?;
+        v::entries("credential_ids", &self.credential_ids)?;
+        for id in &self.credential_ids {
+            v::id("credential_ids", id)?;
+        }
         v::opt_instant("resolved_at", &self.resolved_at)?;
         v::instant("created_at", &self.created_at)?;
         v::instant("updated_at", &self.updated_at)
@@ -180,6 +187,8 @@ pub struct IncidentInput {
     pub cost_yen: Option<u64>,
     pub internal_note: Option<String>,
     pub vendor_id: Option<String>,
+    /// The logins involved (replaces the list).
+    pub credential_ids: Option<Vec<String>>,
 }
 
 const MAX_ENTRIES: usize = 2000;
@@ -232,6 +241,22 @@ impl Incident {
         if let Some(v) = &input.vendor_id {
             self.vendor_id = opt_text("vendor_id", v, 64)?;
         }
+        if let Some(ids) = &input.credential_ids {
+            let mut clean: Vec<String> = Vec::new();
+            for id in ids {
+                let id = opt_text("credential_ids", id, 64)?.ok_or_else(|| Error::invalid("credential_ids", "an empty login id"))?;
+                if !clean.contains(&id) {
+                    clean.push(id);
+                }
+            }
+            if clean.len() > 100 {
+                return Err(Error::invalid("credential_ids", "at most 100 logins"));
+            }
+            self.credential_ids = clean;
+        }
+        if self.resolved_at.is_some_and(|r| r < self.detected_at) {
+            return Err(Error::invalid("detected_at", "is after the time it was resolved"));
+        }
         self.updated_at = now;
         Ok(())
     }
@@ -260,6 +285,7 @@ pub fn add(store: &Store, input: &IncidentInput, now: DateTime<Utc>) -> Result<I
         cost_yen: None,
         internal_note: String::new(),
         vendor_id: None,
+        credential_ids: Vec::new(),
         resolved_at: None,
         created_at: now,
         updated_at: now,
@@ -343,14 +369,28 @@ pub fn set_action_done(store: &Store, action_id: &str, done: bool, now: DateTime
 
 /// Resolves the incident (with an optional closing line for the timeline).
 pub fn close(store: &Store, key: &str, note: Option<&str>, now: DateTime<Utc>) -> Result<Incident> {
+    close_at(store, key, note, None, now)
+}
+
+/// Resolves the incident at `at` (default now): when it was really over,
+/// which is often earlier than when the owner writes it down.
+pub fn close_at(store: &Store, key: &str, note: Option<&str>, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<Incident> {
     let mut inc = resolve(store, key)?;
     if inc.status == IncidentStatus::Resolved {
         return Err(Error::invalid("status", "this incident is already resolved"));
     }
     let note = opt_text("note", note.unwrap_or(""), MAX_NOTES)?;
+    let at = at.unwrap_or(now);
+    if at > now + chrono::Duration::minutes(5) {
+        return Err(Error::invalid("resolved_at", "lies in the future"));
+    }
+    if at < inc.detected_at {
+        return Err(Error::invalid("resolved_at", "is before the incident was detected"));
+    }
     inc.status = IncidentStatus::Resolved;
-    inc.resolved_at = Some(now);
-    inc.timeline.push(IncidentEntry { at: now, text: note.map(|n| format!("解決: {n}")).unwrap_or_else(|| "解決".into()) });
+    inc.resolved_at = Some(at);
+    inc.timeline.push(IncidentEntry { at, text: note.map(|n| format!("解決: {n}")).unwrap_or_else(|| "解決".into()) });
+    inc.timeline.sort_by_key(|e| e.at);
     save(store, inc, now)
 }
 
@@ -455,12 +495,17 @@ fn blocks(inc: &Incident, audience: Audience, shop: &str, now: DateTime<Utc>, tz
         IncidentStatus::Open => "対応中".to_string(),
         IncidentStatus::Resolved => format!("解決済み（{}）", inc.resolved_at.map(t).unwrap_or_default()),
     };
-    let mut head = vec![
-        ("件名".to_string(), inc.title.clone()),
-        ("発生・検知日時".to_string(), t(inc.detected_at)),
-        ("状況".to_string(), status),
-        ("作成日".to_string(), t(now)),
-    ];
+    // When it began is often before it was noticed: then the report says both.
+    let began = inc.impact.from.filter(|f| *f < inc.detected_at);
+    let mut head = vec![("件名".to_string(), inc.title.clone())];
+    match began {
+        Some(f) => {
+            head.push(("発生日時".to_string(), t(f)));
+            head.push(("検知日時".to_string(), t(inc.detected_at)));
+        }
+        None => head.push(("発生・検知日時".to_string(), t(inc.detected_at))),
+    }
+    head.extend([("状況".to_string(), status), ("作成日".to_string(), t(now))]);
     if !shop.is_empty() {
         head.push(("報告者".to_string(), shop.to_string()));
     }

@@ -461,3 +461,46 @@ fn action_items_become_reminders_until_done() {
     let future = IncidentInput { title: Some("x".into()), detected_at: Some(utc("2027-01-01T00:00:00Z")), ..Default::default() };
     assert!(incident::add(&st, &future, utc("2026-11-21T10:00:00Z")).is_err());
 }
+
+/// Issue 20: the 顛末書 said 発生・検知 16:37 and 解決 16:39 beside an affected
+/// period of 07:00〜11:30, because only the moment of typing was recorded.
+/// Real times are kept, refused when impossible, and the report agrees with itself.
+#[test]
+fn an_incident_keeps_its_real_times_and_the_report_agrees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = store(&tmp);
+    let typed = utc("2026-11-20T16:37:00+09:00");
+    let input = IncidentInput {
+        title: Some("予約フォームが送信できない".into()),
+        detected_at: Some(utc("2026-11-20T09:10:00+09:00")),
+        impact: Some(Impact {
+            from: Some(utc("2026-11-20T07:00:00+09:00")),
+            to: Some(utc("2026-11-20T11:30:00+09:00")),
+            ..Default::default()
+        }),
+        credential_ids: Some(vec!["cred1".into(), "cred1".into(), "cred2".into()]),
+        ..Default::default()
+    };
+    let inc = incident::add(&st, &input, typed).unwrap();
+    assert_eq!(inc.credential_ids, vec!["cred1", "cred2"], "the logins involved, once each");
+    incident::log(&st, &inc.id, "保守会社に電話", Some(utc("2026-11-20T09:30:00+09:00")), typed).unwrap();
+    // Resolved before it was detected, or in the future: refused, nothing changes.
+    let before = incident::close_at(&st, &inc.id, None, Some(utc("2026-11-20T09:00:00+09:00")), typed).unwrap_err();
+    assert!(matches!(before, noren_core::Error::Invalid { field: "resolved_at", .. }), "{before:?}");
+    assert!(incident::close_at(&st, &inc.id, None, Some(typed + Duration::hours(2)), typed).is_err());
+    assert_eq!(incident::resolve(&st, &inc.id).unwrap().status, incident::IncidentStatus::Open);
+    let done = incident::close_at(&st, &inc.id, Some("フォーム復旧"), Some(utc("2026-11-20T11:35:00+09:00")), typed).unwrap();
+    let times: Vec<String> = done.timeline.iter().map(|e| e.at.with_timezone(&TZ).format("%H:%M").to_string()).collect();
+    assert_eq!(times, vec!["09:10", "09:30", "11:35"], "in time order, at the real times");
+    // Detected after it was resolved: refused.
+    let late = IncidentInput { detected_at: Some(utc("2026-11-20T12:00:00+09:00")), ..Default::default() };
+    assert!(incident::edit(&st, &inc.id, &late, typed).is_err());
+
+    let report = incident::report(&done, ReportFormat::Md, Audience::External, "さくら整骨院", typed, TZ);
+    assert!(report.contains("| 発生日時 | 2026年11月20日 07:00 |"), "{report}");
+    assert!(report.contains("| 検知日時 | 2026年11月20日 09:10 |"), "{report}");
+    assert!(report.contains("解決済み（2026年11月20日 11:35）"), "{report}");
+    let typing: Vec<&str> = report.lines().filter(|l| l.contains("16:37")).collect();
+    assert_eq!(typing, vec!["| 作成日 | 2026年11月20日 16:37 |"], "the typing time only as the report's date");
+    assert!(!report.contains("発生・検知日時"), "{report}");
+}

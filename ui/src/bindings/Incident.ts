@@ -36,4 +36,8 @@ prevention: string, timeline: Array<IncidentEntry>, actions: Array<ActionItem>,
 /**
  * Internal only: who handled it, what it cost, notes.
  */
-handled_by: string, cost_yen: number | null, internal_note: string, vendor_id: string | null, resolved_at: string | null, created_at: string, updated_at: string, };
+handled_by: string, cost_yen: number | null, internal_note: string, vendor_id: string | null, 
+/**
+ * The logins involved (to check, change or hand to the vendor).
+ */
+credential_ids: Array<string>, resolved_at: string | null, created_at: string, updated_at: string, };

@@ -8,4 +8,8 @@ export type IncidentInput = { title: string | null, detected_at: string | null, 
 /**
  * A new cost (`None` keeps it).
  */
-cost_yen: number | null, internal_note: string | null, vendor_id: string | null, };
+cost_yen: number | null, internal_note: string | null, vendor_id: string | null, 
+/**
+ * The logins involved (replaces the list).
+ */
+credential_ids: Array<string> | null, };

@@ -113,7 +113,7 @@ export function renewalInput(p: Partial<RenewalInput>): RenewalInput {
 export function incidentInput(p: Partial<IncidentInput>): IncidentInput {
   return {
     title: null, detected_at: null, detection: null, situation: null, checked: null, impact: null, cause: null,
-    countermeasure_temp: null, countermeasure_perm: null, prevention: null, handled_by: null, cost_yen: null, internal_note: null, vendor_id: null,
+    countermeasure_temp: null, countermeasure_perm: null, prevention: null, handled_by: null, cost_yen: null, internal_note: null, vendor_id: null, credential_ids: null,
     ...p,
   };
 }
@@ -253,10 +253,10 @@ export const api = {
   incidents: () => call<Incident[]>("inc_list"),
   incident: (id: string) => call<Incident>("inc_get", { id }),
   incidentSave: (id: string | null, input: IncidentInput) => call<Incident>("inc_save", { id, input }),
-  incidentLog: (id: string, text: string) => call<Incident>("inc_log", { id, text }),
+  incidentLog: (id: string, text: string, at: string | null = null) => call<Incident>("inc_log", { id, text, at }),
   incidentAction: (id: string, text: string, owner: string, due: string | null) => call<ActionItem>("inc_action", { id, text, owner, due }),
   incidentActionDone: (actionId: string, done: boolean) => call<Incident>("inc_action_done", { actionId, done }),
-  incidentClose: (id: string, note: string, reopen: boolean) => call<Incident>("inc_close", { id, note, reopen }),
+  incidentClose: (id: string, note: string, reopen: boolean, at: string | null = null) => call<Incident>("inc_close", { id, note, reopen, at }),
   incidentDelete: (id: string) => call<Incident>("inc_delete", { id }),
   incidentReport: (id: string, format: ReportFormat, audience: Audience, shop: string) =>
     call<IncidentReport>("inc_report", { id, format, audience, shop }),
