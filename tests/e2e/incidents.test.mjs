@@ -39,7 +39,9 @@ test("incident from the dashboard, action item on the dashboard, external report
 
     // An action item due today; an empty one is refused in Japanese.
     await d.click("[data-testid=inc-act-add]");
-    await d.waitText("[data-testid=toast]", "対応項目の内容を入力してください");
+    // (issue 20: next to the field, focused, instead of a toast)
+    await d.waitText("[data-testid=field-error]", "対応項目の内容を入力してください");
+    assert.equal(await d.activeTestId(), "inc-act-text");
     await d.type("[data-testid=inc-act-text]", "お客様にお詫びの連絡");
     await setInput(d, "[data-testid=inc-act-due]", tokyoDay(0));
     await d.click("[data-testid=inc-act-add]");

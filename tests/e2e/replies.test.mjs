@@ -45,6 +45,19 @@ test("a bad Google review: 24-hour guidance, a signed public reply, nothing copi
 
     await d.click("[data-nav=inquiries]");
     await d.click("[data-testid=inq-add]");
+    // Errors where the eye is: an emptied received time, then an empty summary,
+    // each said below its own field, which gets the focus.
+    await setInput(d, "[data-testid=iq-received]", "");
+    await d.click("[data-testid=iq-save]");
+    await d.waitText("[data-testid=field-error]", "ここを入力してください");
+    assert.equal(await d.activeTestId(), "iq-received");
+    await setInput(d, "[data-testid=iq-received]", tokyoLocal(-2));
+    await d.gone("[data-testid=field-error]");
+    await d.type("[data-testid=iq-sender]", "K.T");
+    await d.click("[data-testid=iq-save]");
+    await d.waitText("[data-testid=field-error]", "要件をひとことで入力してください");
+    assert.equal(await d.activeTestId(), "iq-summary");
+    await d.type("[data-testid=iq-sender]", "");
     await choose(d, "[data-testid=iq-channel]", "Google口コミ");
     await d.type("[data-testid=iq-sender]", "K.T");
     await setInput(d, "[data-testid=iq-received]", tokyoLocal(-2));
