@@ -55,16 +55,19 @@ async function point(win) {
 }
 
 /**
- * As a person does in GTK's chooser: Ctrl+L, type the name, Enter. The name is
- * relative to where the chooser opened (the home folder): typing a whole
- * absolute path races GTK's completion, which reads folders as they are typed.
+ * As a person does in GTK's chooser: Ctrl+L, paste the path, Enter. Pasted,
+ * not typed: GTK completes a name while it is typed and a late completion can
+ * land after the last key ("restoredestored"); a pasted path arrives whole.
  */
 async function answer(win, path) {
   await point(win);
+  // xclip stays behind to serve the clipboard: its output must not hold us.
+  execFileSync("xclip", ["-selection", "clipboard"], { input: path, timeout: 5000, stdio: ["pipe", "ignore", "ignore"] });
   xdotool("key", "--clearmodifiers", "ctrl+l");
   await sleep(300);
-  xdotool("type", "--delay", "60", path);
-  await sleep(500);
+  xdotool("key", "--clearmodifiers", "ctrl+a");
+  xdotool("key", "--clearmodifiers", "ctrl+v");
+  await sleep(600);
   xdotool("key", "Return");
   await closed(win);
 }
@@ -117,7 +120,7 @@ test("backup folder, backup file and restore folder chosen in the platform's cho
     // The folder chosen in the chooser fills the field; the backup goes there.
     await d.click("[data-testid=backup-folder-pick]");
     win = await chooser("バックアップを入れるフォルダを選ぶ");
-    await answer(win, "USB メモリ");
+    await answer(win, usb);
     await d.wait("[data-testid=backup-folder]");
     const chosen = await d.exec("return document.querySelector('[data-testid=backup-folder]').value;");
     assert.equal(chosen, usb);
@@ -135,7 +138,7 @@ test("backup folder, backup file and restore folder chosen in the platform's cho
     // The backup file to check, picked in the open-file chooser.
     await d.click("[data-testid=backup-verify-file-pick]");
     win = await chooser("バックアップファイルを選ぶ");
-    await answer(win, `USB メモリ/${snaps[0]}`);
+    await answer(win, join(usb, snaps[0]));
     await d.click("[data-testid=backup-verify]");
     await d.waitText("[data-testid=backup-verified]", "1件", 30_000);
 
@@ -143,7 +146,7 @@ test("backup folder, backup file and restore folder chosen in the platform's cho
     await d.type("[data-testid=restore-file]", `~/USB メモリ/${snaps[0]}`);
     await d.click("[data-testid=restore-into-pick]");
     win = await chooser("復元先のフォルダ（空のフォルダ）を選ぶ");
-    await answer(win, "restored");
+    await answer(win, restored);
     assert.equal(await d.exec("return document.querySelector('[data-testid=restore-into]').value;"), restored);
     await d.screenshot(join(SHOTS, "dialog-chosen-ja.png"));
     await d.click("[data-testid=restore]");

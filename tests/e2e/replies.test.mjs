@@ -104,3 +104,31 @@ test("a bad Google review: 24-hour guidance, a signed public reply, nothing copi
     await d.quit();
   }
 });
+
+// A LINE message on the Saturday before 勤労感謝の日 (Monday 2026-11-23), with a
+// reply within one business day: due Tuesday 18:00, and 今日やること says why.
+// (A fixed past date: the deadline has passed on any day this runs.)
+test("a LINE message on the Saturday before a holiday: the deadline explains itself", async () => {
+  rmSync(STORE, { recursive: true, force: true });
+  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  const d = await new Driver().start(APP);
+  try {
+    await firstRun(d, PASS);
+    await d.click("[data-nav=inquiries]");
+    await d.click("[data-testid=inq-add]");
+    await d.type("[data-testid=iq-sender]", "佐々木");
+    await setInput(d, "[data-testid=iq-received]", "2026-11-21T15:00");
+    await setInput(d, "[data-testid=iq-within]", "1bd");
+    await d.type("[data-testid=iq-summary]", "来週の予約");
+    await d.click("[data-testid=iq-save]");
+    await d.gone("[data-testid=inq-form]");
+    await d.click("[data-nav=dashboard]");
+    await d.waitText("[data-testid=dash-group-late]", "期限を過ぎたもの");
+    const why = await d.textOf("[data-kind=reply_overdue] [data-testid=dash-why]");
+    assert.equal(why, "11/21(土) 15:00受付、1営業日後の閉店時刻（18:00）まで。お休みの日を飛ばしています: 11/22(日) 定休日、11/23(月) 勤労感謝の日");
+    await sleep(200);
+    await d.screenshot(join(SHOTS, "dashboard-why-ja.png"));
+  } finally {
+    await d.quit();
+  }
+});

@@ -164,7 +164,11 @@ fn esc(s: &str) -> String {
 pub fn sheet_body(store: &Store, shares: Option<(u8, u8, &[String])>, now: DateTime<Utc>, tz: Tz) -> Result<String> {
     let mut h = String::new();
     let date = now.with_timezone(&tz).format("%Y年%m月%d日");
-    let _ = write!(h, "<h1>Noren 引き継ぎシート</h1><p class=\"meta\">作成日 {date} ／ 金庫の識別番号 {}</p>", store.fingerprint());
+    let _ = write!(
+        h,
+        "<h1>Noren 引き継ぎシート</h1><p class=\"meta\">作成日 {date} ／ 照合用の番号（鍵と同じ金庫か確かめるためのもの） {}</p>",
+        store.fingerprint()
+    );
     h.push_str("<p>このシートには合言葉もパスワードも書かれていません。何があるか、どこにあるか、どう開くかの案内です。</p>");
     h.push_str("<h2>1. Noren の開き方</h2><ol>");
     let _ = write!(
@@ -182,7 +186,7 @@ pub fn sheet_body(store: &Store, shares: Option<(u8, u8, &[String])>, now: DateT
                 let who = holders.get(i).map(|s| esc(s)).unwrap_or_else(|| "（未記入）".into());
                 let _ = write!(h, "<li>鍵 {} — {who}</li>", i + 1);
             }
-            h.push_str("</ul><p>開き方: Noren を起動し、合言葉の画面の「合言葉が分からないとき（非常用の鍵で開く）」に鍵の文字（NOREN-KIT1-…）を1行に1つずつ入力して、新しい合言葉を決めます。コマンドでは <code>noren-cli kit recover</code> です。</p>");
+            h.push_str("</ul><p>開き方: Noren を起動し、合言葉の画面の「合言葉が分からないとき（非常用の鍵で開く）」に鍵の文字（NOREN-KIT1-…）を1行に1つずつ入力して、新しい合言葉を決めます。</p><p class=\"meta\">パソコンに詳しい方へ: コマンドでは <code>noren-cli kit recover</code> です。</p>");
         }
         None => h.push_str("<p>まだ作られていません。「引き継ぎ」画面で作成できます。</p>"),
     }
