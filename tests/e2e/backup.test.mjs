@@ -54,6 +54,8 @@ test("automatic backup folder, back up now, verify, restore into a new vault", a
     await d.type("[data-testid=backup-verify-pass]", "まちがい");
     await d.click("[data-testid=backup-verify]");
     await d.waitText("[data-testid=backup-error]", "合言葉が違います", 30_000);
+    // Said where the eye is: in the verify section, not at the top of the page (issue 20).
+    await d.waitText("[data-section=verify] [data-testid=backup-error]", "合言葉が違います");
     await d.type("[data-testid=backup-verify-pass]", "");
     await d.click("[data-testid=backup-verify]");
     await d.waitText("[data-testid=backup-verified]", "1件", 30_000);
