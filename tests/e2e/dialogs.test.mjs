@@ -63,11 +63,23 @@ async function answer(win, path) {
   await point(win);
   // xclip stays behind to serve the clipboard: its output must not hold us.
   execFileSync("xclip", ["-selection", "clipboard"], { input: path, timeout: 5000, stdio: ["pipe", "ignore", "ignore"] });
+  // The clipboard holds it before the paste (xclip takes it over in the background).
+  for (let i = 0; i < 50; i++) {
+    const now = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", timeout: 5000 });
+    if (now === path) break;
+    await sleep(100);
+  }
   xdotool("key", "--clearmodifiers", "ctrl+l");
   await sleep(300);
   xdotool("key", "--clearmodifiers", "ctrl+a");
   xdotool("key", "--clearmodifiers", "ctrl+v");
   await sleep(600);
+  // GTK may have completed the name (a trailing "/", selected): Delete drops
+  // a selected completion and nothing else, the caret being at the end.
+  xdotool("key", "Delete");
+  await sleep(200);
+  // What the chooser shows just before Enter, to read when a run fails.
+  execFileSync("import", ["-window", "root", join(SHOTS, "dialog-answer.png")]);
   xdotool("key", "Return");
   await closed(win);
 }

@@ -42,7 +42,7 @@ const CRUSHED = `
 test("no crushed labels or sideways pages at 1280×800 and 1024×700", async () => {
   rmSync(STORE, { recursive: true, force: true });
   rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
-  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(join(SHOTS, "1024x700"), { recursive: true });
   const d = await new Driver().start(APP);
   try {
     await d.click("[data-testid=open-demo]");
@@ -57,7 +57,7 @@ test("no crushed labels or sideways pages at 1280×800 and 1024×700", async () 
         await d.click(`[data-nav=${s}]`);
         await sleep(900);
         for (const b of await d.exec(CRUSHED)) bad.push(`${w}×${h} ${s}: ${b}`);
-        if (w === 1024) await d.screenshot(join(SHOTS, `layout-1024-${s}.png`));
+        if (w === 1024) await d.screenshot(join(SHOTS, "1024x700", `${s}.png`));
       }
       // The import preview: its columns must not be crushed to a character.
       await d.click("[data-nav=credentials]");
