@@ -44,7 +44,7 @@ async function closed(win, timeout = 15_000) {
     if (!visible.includes(win)) return;
     await sleep(200);
   }
-  execFileSync("import", ["-window", "root", join(SHOTS, "dialog-stuck.png")]);
+  execFileSync("import", ["-window", "root", join(HOME, "dialog-stuck.png")]);
   throw new Error("the chooser did not close");
 }
 
@@ -79,7 +79,7 @@ async function answer(win, path) {
   xdotool("key", "Delete");
   await sleep(200);
   // What the chooser shows just before Enter, to read when a run fails.
-  execFileSync("import", ["-window", "root", join(SHOTS, "dialog-answer.png")]);
+  execFileSync("import", ["-window", "root", join(HOME, "dialog-answer.png")]);
   xdotool("key", "Return");
   await closed(win);
 }
