@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
-import { firstRun } from "./helpers.mjs";
+import { firstRun, choose, tokyoLocal } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
@@ -15,8 +15,6 @@ const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots")
 const PASS = "おきゃくさま-の-あいことば";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Shop-local (Tokyo) wall time `hours` from now, for datetime-local inputs: "YYYY-MM-DDTHH:MM". */
-const tokyoLocal = (hours) => new Date(Date.now() + (9 + hours) * 3600_000).toISOString().slice(0, 16);
 const tokyoDay = (days) => new Date(Date.now() + 9 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 async function setValue(d, css, value) {
@@ -27,15 +25,6 @@ async function setValue(d, css, value) {
   );
 }
 
-/** Chooses an <option> by its visible text. */
-async function choose(d, css, text) {
-  await d.wait(css);
-  const ok = await d.exec(
-    "const el = document.querySelector(arguments[0]); const o = [...el.options].find((o) => o.text === arguments[1]); if (!o) return false; el.value = o.value; el.dispatchEvent(new Event('change', { bubbles: true })); return true;",
-    [css, text],
-  );
-  assert.ok(ok, `option ${text} in ${css}`);
-}
 
 test("customer with agreement, overdue LINE inquiry on the dashboard, reply and close; CSV import", async () => {
   rmSync(STORE, { recursive: true, force: true });

@@ -21,3 +21,16 @@ export async function setInput(d, css, value) {
 
 /** Shop-local (Tokyo) date `days` from today: "YYYY-MM-DD". */
 export const tokyoDay = (days) => new Date(Date.now() + 9 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Shop-local (Tokyo) wall time `hours` from now, for datetime-local inputs: "YYYY-MM-DDTHH:MM". */
+export const tokyoLocal = (hours) => new Date(Date.now() + (9 + hours) * 3600_000).toISOString().slice(0, 16);
+
+/** Chooses an <option> by its visible text. */
+export async function choose(d, css, text) {
+  await d.wait(css);
+  const ok = await d.exec(
+    "const el = document.querySelector(arguments[0]); const o = [...el.options].find((o) => o.text === arguments[1]); if (!o) return false; el.value = o.value; el.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+    [css, text],
+  );
+  if (!ok) throw new Error(`no option ${text} in ${css}`);
+}

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
-import { firstRun, setInput } from "./helpers.mjs";
+import { firstRun, setInput, choose, tokyoLocal } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
@@ -16,17 +16,8 @@ const STORE = join(HOME, ".local/share/noren");
 const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots"));
 const PASS = "わるい-くちこみ-に-ていねいな-へんしん";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const tokyoLocal = (hours) => new Date(Date.now() + (9 + hours) * 3600_000).toISOString().slice(0, 16);
 const clipboard = () => execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", timeout: 5000 });
 
-async function choose(d, css, text) {
-  await d.wait(css);
-  const ok = await d.exec(
-    "const el = document.querySelector(arguments[0]); const o = [...el.options].find((o) => o.text === arguments[1]); if (!o) return false; el.value = o.value; el.dispatchEvent(new Event('change', { bubbles: true })); return true;",
-    [css, text],
-  );
-  assert.ok(ok, `option ${text} in ${css}`);
-}
 
 const reply = (d) => d.exec("return document.querySelector('[data-testid=iq-reply]').value");
 
