@@ -6,11 +6,10 @@ import { mkdirSync, rmSync, readdirSync, writeFileSync, readFileSync, existsSync
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
-import { firstRun } from "./helpers.mjs";
+import { firstRun, freshHome } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
-const STORE = join(HOME, ".local/share/noren");
 const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots"));
 const PASS = "だいあろぐ-の-あいことば";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -85,8 +84,7 @@ async function answer(win, path) {
 }
 
 test("backup folder, backup file and restore folder chosen in the platform's chooser", async () => {
-  rmSync(STORE, { recursive: true, force: true });
-  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  freshHome();
   const usb = join(HOME, "USB メモリ");
   const restored = join(HOME, "restored");
   for (const d of [usb, restored]) rmSync(d, { recursive: true, force: true });

@@ -4,14 +4,13 @@
 // answers for the untagged ones, and items tick instead of vanishing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
-import { firstRun } from "./helpers.mjs";
+import { firstRun, freshHome } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
-const STORE = join(HOME, ".local/share/noren");
 const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots"));
 const PASS = "はじめて-の-いっしゅうかん";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -31,8 +30,7 @@ async function addFromGuide(d, category, name, password, knownBy = "") {
 }
 
 test("the first-week guide, five logins, and a departure that misses none", async () => {
-  rmSync(STORE, { recursive: true, force: true });
-  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  freshHome();
   mkdirSync(SHOTS, { recursive: true });
   const d = await new Driver().start(APP);
   try {

@@ -1,4 +1,15 @@
 // Steps several end-to-end tests share.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+
+/** Every screen of the side navigation, in its order. */
+export const SCREENS = ["dashboard", "inquiries", "customers", "calendar", "incidents", "renewals", "vendors", "handover", "credentials", "migrate", "backup", "settings"];
+
+/** A first start: no store and no app settings in the test's private home. */
+export function freshHome() {
+  rmSync(join(process.env.HOME, ".local/share/noren"), { recursive: true, force: true });
+  rmSync(join(process.env.HOME, ".config/noren"), { recursive: true, force: true });
+}
 
 /** First-run setup with `pass`; resolves once the unlocked window shows its navigation. */
 export async function firstRun(d, pass) {

@@ -4,21 +4,19 @@
 // vendor to call and the login involved.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
-import { firstRun, setInput, tokyoDay } from "./helpers.mjs";
+import { firstRun, setInput, tokyoDay, freshHome } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
-const STORE = join(HOME, ".local/share/noren");
 const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots"));
 const PASS = "けいい-を-ただしく-のこす-あいことば";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test("an incident with its real times, the vendor to call and the login involved", async () => {
-  rmSync(STORE, { recursive: true, force: true });
-  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  freshHome();
   mkdirSync(SHOTS, { recursive: true });
   // Yesterday in shop time: every time below is in the past whenever the test runs.
   const day = tokyoDay(-1);

@@ -6,17 +6,16 @@
 // are what they are and pass.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
+import { freshHome, SCREENS } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
-const STORE = join(HOME, ".local/share/noren");
 const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots"));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const SCREENS = ["dashboard", "inquiries", "customers", "calendar", "incidents", "renewals", "vendors", "handover", "credentials", "migrate", "backup", "settings"];
 
 /** The visible text of the page, a line per text node, without what the user typed or data shown as data. */
 const VISIBLE = `
@@ -59,8 +58,7 @@ function offences(line) {
 }
 
 test("no raw identifier or English in the Japanese window (demo shop, every screen)", async () => {
-  rmSync(STORE, { recursive: true, force: true });
-  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  freshHome();
   mkdirSync(SHOTS, { recursive: true });
   const d = await new Driver().start(APP);
   try {

@@ -4,16 +4,15 @@
 // and nothing may push the page sideways (tables scroll inside their box).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
+import { freshHome, SCREENS } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
-const STORE = join(HOME, ".local/share/noren");
 const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots"));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const SCREENS = ["dashboard", "inquiries", "customers", "calendar", "incidents", "renewals", "vendors", "handover", "credentials", "migrate", "backup", "settings"];
 
 /** Short texts broken over lines, and a page wider than the window. */
 const CRUSHED = `
@@ -40,8 +39,7 @@ const CRUSHED = `
   return bad;`;
 
 test("no crushed labels or sideways pages at 1280×800 and 1024×700", async () => {
-  rmSync(STORE, { recursive: true, force: true });
-  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  freshHome();
   mkdirSync(join(SHOTS, "1024x700"), { recursive: true });
   const d = await new Driver().start(APP);
   try {

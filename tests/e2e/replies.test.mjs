@@ -4,15 +4,14 @@
 // yet is asked for before anything is copied; the copy lands on the clipboard.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
-import { firstRun, setInput, choose, tokyoLocal } from "./helpers.mjs";
+import { firstRun, setInput, choose, tokyoLocal, freshHome } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const HOME = process.env.HOME;
-const STORE = join(HOME, ".local/share/noren");
 const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(HOME, "screenshots"));
 const PASS = "わるい-くちこみ-に-ていねいな-へんしん";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -22,8 +21,7 @@ const clipboard = () => execFileSync("xclip", ["-o", "-selection", "clipboard"],
 const reply = (d) => d.exec("return document.querySelector('[data-testid=iq-reply]').value");
 
 test("a bad Google review: 24-hour guidance, a signed public reply, nothing copied half-written", async () => {
-  rmSync(STORE, { recursive: true, force: true });
-  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  freshHome();
   mkdirSync(SHOTS, { recursive: true });
   const d = await new Driver().start(APP);
   try {
@@ -100,8 +98,7 @@ test("a bad Google review: 24-hour guidance, a signed public reply, nothing copi
 // reply within one business day: due Tuesday 18:00, and 今日やること says why.
 // (A fixed past date: the deadline has passed on any day this runs.)
 test("a LINE message on the Saturday before a holiday: the deadline explains itself", async () => {
-  rmSync(STORE, { recursive: true, force: true });
-  rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
+  freshHome();
   const d = await new Driver().start(APP);
   try {
     await firstRun(d, PASS);
