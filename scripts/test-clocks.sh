@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the core and CLI tests with the system clock moved (Debian's faketime).
+# Runs the library crates' and CLI tests with the system clock moved (Debian's faketime).
 # A test that mixes the machine's clock with fixed instants passes on the day it
 # was written and fails on another: here it fails at once.
 #
@@ -15,8 +15,8 @@ cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- '+5y'
 command -v faketime >/dev/null || { echo "error: faketime is needed (bash scripts/bootstrap.sh installs it)" >&2; exit 1; }
 
-# "<package dir>\t<test binary>" for every test target of the two crates.
-list=$(cargo test -p noren-core -p noren-cli --all-targets --no-run --message-format=json 2>/dev/null | python3 -c '
+# "<package dir>\t<test binary>" for every test target of the library crates and the CLI.
+list=$(cargo test --workspace --exclude noren --all-targets --no-run --message-format=json 2>/dev/null | python3 -c '
 import json, os, sys
 for line in sys.stdin:
     m = json.loads(line)

@@ -140,7 +140,7 @@ impl AppCore {
         if !key.exists() || !Store::exists(self.dir()) {
             return;
         }
-        match Store::open_locked(self.dir()).and_then(|l| l.unlock_calendar(&key)) {
+        match Store::open_locked(self.dir()).and_then(|l| l.unlock_calendar(&key, noren_core::CALENDAR_PROOF_TREES)) {
             Ok(store) => self.session = Some(Session::new(store)),
             Err(e) => eprintln!("noren: calendar key not used: {}", e.code()),
         }

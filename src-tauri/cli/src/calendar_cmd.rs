@@ -252,7 +252,7 @@ pub fn open_calendar_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
     let has_pass = ["NOREN_PASSPHRASE_FILE", "NOREN_PASSPHRASE"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
     if !has_pass {
         if let Some(key) = std::env::var_os("NOREN_CALENDAR_KEY_FILE").filter(|v| !v.is_empty()) {
-            return Ok(crate::cmd::watched(locked.unlock_calendar(std::path::Path::new(&key))?));
+            return Ok(crate::cmd::watched(locked.unlock_calendar(std::path::Path::new(&key), noren_core::CALENDAR_PROOF_TREES)?));
         }
     }
     let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;

@@ -1,0 +1,543 @@
+//! People who know the shop's accounts, departure mode (the rotation checklist
+//! when someone leaves) and the account health audit. Vault data.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::credentials::credential::{Category, Credential};
+use crate::credentials::facts::AccountFacts;
+use noren_base::error::{Error, Result};
+use noren_base::validate::{check_text, opt_text, MAX_NAME};
+use noren_store::store::{new_id, resolve_by, Compartment, Record, Store};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PersonRole {
+    Owner,
+    Staff,
+    /// The web person (ホームページ担当).
+    Web,
+    /// A vendor's staff member.
+    Vendor,
+    Other,
+}
+
+impl std::str::FromStr for PersonRole {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "owner" => PersonRole::Owner,
+            "staff" => PersonRole::Staff,
+            "web" => PersonRole::Web,
+            "vendor" => PersonRole::Vendor,
+            "other" => PersonRole::Other,
+            other => return Err(Error::invalid("role", format!("{other:?} is not a role (owner, staff, web, vendor, other)"))),
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub role: PersonRole,
+    /// Their own address (a recovery email pointing here is theirs).
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub departed_on: Option<NaiveDate>,
+    /// When the departure was recorded: passwords set before it were known to them.
+    #[serde(default)]
+    pub departure_recorded_at: Option<DateTime<Utc>>,
+    /// The logins on their checklist when the departure was recorded: they
+    /// stay on it, ticked once safe, whatever is edited later.
+    #[serde(default)]
+    pub departure_logins: Vec<String>,
+    /// Logins without a "who knows it" entry that the owner confirmed they did not know.
+    #[serde(default)]
+    pub cleared: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Record for Person {
+    const TREE: &'static str = "people";
+    const COMPARTMENT: Compartment = Compartment::Vault;
+    const WHAT: &'static str = "person";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn validate(&self) -> Result<()> {
+        use noren_base::validate as v;
+        v::required("name", &self.name, MAX_NAME)?;
+        v::line("email", &self.email, 254)?;
+        v::opt_date("departed_on", &self.departed_on)?;
+        v::opt_instant("departure_recorded_at", &self.departure_recorded_at)?;
+        for id in self.departure_logins.iter().chain(&self.cleared) {
+            v::line("departure_logins", id, 64)?;
+        }
+        v::instant("created_at", &self.created_at)
+    }
+}
+
+pub fn add(store: &Store, name: &str, role: PersonRole, email: &str, now: DateTime<Utc>) -> Result<Person> {
+    let name = opt_text("name", name, MAX_NAME)?.ok_or_else(|| Error::invalid("name", "must not be empty"))?;
+    if store.all::<Person>()?.iter().any(|p| p.name == name) {
+        return Err(Error::invalid("name", format!("{name} is already in the list")));
+    }
+    let email = email.trim();
+    check_text("email", email, 254, false)?;
+    if !email.is_empty() && !email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')) {
+        return Err(Error::invalid("email", format!("{email:?} is not an email address")));
+    }
+    let p = Person {
+        id: new_id()?,
+        name,
+        role,
+        email: email.to_string(),
+        departed_on: None,
+        departure_recorded_at: None,
+        departure_logins: Vec::new(),
+        cleared: Vec::new(),
+        created_at: now,
+    };
+    store.put(&p)?;
+    Ok(p)
+}
+
+pub fn resolve(store: &Store, key: &str) -> Result<Person> {
+    resolve_by(store, key, |p: &Person, k| p.name == k, |p| format!("{} ({})", p.id, p.name))
+}
+
+pub fn list(store: &Store) -> Result<Vec<Person>> {
+    let mut all = store.all::<Person>()?;
+    all.sort_by(|a, b| a.departed_on.is_some().cmp(&b.departed_on.is_some()).then(a.name.cmp(&b.name)));
+    Ok(all)
+}
+
+/// Marks someone as departed on `on` (`None`: undo, they are back). The
+/// logins their checklist holds now are kept with the person, so an item
+/// is ticked when it is made safe instead of dropping off the list.
+pub fn depart(store: &Store, key: &str, on: Option<NaiveDate>, now: DateTime<Utc>) -> Result<Person> {
+    let mut p = resolve(store, key)?;
+    p.departed_on = on;
+    p.departure_recorded_at = on.map(|_| now);
+    p.departure_logins = match on {
+        Some(_) => {
+            let accounts = store.derived::<crate::credentials::facts::Accounts>()?;
+            accounts.0.iter().filter(|c| involvement(&p, c).any()).map(|c| c.id.clone()).collect()
+        }
+        None => Vec::new(),
+    };
+    store.put(&p)?;
+    Ok(p)
+}
+
+/// The owner's answer for a login nobody is recorded as knowing: did the
+/// person who left know its password? Yes: they are added to the login's
+/// "who knows it" (so it must be changed); no: the login is cleared for them.
+pub fn review(store: &Store, key: &str, credential: &str, knew: bool, now: DateTime<Utc>) -> Result<Person> {
+    let mut p = resolve(store, key)?;
+    let c = crate::credentials::credential::resolve(store, credential)?;
+    if knew {
+        let mut known_by = c.known_by.clone();
+        if !known_by.contains(&p.name) {
+            known_by.push(p.name.clone());
+        }
+        let input = crate::credentials::credential::CredentialInput { known_by: Some(known_by), ..Default::default() };
+        crate::credentials::credential::edit(store, &c.id, &input, now)?;
+        if p.cleared.contains(&c.id) {
+            p.cleared.retain(|id| id != &c.id);
+            store.put(&p)?;
+        }
+    } else if !p.cleared.contains(&c.id) {
+        p.cleared.push(c.id.clone());
+        store.put(&p)?;
+    }
+    Ok(p)
+}
+
+/// "They knew none of the rest": every login still waiting for review is cleared at once.
+pub fn clear_unreviewed(store: &Store, key: &str, tz: Tz) -> Result<(Person, usize)> {
+    let mut p = resolve(store, key)?;
+    let accounts = store.derived::<crate::credentials::facts::Accounts>()?;
+    let waiting: Vec<String> = checklist(&p, &accounts.0, tz)
+        .map(|d| d.items.into_iter().filter(|i| i.needs_review).map(|i| i.credential_id).collect())
+        .unwrap_or_default();
+    let n = waiting.len();
+    if n > 0 {
+        p.cleared.extend(waiting);
+        store.put(&p)?;
+    }
+    Ok((p, n))
+}
+
+/// How a login touches a person.
+struct Involvement {
+    knew: bool,
+    holds: bool,
+    recovery: bool,
+    /// A password nobody is recorded as knowing: they may have known it.
+    unknown: bool,
+}
+
+impl Involvement {
+    fn any(&self) -> bool {
+        self.knew || self.holds || self.recovery || self.unknown
+    }
+}
+
+fn involvement(person: &Person, c: &AccountFacts) -> Involvement {
+    Involvement {
+        knew: c.known_by.iter().any(|n| n == &person.name),
+        holds: c.two_factor_holder.as_deref() == Some(person.name.as_str()),
+        recovery: c.registered_email.as_deref().is_some_and(|e| same_email(e, &person.email)),
+        unknown: c.has_password && c.known_by.is_empty(),
+    }
+}
+
+pub fn remove(store: &Store, key: &str) -> Result<Person> {
+    let p = resolve(store, key)?;
+    store.remove::<Person>(&p.id)?;
+    Ok(p)
+}
+
+/// Domain, server and email first: they recover everything else.
+pub fn risk_rank(c: Category) -> u8 {
+    match c {
+        Category::Domain => 0,
+        Category::Server => 1,
+        Category::Email => 2,
+        Category::Website => 3,
+        Category::Sns => 4,
+        Category::Portal => 5,
+        Category::Other => 6,
+    }
+}
+
+/// One credential to make safe after a departure.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct RotationItem {
+    pub credential_id: String,
+    pub credential_name: String,
+    pub category: Category,
+    /// They knew the password; done once it is changed on or after the departure date.
+    pub knew_password: bool,
+    pub password_changed: bool,
+    /// They hold the 2FA device.
+    pub holds_two_factor: bool,
+    /// The registered (recovery) email is theirs.
+    pub recovery_is_theirs: bool,
+    /// Nobody is recorded as knowing the password: the owner is asked whether they did.
+    pub needs_review: bool,
+    /// The owner confirmed they did not know it.
+    pub cleared: bool,
+    pub done: bool,
+    pub steps_ja: Vec<String>,
+    pub steps_en: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Departure {
+    pub person: Person,
+    pub items: Vec<RotationItem>,
+    pub done: usize,
+    pub total: usize,
+}
+
+fn same_email(a: &str, b: &str) -> bool {
+    !a.trim().is_empty() && a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// The rotation checklist of one departed person, riskiest first.
+pub fn checklist(person: &Person, creds: &[AccountFacts], tz: Tz) -> Option<Departure> {
+    let left = person.departed_on?;
+    // A password counts as changed when it was set after they left: after the end of
+    // their last day, or after the departure was recorded when that is earlier (the
+    // same day, say).
+    let end_of_day = noren_base::time::local_midnight_utc(left.succ_opt().unwrap_or(left), tz);
+    let threshold = person.departure_recorded_at.map_or(end_of_day, |r| r.min(end_of_day));
+    let mut items = Vec::new();
+    for c in creds {
+        let Involvement { knew, holds, recovery, unknown } = involvement(person, c);
+        let frozen = person.departure_logins.contains(&c.id);
+        let changed = c.last_rotated > threshold;
+        let cleared = unknown && person.cleared.contains(&c.id);
+        // A login set up after they left, with nothing of theirs, is not theirs to review.
+        let relevant = knew || holds || recovery || frozen || (unknown && (!changed || cleared));
+        if !relevant {
+            continue;
+        }
+        let needs_review = unknown && !knew && !cleared && !changed;
+        let done = (!knew || changed) && !holds && !recovery && !needs_review;
+        let (mut ja, mut en) = (Vec::new(), Vec::new());
+        if needs_review {
+            ja.push(format!("「{}」のパスワードを{}さんが知っていたか確かめる（知っていたなら変更する）", c.name, person.name));
+            en.push(format!("Find out whether {} knew the password of {} (if so, change it)", person.name, c.name));
+        }
+        if knew && !changed {
+            ja.push(format!("「{}」のパスワードをサービスの画面で変更し、Noren にも新しいパスワードを保存する", c.name));
+            en.push(format!("Change the password of {} at the service and save the new one in Noren", c.name));
+        }
+        if holds {
+            ja.push(format!("2段階認証を{}さんの端末から店の端末に移し、「2段階認証の端末」を書き換える", person.name));
+            en.push(format!("Move two-factor authentication from {}'s device to the shop's and update the 2FA holder", person.name));
+        }
+        if recovery {
+            ja.push(format!("登録メールアドレスを{}さんのアドレス（{}）から店のアドレスに変更する", person.name, person.email));
+            en.push(format!("Change the registered email from {}'s address ({}) to the shop's", person.name, person.email));
+        }
+        if !done && matches!(c.category, Category::Sns | Category::Portal | Category::Website) {
+            ja.push(format!(
+                "管理者・メンバーから{}さんを外す（LINE公式アカウント、Googleビジネスプロフィール、Meta ビジネスなど）",
+                person.name
+            ));
+            en.push(format!(
+                "Remove {} from the admins and members (LINE Official Account, Google Business Profile, Meta Business …)",
+                person.name
+            ));
+        }
+        items.push(RotationItem {
+            credential_id: c.id.clone(),
+            credential_name: c.name.clone(),
+            category: c.category,
+            knew_password: knew,
+            password_changed: changed,
+            holds_two_factor: holds,
+            recovery_is_theirs: recovery,
+            needs_review,
+            cleared,
+            done,
+            steps_ja: ja,
+            steps_en: en,
+        });
+    }
+    items.sort_by(|a, b| {
+        a.done.cmp(&b.done).then(risk_rank(a.category).cmp(&risk_rank(b.category))).then(a.credential_name.cmp(&b.credential_name))
+    });
+    let done = items.iter().filter(|i| i.done).count();
+    Some(Departure { person: person.clone(), total: items.len(), done, items })
+}
+
+pub fn departures(people: &[Person], creds: &[AccountFacts], tz: Tz) -> Vec<Departure> {
+    people.iter().filter_map(|p| checklist(p, creds, tz)).collect()
+}
+
+// ---------------------------------------------------------------- audit
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FindingKind {
+    RecoveryLoop,
+    RecoveryDeparted,
+    ReusedPassword,
+    WeakPassword,
+    NoTwoFactor,
+    RecoveryFreeAddress,
+    OldPassword,
+    CardExpiring,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// The credential (or renewal, for card findings) it is about.
+    pub record_id: String,
+    pub name: String,
+    pub why_ja: String,
+    pub what_ja: String,
+    pub why_en: String,
+    pub what_en: String,
+}
+
+/// Free mail services: fine for a person, risky as a shop's recovery address.
+const FREE_MAIL: [&str; 14] = [
+    "gmail.com",
+    "yahoo.co.jp",
+    "ymail.ne.jp",
+    "icloud.com",
+    "me.com",
+    "outlook.com",
+    "outlook.jp",
+    "hotmail.com",
+    "hotmail.co.jp",
+    "live.jp",
+    "docomo.ne.jp",
+    "ezweb.ne.jp",
+    "au.com",
+    "softbank.ne.jp",
+];
+
+fn email_domain(e: &str) -> Option<String> {
+    e.rsplit_once('@').map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// The domain a `domain` credential is about: from its name, else its login.
+fn registered_domain(c: &Credential) -> Option<String> {
+    let looks = |s: &str| {
+        let s = s.trim().trim_end_matches('.').to_ascii_lowercase();
+        let s = s.strip_prefix("www.").unwrap_or(&s).to_string();
+        (s.contains('.') && !s.contains(' ') && !s.contains('/') && !s.contains('@')).then_some(s)
+    };
+    c.name.split_whitespace().find_map(looks).or_else(|| c.fields.values().find_map(|v| looks(v)))
+}
+
+fn under(domain: &str, of: &str) -> bool {
+    domain == of || domain.ends_with(&format!(".{of}"))
+}
+
+/// Every finding, worst kinds first.
+pub fn audit(
+    creds: &[Credential],
+    people: &[Person],
+    renewals: &[crate::vendors::renewal::Renewal],
+    now: DateTime<Utc>,
+    max_age_days: i64,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut push = |kind, c: &Credential, why_ja: String, what_ja: String, why_en: String, what_en: String| {
+        out.push(Finding { kind, record_id: c.id.clone(), name: c.name.clone(), why_ja, what_ja, why_en, what_en });
+    };
+    let domains: Vec<(String, &Credential)> =
+        creds.iter().filter(|c| c.category == Category::Domain).filter_map(|c| registered_domain(c).map(|d| (d, c))).collect();
+    let mut by_password: BTreeMap<&str, Vec<&Credential>> = BTreeMap::new();
+    for c in creds.iter().filter(|c| !c.password.is_empty()) {
+        by_password.entry(c.password.expose()).or_default().push(c);
+    }
+    for c in creds {
+        let recovery = c.registered_email.as_deref().unwrap_or("");
+        let rdomain = email_domain(recovery);
+        // Recovery loop: the address that receives this account's notices lives on a
+        // domain that this shop must keep renewing itself.
+        if let Some(rd) = &rdomain {
+            if let Some((d, dc)) = domains.iter().find(|(d, _)| under(rd, d)) {
+                let self_loop = dc.id == c.id;
+                push(
+                    FindingKind::RecoveryLoop,
+                    c,
+                    if self_loop {
+                        format!("ドメイン {d} の更新通知が、そのドメインのメール（{recovery}）に届く設定です。ドメインが切れるとメールも止まり、更新の案内も受け取れず、取り戻せなくなります。")
+                    } else {
+                        format!("「{}」の登録メール（{recovery}）はドメイン {d} のメールです。ドメインが切れるとこのアカウントも取り戻せなくなります。", c.name)
+                    },
+                    "登録メールを、別のドメインの店のアドレス（例: 店用の Gmail）に変更してください。".into(),
+                    format!("The recovery address {recovery} lives on {d}: if the domain lapses, its renewal notices and this account's recovery are lost with it."),
+                    "Use a recovery address on another domain (e.g. the shop's Gmail).".into(),
+                );
+            }
+            if FREE_MAIL.contains(&rd.as_str()) && !people.iter().any(|p| p.role == PersonRole::Owner && same_email(&p.email, recovery)) {
+                push(
+                    FindingKind::RecoveryFreeAddress,
+                    c,
+                    format!(
+                        "登録メール {recovery} は無料の個人向けアドレスです。担当者の私用アドレスだと、退職とともに取り戻せなくなります。"
+                    ),
+                    "店として管理しているアドレスに変更してください。".into(),
+                    format!(
+                        "The recovery address {recovery} is a free personal mailbox; if it is someone's private one, it leaves with them."
+                    ),
+                    "Use an address the shop controls.".into(),
+                );
+            }
+        }
+        for p in people.iter().filter(|p| p.departed_on.is_some()) {
+            let theirs = same_email(recovery, &p.email) || c.two_factor_holder.as_deref() == Some(p.name.as_str());
+            if theirs {
+                push(
+                    FindingKind::RecoveryDeparted,
+                    c,
+                    format!("「{}」の登録メールか2段階認証の端末が、退職した{}さんのものです。", c.name, p.name),
+                    "登録メールと2段階認証を店のものに移してください（引き継ぎのチェックリスト）。".into(),
+                    format!("{}'s recovery address or 2FA device belongs to {}, who has left.", c.name, p.name),
+                    "Move them to the shop's (see the departure checklist).".into(),
+                );
+            }
+        }
+        if let Some(group) = by_password.get(c.password.expose()).filter(|g| g.len() > 1 && !c.password.is_empty()) {
+            let others: Vec<&str> = group.iter().filter(|o| o.id != c.id).map(|o| o.name.as_str()).collect();
+            push(
+                FindingKind::ReusedPassword,
+                c,
+                format!("同じパスワードを「{}」でも使っています。1つが漏れると全部に入られます。", others.join("」「")),
+                "それぞれ別のパスワードに変更してください（パスワード生成を使うと簡単です）。".into(),
+                format!("The same password is used for {}: one leak opens them all.", others.join(", ")),
+                "Give each its own password (the generator makes this easy).".into(),
+            );
+        }
+        if !c.password.is_empty() {
+            let s = crate::credentials::generator::strength(&c.password, &[c.name.as_str()]);
+            if s.score < 3 {
+                push(
+                    FindingKind::WeakPassword,
+                    c,
+                    format!("パスワードが推測されやすい強さです（5段階中{}）。", s.score + 1),
+                    "長い（16文字以上）ランダムなパスワードに変更してください。".into(),
+                    format!("The password is easy to guess (strength {} of 4).", s.score),
+                    "Change it to a long random one (16+ characters).".into(),
+                );
+            }
+            let age = (now - c.last_rotated).num_days();
+            if age > max_age_days {
+                push(
+                    FindingKind::OldPassword,
+                    c,
+                    format!("パスワードを{age}日変えていません。"),
+                    "辞めた人や業者が知っている可能性があれば変更してください。".into(),
+                    format!("The password has not changed for {age} days."),
+                    "Change it if anyone who left or any vendor may know it.".into(),
+                );
+            }
+        }
+        let important = matches!(c.category, Category::Email | Category::Domain | Category::Server | Category::Sns | Category::Website);
+        if important && c.totp.is_none() && c.two_factor_holder.is_none() {
+            push(
+                FindingKind::NoTwoFactor,
+                c,
+                "2段階認証の記録がありません。パスワードだけでは、漏れたときに乗っ取られます。".into(),
+                "サービスの設定で2段階認証を有効にし、Noren に認証コードか端末の持ち主を記録してください。".into(),
+                "No two-factor authentication on record: a leaked password is enough to take it over.".into(),
+                "Turn on 2FA at the service and record the code or who holds the device in Noren.".into(),
+            );
+        }
+    }
+    for cc in crate::vendors::renewal::card_conflicts(renewals) {
+        out.push(Finding {
+            kind: FindingKind::CardExpiring,
+            record_id: cc.renewal_id.clone(),
+            name: cc.renewal_name.clone(),
+            why_ja: format!(
+                "「{}」（{}）の支払いカード「{}」は{}に期限が切れます。更新に失敗して止まるおそれがあります。",
+                cc.renewal_name, cc.due, cc.card_name, cc.card_expires
+            ),
+            what_ja: "サービスの支払い方法を新しいカードに変更してください。".into(),
+            why_en: format!(
+                "{} ({}) is charged to {}, which expires {}: the renewal may fail.",
+                cc.renewal_name, cc.due, cc.card_name, cc.card_expires
+            ),
+            what_en: "Update the payment card at the service.".into(),
+        });
+    }
+    out.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_and_emails() {
+        assert!(under("mail.salon.jp", "salon.jp"));
+        assert!(!under("notsalon.jp", "salon.jp"));
+        assert_eq!(email_domain("Info@Salon.JP").as_deref(), Some("salon.jp"));
+    }
+}
