@@ -5,20 +5,17 @@ use chrono::{DateTime, Utc};
 use noren_core::calendar::{self, Channel, ChannelInput, ChannelView, Post, PostInput};
 use noren_core::feed::{self, FetchOptions, SyncReport};
 use noren_core::notify::{self, NotifySettings};
-use noren_core::reminders::{DueItem, Settings};
+use noren_core::reminders::DueItem;
 use noren_core::timer::{self, TimerStatus};
 use noren_core::Error;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::core::{AppCore, IpcError, IpcResult};
-
-fn tz() -> chrono_tz::Tz {
-    Settings::default().timezone
-}
+use crate::core::{shop_zone, AppCore, IpcError, IpcResult};
 
 pub fn overview(c: &mut AppCore) -> IpcResult<Vec<ChannelView>> {
-    Ok(calendar::overview(c.store_unlocked()?, Utc::now(), tz())?)
+    let store = c.store_unlocked()?;
+    Ok(calendar::overview(store, Utc::now(), shop_zone(store)?)?)
 }
 
 pub fn channel_add(c: &mut AppCore, input: &ChannelInput) -> IpcResult<Channel> {
@@ -62,7 +59,8 @@ pub fn post_log(c: &mut AppCore, channel_id: &str, input: &PostInput) -> IpcResu
 }
 
 pub fn post_plan(c: &mut AppCore, channel_id: &str, input: &PostInput) -> IpcResult<Post> {
-    let p = calendar::plan_post(c.store_unlocked()?, channel_id, input, tz(), Utc::now())?;
+    let store = c.store_unlocked()?;
+    let p = calendar::plan_post(store, channel_id, input, shop_zone(store)?, Utc::now())?;
     c.changed();
     Ok(p)
 }
@@ -74,7 +72,8 @@ pub fn post_done(c: &mut AppCore, id: &str) -> IpcResult<Post> {
 }
 
 pub fn post_update(c: &mut AppCore, id: &str, input: &PostInput) -> IpcResult<Post> {
-    let p = calendar::edit_post(c.store_unlocked()?, id, input, tz(), Utc::now())?;
+    let store = c.store_unlocked()?;
+    let p = calendar::edit_post(store, id, input, shop_zone(store)?, Utc::now())?;
     c.changed();
     Ok(p)
 }
@@ -178,10 +177,12 @@ pub fn timer_remove(c: &mut AppCore) -> IpcResult<TimerStatus> {
 pub fn to_notify(c: &mut AppCore, now: DateTime<Utc>) -> Vec<DueItem> {
     let Ok(items) = c.due_at(now) else { return Vec::new() };
     let Some(store) = c.store_any() else { return Vec::new() };
-    let (Ok(ns), Ok(state)) = (notify::load_settings(store), notify::load_state(store)) else { return Vec::new() };
-    let chosen: Vec<DueItem> = notify::select(&items, &state, &ns, now, tz()).into_iter().cloned().collect();
+    let (Ok(ns), Ok(state), Ok(tz)) = (notify::load_settings(store), notify::load_state(store), shop_zone(store)) else {
+        return Vec::new();
+    };
+    let chosen: Vec<DueItem> = notify::select(&items, &state, &ns, now, tz).into_iter().cloned().collect();
     let keys: Vec<String> = chosen.iter().map(|i| i.key.clone()).collect();
-    if let Err(e) = notify::mark_shown(store, &keys, now, tz()) {
+    if let Err(e) = notify::mark_shown(store, &keys, now, tz) {
         eprintln!("noren: cannot record notifications: {}", e.code());
         return Vec::new();
     }

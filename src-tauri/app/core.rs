@@ -10,7 +10,7 @@ use chrono::Utc;
 use noren_core::backup::{self, AutoReport, Report, Unlock};
 use noren_core::credential::{Category, CredentialDetail, CredentialInput, CredentialSummary, HistoryEntry, TemplateField};
 use noren_core::generator::{self, GeneratorSpec, Strength};
-use noren_core::reminders::{DueItem, Settings};
+use noren_core::reminders::DueItem;
 use noren_core::session::Session;
 use noren_core::{credential, demo, Error, SecretString, Store};
 use serde::Serialize;
@@ -39,6 +39,9 @@ pub struct AppStatus {
     pub version: String,
     /// The store is an older copy than the one this computer last opened.
     pub rollback: Option<noren_core::store::Rollback>,
+    /// The shop's time zone (IANA name): the window reads and shows every
+    /// local date and time in it (Asia/Tokyo until a store is open).
+    pub shop_zone: String,
 }
 
 /// The backup screen's view of things.
@@ -106,6 +109,11 @@ pub struct AppCore {
     pass: Option<SecretString>,
     last_activity: Instant,
     rollback: Option<noren_core::store::Rollback>,
+}
+
+/// The shop's time zone, from its settings in the store (`noren_core::shop`).
+pub(crate) fn shop_zone(store: &Store) -> IpcResult<chrono_tz::Tz> {
+    Ok(noren_core::shop::zone(store, None)?)
 }
 
 impl AppCore {
@@ -194,6 +202,7 @@ impl AppCore {
             settings: self.settings.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             rollback: self.rollback.clone(),
+            shop_zone: self.store_any().and_then(|s| shop_zone(s).ok()).unwrap_or(noren_core::business::DEFAULT_ZONE).name().to_string(),
         }
     }
 
@@ -531,7 +540,7 @@ impl AppCore {
 
     pub fn due_at(&mut self, now: chrono::DateTime<Utc>) -> IpcResult<Vec<DueItem>> {
         match &mut self.session {
-            Some(s) => Ok(s.due_items(now, &Settings::default())?),
+            Some(s) => Ok(s.due_items(now, &noren_core::shop::reminder_settings(s.store(), None)?)?),
             None => Ok(Vec::new()),
         }
     }

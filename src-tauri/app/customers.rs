@@ -6,15 +6,10 @@ use noren_core::business::{self, ShopHours};
 use noren_core::customer::{self, Customer, CustomerInput};
 use noren_core::customer_import::{self, Preview};
 use noren_core::inquiry::{self, ExceptionDecision, ExceptionTag, Inquiry, InquiryInput, PlaybookStep, Template};
-use noren_core::reminders::Settings;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::core::{AppCore, IpcResult};
-
-fn tz() -> chrono_tz::Tz {
-    Settings::default().timezone
-}
+use crate::core::{shop_zone, AppCore, IpcResult};
 
 /// Most files a person would pick are small; refuse what is clearly not a customer list.
 fn read_file(path: &str) -> IpcResult<Vec<u8>> {
@@ -89,7 +84,7 @@ pub fn inquiry_get(c: &mut AppCore, id: &str) -> IpcResult<InquiryView> {
 pub fn inquiry_add(c: &mut AppCore, input: &InquiryInput) -> IpcResult<Inquiry> {
     let store = c.store_unlocked()?;
     let shop = business::load(store)?;
-    let r = inquiry::add(store, input, &shop, tz(), Utc::now())?;
+    let r = inquiry::add(store, input, &shop, shop.zone(), Utc::now())?;
     c.changed();
     Ok(r)
 }
@@ -98,14 +93,15 @@ pub fn inquiry_add(c: &mut AppCore, input: &InquiryInput) -> IpcResult<Inquiry> 
 pub fn reply(c: &mut AppCore, id: &str, text: &str, promised_by: Option<NaiveDate>) -> IpcResult<Inquiry> {
     let store = c.store_unlocked()?;
     let shop = business::load(store)?;
-    let by = promised_by.map(|d| shop.closing_on(d, tz()));
+    let by = promised_by.map(|d| shop.closing_on(d, shop.zone()));
     let r = inquiry::reply(store, id, text, by, Utc::now())?;
     c.changed();
     Ok(r)
 }
 
 pub fn close(c: &mut AppCore, id: &str, follow_up: Option<NaiveDate>) -> IpcResult<Inquiry> {
-    let r = inquiry::close(c.store_unlocked()?, id, follow_up, Utc::now(), tz())?;
+    let store = c.store_unlocked()?;
+    let r = inquiry::close(store, id, follow_up, Utc::now(), shop_zone(store)?)?;
     c.changed();
     Ok(r)
 }
@@ -139,7 +135,8 @@ pub fn templates(c: &mut AppCore) -> IpcResult<Vec<Template>> {
 /// A template filled in for an inquiry (`inquiry::fill`; an empty `shop_name` uses the shop settings' name).
 pub fn render(c: &mut AppCore, id: &str, template_id: &str, shop_name: &str) -> IpcResult<String> {
     let shop = Some(shop_name).filter(|s| !s.trim().is_empty());
-    Ok(inquiry::fill(c.store_unlocked()?, id, template_id, shop, tz())?.1)
+    let store = c.store_unlocked()?;
+    Ok(inquiry::fill(store, id, template_id, shop, shop_zone(store)?)?.1)
 }
 
 pub fn save_template(c: &mut AppCore, t: &Template) -> IpcResult<Template> {

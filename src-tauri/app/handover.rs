@@ -10,11 +10,7 @@ use noren_core::{credential, renewal};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::core::{AppCore, IpcResult};
-
-fn tz() -> chrono_tz::Tz {
-    Settings::default().timezone
-}
+use crate::core::{shop_zone, AppCore, IpcResult};
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -26,7 +22,7 @@ pub struct PeopleView {
 pub fn overview(c: &mut AppCore) -> IpcResult<PeopleView> {
     let store = c.store_unlocked()?;
     let list = people::list(store)?;
-    let departures = people::departures(&list, &store.derived::<Accounts>()?.0, tz());
+    let departures = people::departures(&list, &store.derived::<Accounts>()?.0, shop_zone(store)?);
     Ok(PeopleView { people: list, departures })
 }
 
@@ -51,7 +47,8 @@ pub fn review(c: &mut AppCore, id: &str, credential_id: &str, knew: bool) -> Ipc
 
 /// "They knew none of the rest"; returns how many logins were cleared.
 pub fn clear_unreviewed(c: &mut AppCore, id: &str) -> IpcResult<usize> {
-    let (_, n) = people::clear_unreviewed(c.store_unlocked()?, id, tz())?;
+    let store = c.store_unlocked()?;
+    let (_, n) = people::clear_unreviewed(store, id, shop_zone(store)?)?;
     c.changed();
     Ok(n)
 }
@@ -81,7 +78,7 @@ pub fn audit(c: &mut AppCore) -> IpcResult<Vec<Finding>> {
 /// The handover sheet (HTML body, no secrets) for the print preview.
 pub fn sheet(c: &mut AppCore) -> IpcResult<String> {
     let store = c.store_unlocked()?;
-    Ok(kit::sheet_body(store, None, Utc::now(), tz())?)
+    Ok(kit::sheet_body(store, None, Utc::now(), shop_zone(store)?)?)
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -101,6 +98,6 @@ pub fn make(c: &mut AppCore, shares: u8, threshold: u8, holders: &[String]) -> I
     let now = Utc::now();
     let made = kit::make(store, shares, threshold, &holders, now)?;
     noren_core::rekeyed::follow(store, Some(&home), now)?;
-    let sheet = kit::sheet_body(store, Some((shares, threshold, &holders)), now, tz())?;
+    let sheet = kit::sheet_body(store, Some((shares, threshold, &holders)), now, shop_zone(store)?)?;
     Ok(KitView { sheet, shares: made })
 }

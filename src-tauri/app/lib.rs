@@ -314,8 +314,8 @@ fn ren_stages(app: State<'_, App>, stages: Vec<i64>) -> IpcResult<Vec<i64>> {
 #[tauri::command]
 async fn ren_check(handle: AppHandle, kind: String, what: String) -> IpcResult<noren_core::renewal::Renewal> {
     let app = handle.state::<App>();
-    let target = vendors::check_target(&kind, &what)?;
-    with(&app, |c| c.store_unlocked().map(|_| ()))?;
+    let zone = with(&app, |c| core::shop_zone(c.store_unlocked()?))?;
+    let target = vendors::check_target(&kind, &what, zone)?;
     let found = vendors::run_check(&target);
     let r = with(&app, |c| vendors::record_check(c, &target, found));
     wake(&app);

@@ -5,7 +5,6 @@ use std::time::Duration as StdDuration;
 
 use chrono::Utc;
 use noren_core::incident::{self, ActionItem, Audience, Incident, IncidentInput, ReportFormat};
-use noren_core::reminders::Settings;
 use noren_core::renewal::{self, CardConflict, Renewal, RenewalInput, RenewalKind};
 use noren_core::tls_check;
 use noren_core::vendor::{self, CallAdvice, Vendor, VendorInput};
@@ -13,11 +12,7 @@ use noren_core::Error;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::core::{AppCore, IpcResult};
-
-fn tz() -> chrono_tz::Tz {
-    Settings::default().timezone
-}
+use crate::core::{shop_zone, AppCore, IpcResult};
 
 const CHECK_TIMEOUT: StdDuration = StdDuration::from_secs(15);
 
@@ -44,7 +39,7 @@ pub fn vendor_delete(c: &mut AppCore, id: &str) -> IpcResult<Vendor> {
 pub fn who_to_call(c: &mut AppCore, asset: &str) -> IpcResult<Vec<CallAdvice>> {
     let store = c.store_unlocked()?;
     let names: Vec<(String, String)> = noren_core::credential::list(store)?.into_iter().map(|x| (x.id, x.name)).collect();
-    Ok(vendor::who_to_call(&vendor::list(store)?, asset, &names, Utc::now(), tz()))
+    Ok(vendor::who_to_call(&vendor::list(store)?, asset, &names, Utc::now(), shop_zone(store)?))
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -76,7 +71,8 @@ pub fn renewal_save(c: &mut AppCore, id: Option<&str>, input: &RenewalInput) -> 
 
 pub fn renewal_done(c: &mut AppCore, id: &str, due: Option<&str>) -> IpcResult<Renewal> {
     let now = Utc::now();
-    let r = renewal::done(c.store_unlocked()?, id, due, now.with_timezone(&tz()).date_naive(), now)?;
+    let store = c.store_unlocked()?;
+    let r = renewal::done(store, id, due, now.with_timezone(&shop_zone(store)?).date_naive(), now)?;
     c.changed();
     Ok(r)
 }
@@ -98,16 +94,23 @@ pub fn renewal_stages(c: &mut AppCore, stages: Vec<i64>) -> IpcResult<Vec<i64>> 
 
 /// What an internet check asks for, resolved before the network is touched.
 pub enum CheckTarget {
-    Cert { url: String, target: String },
-    Domain { domain: String },
+    /// `zone`: the shop's, in which the certificate's last day is read.
+    Cert {
+        url: String,
+        target: String,
+        zone: chrono_tz::Tz,
+    },
+    Domain {
+        domain: String,
+    },
 }
 
-pub fn check_target(kind: &str, what: &str) -> IpcResult<CheckTarget> {
+pub fn check_target(kind: &str, what: &str, zone: chrono_tz::Tz) -> IpcResult<CheckTarget> {
     match kind {
         "ssl" => {
             let (host, port) = tls_check::https_target(what)?;
             let target = if port == 443 { host } else { format!("{host}:{port}") };
-            Ok(CheckTarget::Cert { url: what.trim().to_string(), target })
+            Ok(CheckTarget::Cert { url: what.trim().to_string(), target, zone })
         }
         "domain" => Ok(CheckTarget::Domain { domain: what.trim().trim_end_matches('.').to_ascii_lowercase() }),
         other => Err(Error::invalid("kind", format!("{other:?} cannot be checked from the internet (ssl, domain)")).into()),
@@ -117,8 +120,8 @@ pub fn check_target(kind: &str, what: &str) -> IpcResult<CheckTarget> {
 /// Runs the check (network, no lock held by the caller).
 pub fn run_check(t: &CheckTarget) -> Result<chrono::NaiveDate, Error> {
     match t {
-        CheckTarget::Cert { url, .. } => {
-            tls_check::check_certificate(url, CHECK_TIMEOUT).map(|i| i.not_after.with_timezone(&tz()).date_naive())
+        CheckTarget::Cert { url, zone, .. } => {
+            tls_check::check_certificate(url, CHECK_TIMEOUT).map(|i| i.not_after.with_timezone(zone).date_naive())
         }
         CheckTarget::Domain { domain } => {
             let base =
@@ -199,10 +202,12 @@ pub struct IncidentReport {
 }
 
 pub fn incident_report(c: &mut AppCore, id: &str, format: ReportFormat, audience: Audience, shop: &str) -> IpcResult<IncidentReport> {
-    let i = incident::resolve(c.store_unlocked()?, id)?;
+    let store = c.store_unlocked()?;
+    let i = incident::resolve(store, id)?;
+    let tz = shop_zone(store)?;
     Ok(IncidentReport {
-        text: incident::report(&i, format, audience, shop.trim(), Utc::now(), tz()),
-        file_name: incident::report_file_name(&i, format, audience, tz()),
+        text: incident::report(&i, format, audience, shop.trim(), Utc::now(), tz),
+        file_name: incident::report_file_name(&i, format, audience, tz),
     })
 }
 

@@ -233,14 +233,20 @@ pub enum TimerCmd {
     Status,
 }
 
-/// Time zone for local dates: `$NOREN_TZ` (IANA name), else Asia/Tokyo.
-pub fn settings() -> CliResult<Settings> {
-    let mut s = Settings::default();
-    if let Some(tz) = std::env::var("NOREN_TZ").ok().filter(|v| !v.trim().is_empty()) {
-        s.timezone =
-            tz.trim().parse().map_err(|_| Error::invalid("NOREN_TZ", format!("{tz:?} is not a time zone name (e.g. Asia/Tokyo)")))?;
+/// `$NOREN_TZ` (IANA name) when set: this run's time zone, above the shop's.
+pub fn tz_override() -> CliResult<Option<chrono_tz::Tz>> {
+    match std::env::var("NOREN_TZ").ok().filter(|v| !v.trim().is_empty()) {
+        Some(tz) => Ok(Some(
+            tz.trim().parse().map_err(|_| Error::invalid("NOREN_TZ", format!("{tz:?} is not a time zone name (e.g. Asia/Tokyo)")))?,
+        )),
+        None => Ok(None),
     }
-    Ok(s)
+}
+
+/// The reminder settings in the shop's time zone: `$NOREN_TZ` when set, else
+/// the shop profile's (`noren-cli shop --timezone`), else Asia/Tokyo.
+pub fn settings(store: &Store) -> CliResult<Settings> {
+    Ok(noren_core::shop::reminder_settings(store, tz_override()?)?)
 }
 
 /// Opens the store for calendar work: with the passphrase when one is given
@@ -288,7 +294,7 @@ fn describe(v: &ChannelView) -> String {
 
 pub fn channel(store_dir: Option<PathBuf>, json_out: bool, cmd: ChannelCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_calendar_store(&store_dir)?;
-    let tz = settings()?.timezone;
+    let tz = settings(&store)?.timezone;
     let print_channel = |c: &calendar::Channel, verb: &str| -> CliResult<()> {
         if json_out {
             io::print_json(&serde_json::to_value(c).unwrap_or_default())
@@ -386,7 +392,7 @@ pub fn channel(store_dir: Option<PathBuf>, json_out: bool, cmd: ChannelCmd, now:
 
 pub fn post(store_dir: Option<PathBuf>, json_out: bool, cmd: PostCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_calendar_store(&store_dir)?;
-    let tz = settings()?.timezone;
+    let tz = settings(&store)?.timezone;
     let out = |p: &calendar::Post, verb: &str| -> CliResult<()> {
         if json_out {
             io::print_json(&serde_json::to_value(p).unwrap_or_default())
@@ -515,7 +521,7 @@ pub fn notify_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: NotifyCmd, no
             if json_out {
                 io::print_json(&json!({ "key": key, "snoozed_until": until }))?;
             } else {
-                say!("snoozed {key} until {}", until.with_timezone(&settings()?.timezone).format("%Y-%m-%d %H:%M"));
+                say!("snoozed {key} until {}", until.with_timezone(&settings(&store)?.timezone).format("%Y-%m-%d %H:%M"));
             }
         }
         NotifyCmd::Settings { enabled, quiet_start, quiet_end, sync_hours } => {

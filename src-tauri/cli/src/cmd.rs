@@ -597,7 +597,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Cmd::Check { now: at, notify } => {
             let store = calendar_cmd::open_calendar_store(&cli.store)?;
             let at = at.unwrap_or(now);
-            let settings = calendar_cmd::settings()?;
+            let settings = calendar_cmd::settings(&store)?;
             let mut session = Session::new(store);
             let items = session.due_items(at, &settings)?;
             let shown = if notify { calendar_cmd::notify_items(session.store(), &items, at, &settings)? } else { 0 };

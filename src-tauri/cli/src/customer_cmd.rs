@@ -180,7 +180,7 @@ pub fn customer(store_dir: Option<PathBuf>, json_out: bool, cmd: CustomerCmd, no
             if json_out {
                 io::print_json(&to_json(&c))?;
             } else {
-                let tz = settings()?.timezone;
+                let tz = settings(&store)?.timezone;
                 say!("{} ({}){}", c.name, c.id, if c.kana.is_empty() { String::new() } else { format!(" {}", c.kana) });
                 for x in &c.contacts {
                     say!("  {}: {}", x.kind, x.value);
@@ -359,7 +359,7 @@ fn status_ja(s: InquiryStatus) -> &'static str {
 
 pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_store(&store_dir)?;
-    let tz = settings()?.timezone;
+    let tz = settings(&store)?.timezone;
     let shop = business::load(&store)?;
     let out = |i: &Inquiry, verb: &str| -> CliResult<()> {
         if json_out {
@@ -561,6 +561,10 @@ pub struct ShopArgs {
     /// The closing lines of replies (saved replies' {signature}; default: the name).
     #[arg(long)]
     pub signature: Option<String>,
+    /// The shop's time zone (IANA name, e.g. Asia/Tokyo; "" for the default, Asia/Tokyo):
+    /// every local date and time is read and shown in it. `$NOREN_TZ` overrides it for one run.
+    #[arg(long)]
+    pub timezone: Option<String>,
 }
 
 pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> CliResult<u8> {
@@ -606,6 +610,10 @@ pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> C
         h.signature = s.trim().to_string();
         changed = true;
     }
+    if let Some(z) = args.timezone {
+        h.timezone = z.trim().to_string();
+        changed = true;
+    }
     if changed {
         business::save(&store, &h)?;
         h = business::load(&store)?;
@@ -617,13 +625,14 @@ pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> C
         let closed: Vec<&str> = h.closed_weekdays.iter().filter_map(|d| JA.get(*d as usize).copied()).collect();
         let periods: Vec<String> = h.closed_periods.iter().map(|p| format!("{}〜{}", p.from, p.to)).collect();
         say!(
-            "open {}–{}; closed weekdays: {}; closed periods: {}; holidays closed: {}; default reply within {}",
+            "open {}–{}; closed weekdays: {}; closed periods: {}; holidays closed: {}; default reply within {}; time zone {}",
             h.open,
             h.close,
             if closed.is_empty() { "none".to_string() } else { closed.join("") },
             if periods.is_empty() { "none".to_string() } else { periods.join(", ") },
             h.holidays_closed,
-            h.default_reply
+            h.default_reply,
+            h.zone()
         );
     }
     Ok(0)

@@ -102,7 +102,7 @@ fn checklist_lines(d: &people::Departure) {
 
 pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_store(&store_dir)?;
-    let tz = settings()?.timezone;
+    let tz = settings(&store)?.timezone;
     let today = now.with_timezone(&tz).date_naive();
     match cmd {
         PeopleCmd::Add { name, role, email } => {
@@ -192,7 +192,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
 
 pub fn audit_cmd(store_dir: Option<PathBuf>, json_out: bool, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_store(&store_dir)?;
-    let s = settings()?;
+    let s = settings(&store)?;
     let findings = people::audit(&credential::list(&store)?, &people::list(&store)?, &renewal::list(&store)?, now, s.rotation_days);
     if json_out {
         io::print_json(&json!({ "findings": findings }))?;
@@ -210,7 +210,7 @@ pub fn kit_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: KitCmd, now: Dat
     match cmd {
         KitCmd::Export { shares, threshold, holders, out } => {
             let mut store = open_store(&store_dir)?;
-            let tz = settings()?.timezone;
+            let tz = settings(&store)?.timezone;
             let holders: Vec<String> = holders.into_iter().map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect();
             let files = kit::export(&mut store, shares, threshold, &holders, &out, now, tz)?;
             noren_core::rekeyed::follow(&store, noren_core::timer::config_home().ok().as_deref(), now)?;

@@ -239,7 +239,7 @@ fn hours_text(h: &ShopHours) -> String {
 
 pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_store(&store_dir)?;
-    let tz = settings()?.timezone;
+    let tz = settings(&store)?.timezone;
     match cmd {
         VendorCmd::Add { fields } => {
             let v = vendor::add(&store, &fields.input(None)?, now)?;
@@ -456,7 +456,7 @@ fn renewal_line(r: &Renewal, all: &[Renewal], today: NaiveDate) -> String {
 
 pub fn renewal_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: RenewalCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_calendar_store(&store_dir)?;
-    let tz = settings()?.timezone;
+    let tz = settings(&store)?.timezone;
     let today = now.with_timezone(&tz).date_naive();
     let show = |r: &Renewal, verb: &str| -> CliResult<()> {
         if json_out {
@@ -563,16 +563,20 @@ pub enum DomainCmd {
 
 pub fn cert_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: CertCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let CertCmd::Check { url, dry_run } = cmd;
-    let tz = settings()?.timezone;
+    let store = if dry_run { None } else { Some(open_calendar_store(&store_dir)?) };
+    let tz = match &store {
+        Some(store) => settings(store)?.timezone,
+        None => crate::calendar_cmd::tz_override()?.unwrap_or(noren_core::business::DEFAULT_ZONE),
+    };
     let (host, port) = tls_check::https_target(&url)?;
     let target = if port == 443 { host.clone() } else { format!("{host}:{port}") };
     let found = tls_check::check_certificate(&url, CHECK_TIMEOUT);
-    let saved = if dry_run {
-        None
-    } else {
-        let store = open_calendar_store(&store_dir)?;
-        let date = found.as_ref().map(|i| i.not_after.with_timezone(&tz).date_naive());
-        renewal::record_check(&store, RenewalKind::Ssl, &target, date.as_ref().copied().map_err(|e| *e), now)?
+    let saved = match &store {
+        None => None,
+        Some(store) => {
+            let date = found.as_ref().map(|i| i.not_after.with_timezone(&tz).date_naive());
+            renewal::record_check(store, RenewalKind::Ssl, &target, date.as_ref().copied().map_err(|e| *e), now)?
+        }
     };
     let info = found?;
     if json_out {
@@ -799,7 +803,7 @@ fn reporter() -> String {
 
 pub fn incident_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: IncidentCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_store(&store_dir)?;
-    let tz = settings()?.timezone;
+    let tz = settings(&store)?.timezone;
     let show = |i: &Incident, verb: &str| -> CliResult<()> {
         if json_out {
             io::print_json(&to_json(i))

@@ -149,3 +149,46 @@ fn replies_are_signed_with_the_shop_name_and_invent_nothing() {
     assert!(!apology.contains("院長の対応が雑"), "the shop's own note stays out of a public reply: {apology}");
     assert!(apology.ends_with("さくら整骨院"), "{apology}");
 }
+
+/// The shop's time zone is a setting of the store (`shop --timezone`), read by
+/// every command; `$NOREN_TZ` still overrides it for one run.
+#[test]
+fn the_shop_time_zone_is_a_setting_and_noren_tz_overrides_it_for_one_run() {
+    let e = Env::new();
+    assert_eq!(e.json(&["shop"])["timezone"], "", "no zone set: Asia/Tokyo");
+    let bad = e.run(&["shop", "--timezone", "Mars/Olympus"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("timezone"), "{}", String::from_utf8_lossy(&bad.stderr));
+    assert_eq!(e.json(&["shop", "--timezone", "Europe/Berlin"])["timezone"], "Europe/Berlin");
+    let shop = String::from_utf8_lossy(&e.run(&["shop"]).stdout).to_string();
+    assert!(shop.contains("time zone Europe/Berlin"), "{shop}");
+    let add = |vars: &[(&str, &str)]| {
+        let o = e.run_with(
+            &[
+                "inquiry",
+                "add",
+                "--channel",
+                "email",
+                "--from",
+                "a@example.jp",
+                "--received",
+                "2026-11-20T14:00:00Z",
+                "--summary",
+                "予約",
+                "--reply-within",
+                "1bd",
+                "--json",
+            ],
+            vars,
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["due_at"].as_str().unwrap().to_string()
+    };
+    // Friday 15:00 in Berlin; Monday 23rd is a national holiday (closed): Tuesday 18:00 in Berlin.
+    assert_eq!(add(&[]), "2026-11-24T17:00:00Z");
+    // The same instant is Friday 23:00 in Tokyo: Tuesday 18:00 in Tokyo.
+    assert_eq!(add(&[("NOREN_TZ", "Asia/Tokyo")]), "2026-11-24T09:00:00Z");
+    // Clearing the setting goes back to Asia/Tokyo.
+    assert_eq!(e.json(&["shop", "--timezone", ""])["timezone"], "");
+    assert_eq!(add(&[]), "2026-11-24T09:00:00Z");
+}

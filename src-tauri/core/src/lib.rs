@@ -14,6 +14,7 @@ pub mod guide;
 pub mod kit;
 pub mod rekeyed;
 pub mod session;
+pub mod shop;
 
 // The base layer.
 pub use noren_base::{disk, error, files, harden, normalize, paths, secret, time, utc, validate};

@@ -7,4 +7,9 @@ export type AppStatus = { phase: Phase, demo: boolean, store_dir: string, settin
 /**
  * The store is an older copy than the one this computer last opened.
  */
-rollback: Rollback | null, };
+rollback: Rollback | null, 
+/**
+ * The shop's time zone (IANA name): the window reads and shows every
+ * local date and time in it (Asia/Tokyo until a store is open).
+ */
+shop_zone: string, };

@@ -32,4 +32,9 @@ phone: string,
 /**
  * The closing lines of a reply ({signature}); empty: the shop's name.
  */
-signature: string, };
+signature: string, 
+/**
+ * The shop's time zone (IANA name, e.g. "Asia/Tokyo"); empty: Asia/Tokyo.
+ * Every local date and time of the shop is read and shown in it.
+ */
+timezone: string, };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, daysText, inLapse, monthGrid, postsOn, tokyoDay, weekGrid, weekStart } from "./calendar";
+import { addDays, addMonths, daysText, inLapse, monthGrid, postsOn, weekGrid, weekStart } from "./calendar";
+import { shopDay as tokyoDay } from "./zone";
 import type { Post } from "../bindings/Post";
 import type { ChannelView } from "../bindings/ChannelView";
 

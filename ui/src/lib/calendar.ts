@@ -1,16 +1,7 @@
-// Pure date helpers for the posting calendar. Days are shop-local (Asia/Tokyo) "YYYY-MM-DD".
+// Pure date helpers for the posting calendar. Days are shop-local "YYYY-MM-DD" (lib/zone.ts).
 import type { ChannelView } from "../bindings/ChannelView";
 import type { Post } from "../bindings/Post";
-
-// Parts, not format(): how a locale writes a date differs between ICU versions (WebKit vs Node).
-const dayFmt = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Tokyo", year: "numeric", month: "2-digit", day: "2-digit" });
-
-/** The shop-local day of an instant. */
-export function tokyoDay(iso: string | Date): string {
-  const d = typeof iso === "string" ? new Date(iso) : iso;
-  const part = (type: string) => dayFmt.formatToParts(d).find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")}`;
-}
+import { shopDay } from "./zone";
 
 /** Adds days to a "YYYY-MM-DD" day (calendar arithmetic, no time zone involved). */
 export function addDays(day: string, n: number): string {
@@ -62,7 +53,7 @@ export type Mark = "posted" | "planned" | "missed";
 export function postsOn(day: string, posts: Post[], today: string): { post: Post; mark: Mark }[] {
   const out: { post: Post; mark: Mark }[] = [];
   for (const p of posts) {
-    const d = p.status === "planned" ? (p.planned_for ?? tokyoDay(p.at)) : tokyoDay(p.at);
+    const d = p.status === "planned" ? (p.planned_for ?? shopDay(p.at)) : shopDay(p.at);
     if (d !== day) continue;
     out.push({ post: p, mark: p.status === "done" ? "posted" : d < today ? "missed" : "planned" });
   }
@@ -73,7 +64,7 @@ export function postsOn(day: string, posts: Post[], today: string): { post: Post
 export function inLapse(day: string, v: ChannelView, today: string): boolean {
   const s = v.assessment.status;
   if (v.resting || (s !== "lapsed" && s !== "serious") || !v.assessment.lapse_at) return false;
-  return day >= tokyoDay(v.assessment.lapse_at) && day <= today;
+  return day >= shopDay(v.assessment.lapse_at) && day <= today;
 }
 
 /** Days rounded to a half for sentences ("3", "3.5"). */

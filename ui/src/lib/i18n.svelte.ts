@@ -1,4 +1,5 @@
 import { messages, type Lang, type MessageKey } from "./messages";
+import { shopInstant, shopZone } from "./zone";
 
 /** The current language; components re-render when it changes. */
 export const locale = $state<{ lang: Lang }>({ lang: "ja" });
@@ -29,18 +30,19 @@ export function errorText(err: unknown): string {
   return key in messages.ja ? t(key) : t("error.unknown");
 }
 
-const tokyo = (lang: Lang, opts: Intl.DateTimeFormatOptions) =>
-  new Intl.DateTimeFormat(lang === "ja" ? "ja-JP" : "en-GB", { timeZone: "Asia/Tokyo", ...opts });
+const inShop = (lang: Lang, opts: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat(lang === "ja" ? "ja-JP" : "en-GB", { timeZone: shopZone(), ...opts });
 
 /** An instant (RFC 3339, UTC) shown in shop time. */
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return tokyo(locale.lang, { dateStyle: "medium", timeStyle: "short" }).format(d);
+  return inShop(locale.lang, { dateStyle: "medium", timeStyle: "short" }).format(d);
 }
 
 export function formatDate(isoOrDate: string): string {
-  const d = new Date(isoOrDate.length === 10 ? `${isoOrDate}T00:00:00+09:00` : isoOrDate);
+  // A day is shown as it is; an instant on its day in the shop.
+  const d = new Date(isoOrDate.length === 10 ? shopInstant(isoOrDate) : isoOrDate);
   if (Number.isNaN(d.getTime())) return isoOrDate;
-  return tokyo(locale.lang, { dateStyle: "medium" }).format(d);
+  return inShop(locale.lang, { dateStyle: "medium" }).format(d);
 }

@@ -5,7 +5,7 @@ import Unlock from "./Unlock.svelte";
 import type { AppStatus } from "../bindings/AppStatus";
 
 const status: AppStatus = {
-  phase: "locked", demo: false, store_dir: "/home/u/.local/share/noren", version: "0.1.0", rollback: null,
+  phase: "locked", demo: false, store_dir: "/home/u/.local/share/noren", version: "0.1.0", rollback: null, shop_zone: "Asia/Tokyo",
   settings: { language: "ja", auto_lock_minutes: 10, start_at_login: false, store_dir: null, guide_dismissed: false },
 };
 

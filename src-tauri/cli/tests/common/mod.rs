@@ -51,7 +51,12 @@ impl Env {
         e
     }
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[])
+    }
+    /// `run` with more environment variables set.
+    pub fn run_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
         noren_cli()
+            .envs(vars.iter().copied())
             .arg("--store")
             .arg(&self.store)
             .args(args)

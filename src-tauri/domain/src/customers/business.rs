@@ -45,6 +45,10 @@ pub struct ShopHours {
     pub phone: String,
     /// The closing lines of a reply ({signature}); empty: the shop's name.
     pub signature: String,
+    /// The shop's time zone (IANA name, e.g. "Asia/Tokyo"); empty: Asia/Tokyo.
+    /// Every local date and time of the shop is read and shown in it.
+    #[serde(default)]
+    pub timezone: String,
 }
 
 impl Default for ShopHours {
@@ -60,6 +64,7 @@ impl Default for ShopHours {
             name: String::new(),
             phone: String::new(),
             signature: String::new(),
+            timezone: String::new(),
         }
     }
 }
@@ -88,6 +93,7 @@ impl Record for ShopHours {
         v::line("name", &self.name, 200)?;
         v::line("phone", &self.phone, 64)?;
         v::text("signature", &self.signature)?;
+        v::line("timezone", &self.timezone, 64)?;
         if self.signature.chars().count() > 1000 {
             return Err(Error::invalid("signature", "is longer than 1,000 characters"));
         }
@@ -102,6 +108,18 @@ fn parse_md(field: &'static str, s: &str) -> Result<(u32, u32)> {
     // 2024 is a leap year: every real month-day exists in it.
     NaiveDate::from_ymd_opt(2024, m, d).ok_or_else(bad)?;
     Ok((m, d))
+}
+
+/// The time zone of a shop that set none.
+pub const DEFAULT_ZONE: Tz = chrono_tz::Asia::Tokyo;
+
+/// A time zone by its IANA name ("Asia/Tokyo"); empty: the default.
+pub fn parse_zone(name: &str) -> Result<Tz> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(DEFAULT_ZONE);
+    }
+    name.parse().map_err(|_| Error::invalid("timezone", format!("{name:?} is not a time zone name (e.g. Asia/Tokyo)")))
 }
 
 impl ShopHours {
@@ -119,7 +137,13 @@ impl ShopHours {
             parse_md("closed_periods", &p.to)?;
         }
         ReplyPolicy::parse(&self.default_reply)?;
+        parse_zone(&self.timezone)?;
         Ok(())
+    }
+
+    /// The shop's time zone (Asia/Tokyo when none is set).
+    pub fn zone(&self) -> Tz {
+        parse_zone(&self.timezone).unwrap_or(DEFAULT_ZONE)
     }
 
     fn close_time(&self) -> NaiveTime {
