@@ -20,19 +20,16 @@ pub fn overview(c: &mut AppCore) -> IpcResult<Vec<ChannelView>> {
 
 pub fn channel_add(c: &mut AppCore, input: &ChannelInput) -> IpcResult<Channel> {
     let ch = calendar::add_channel(c.store_unlocked()?, input, Utc::now())?;
-    c.changed();
     Ok(ch)
 }
 
 pub fn channel_update(c: &mut AppCore, id: &str, input: &ChannelInput) -> IpcResult<Channel> {
     let ch = calendar::edit_channel(c.store_unlocked()?, id, input, Utc::now())?;
-    c.changed();
     Ok(ch)
 }
 
 pub fn channel_delete(c: &mut AppCore, id: &str) -> IpcResult<usize> {
     let (_, n) = calendar::remove_channel(c.store_unlocked()?, id)?;
-    c.changed();
     Ok(n)
 }
 
@@ -54,33 +51,28 @@ pub fn posts_between(c: &mut AppCore, from: DateTime<Utc>, to: DateTime<Utc>) ->
 
 pub fn post_log(c: &mut AppCore, channel_id: &str, input: &PostInput) -> IpcResult<Post> {
     let p = calendar::log_post(c.store_unlocked()?, channel_id, input, Utc::now())?;
-    c.changed();
     Ok(p)
 }
 
 pub fn post_plan(c: &mut AppCore, channel_id: &str, input: &PostInput) -> IpcResult<Post> {
     let store = c.store_unlocked()?;
     let p = calendar::plan_post(store, channel_id, input, shop_zone(store)?, Utc::now())?;
-    c.changed();
     Ok(p)
 }
 
 pub fn post_done(c: &mut AppCore, id: &str) -> IpcResult<Post> {
     let p = calendar::complete_post(c.store_unlocked()?, id, None, Utc::now())?;
-    c.changed();
     Ok(p)
 }
 
 pub fn post_update(c: &mut AppCore, id: &str, input: &PostInput) -> IpcResult<Post> {
     let store = c.store_unlocked()?;
     let p = calendar::edit_post(store, id, input, shop_zone(store)?, Utc::now())?;
-    c.changed();
     Ok(p)
 }
 
 pub fn post_delete(c: &mut AppCore, id: &str) -> IpcResult<Post> {
     let p = calendar::remove_post(c.store_unlocked()?, id)?;
-    c.changed();
     Ok(p)
 }
 

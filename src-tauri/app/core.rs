@@ -171,9 +171,26 @@ impl AppCore {
         }
     }
 
-    /// After a calendar change: the same automatic snapshot as after any change.
-    pub(crate) fn changed(&mut self) {
-        self.after_change();
+    /// Runs one command; when it changed a record of the open store
+    /// (`Store::writes` moved), what follows every change comes after it: the
+    /// day's automatic snapshot. Says whether it changed something, so that the
+    /// shell wakes the reminder loop. One mechanism for every command: none
+    /// picks its side effects by hand.
+    pub fn run<T>(&mut self, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> (IpcResult<T>, bool) {
+        let before = self.writes();
+        let r = f(self);
+        let wrote = match (before, self.writes()) {
+            (Some((h1, n1)), Some((h2, n2))) => h1 == h2 && n2 > n1,
+            _ => false,
+        };
+        if wrote {
+            self.after_change();
+        }
+        (r, wrote)
+    }
+
+    fn writes(&self) -> Option<(u64, u64)> {
+        self.session.as_ref().map(|s| s.store().writes())
     }
 
     fn dir(&self) -> &Path {
@@ -383,19 +400,16 @@ impl AppCore {
 
     pub fn add(&mut self, input: &CredentialInput) -> IpcResult<CredentialDetail> {
         let d = CredentialDetail::new(&self.session()?.add(input, Utc::now())?, false);
-        self.after_change();
         Ok(d)
     }
 
     pub fn update(&mut self, id: &str, input: &CredentialInput) -> IpcResult<CredentialDetail> {
         let d = CredentialDetail::new(&self.session()?.edit(id, input, Utc::now())?, false);
-        self.after_change();
         Ok(d)
     }
 
     pub fn delete(&mut self, id: &str) -> IpcResult<CredentialSummary> {
         let c = CredentialSummary::from(&self.session()?.remove(id)?);
-        self.after_change();
         Ok(c)
     }
 
@@ -721,6 +735,36 @@ mod tests {
         assert_eq!(c.search("").unwrap().len(), all.len());
     }
 
+    /// Every command that changes a record says so (the shell then wakes the
+    /// reminder loop) and is followed by the snapshot, whichever feature it is;
+    /// reads say nothing. Logins used to wake nothing (issue 19).
+    #[test]
+    fn any_change_is_reported_and_followed_by_the_snapshot_reads_are_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut c = core(tmp.path());
+        c.setup(&SecretString::new("shop passphrase")).unwrap();
+        let usb = tmp.path().join("usb");
+        std::fs::create_dir(&usb).unwrap();
+        c.backup_configure(Some(usb.display().to_string()), 14, vec![]).unwrap();
+        let (added, wrote) = c.run(|c| c.add(&input("エキテン")));
+        assert!(wrote, "adding a login is a change");
+        assert_eq!(noren_core::backup::snapshots(&usb, Utc::now()).unwrap().len(), 1, "and is followed by the snapshot");
+        let id = added.unwrap().id;
+        assert!(!c.run(|c| c.search("")).1, "a search changes nothing");
+        assert!(!c.run(|c| c.get(&id)).1, "nor does reading one");
+        assert!(c.run(|c| c.update(&id, &input("エキテン（本店）"))).1);
+        let ch = noren_core::calendar::ChannelInput {
+            kind: Some(noren_core::calendar::ChannelKind::Blog),
+            name: Some("ブログ".into()),
+            ..Default::default()
+        };
+        assert!(c.run(|c| crate::calendar::channel_add(c, &ch)).1, "a calendar change, the same way");
+        assert!(!c.run(crate::calendar::overview).1);
+        assert!(c.run(|c| c.delete(&id)).1);
+        let (failed, wrote) = c.run(|c| c.delete("nosuchid"));
+        assert!(failed.is_err() && !wrote, "a refused command changed nothing");
+    }
+
     #[test]
     fn snapshots_after_changes_and_restore_switches_store() {
         let tmp = tempfile::tempdir().unwrap();
@@ -732,10 +776,11 @@ mod tests {
         assert_eq!(c.backup_configure(None, 14, vec!["not-a-key".into()]).unwrap_err().field.as_deref(), Some("recipient"));
         let info = c.backup_configure(Some(usb.display().to_string()), 14, vec![]).unwrap();
         assert!(info.folder_available && info.newest.is_none());
-        c.add(&input("エキテン")).unwrap();
+        // Through `run`, as every command of the window: the snapshot follows any change.
+        c.run(|c| c.add(&input("エキテン"))).0.unwrap();
         let snaps = noren_core::backup::snapshots(&usb, Utc::now()).unwrap();
         assert_eq!(snaps.len(), 1, "a change writes the day's snapshot");
-        c.add(&input("Instagram")).unwrap();
+        c.run(|c| c.add(&input("Instagram"))).0.unwrap();
         assert_eq!(noren_core::backup::snapshots(&usb, Utc::now()).unwrap().len(), 1, "at most daily");
         let file = snaps[0].1.display().to_string();
         let r = c.backup_verify(&file, None, None).unwrap();

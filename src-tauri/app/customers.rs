@@ -28,19 +28,16 @@ pub fn get(c: &mut AppCore, id: &str) -> IpcResult<Customer> {
 
 pub fn add(c: &mut AppCore, input: &CustomerInput) -> IpcResult<Customer> {
     let r = customer::add(c.store_unlocked()?, input, Utc::now())?;
-    c.changed();
     Ok(r)
 }
 
 pub fn update(c: &mut AppCore, id: &str, input: &CustomerInput) -> IpcResult<Customer> {
     let r = customer::edit(c.store_unlocked()?, id, input, Utc::now())?;
-    c.changed();
     Ok(r)
 }
 
 pub fn delete(c: &mut AppCore, id: &str) -> IpcResult<Customer> {
     let r = customer::remove(c.store_unlocked()?, id)?;
-    c.changed();
     Ok(r)
 }
 
@@ -55,7 +52,6 @@ pub fn import(c: &mut AppCore, file: &str, keep_duplicates: bool) -> IpcResult<u
     let store = c.store_unlocked()?;
     let p = customer_import::preview(store, &bytes, Utc::now())?;
     let n = customer_import::import(store, &p, keep_duplicates, Utc::now())?;
-    c.changed();
     Ok(n)
 }
 
@@ -85,7 +81,6 @@ pub fn inquiry_add(c: &mut AppCore, input: &InquiryInput) -> IpcResult<Inquiry> 
     let store = c.store_unlocked()?;
     let shop = business::load(store)?;
     let r = inquiry::add(store, input, &shop, shop.zone(), Utc::now())?;
-    c.changed();
     Ok(r)
 }
 
@@ -95,26 +90,22 @@ pub fn reply(c: &mut AppCore, id: &str, text: &str, promised_by: Option<NaiveDat
     let shop = business::load(store)?;
     let by = promised_by.map(|d| shop.closing_on(d, shop.zone()));
     let r = inquiry::reply(store, id, text, by, Utc::now())?;
-    c.changed();
     Ok(r)
 }
 
 pub fn close(c: &mut AppCore, id: &str, follow_up: Option<NaiveDate>) -> IpcResult<Inquiry> {
     let store = c.store_unlocked()?;
     let r = inquiry::close(store, id, follow_up, Utc::now(), shop_zone(store)?)?;
-    c.changed();
     Ok(r)
 }
 
 pub fn followed_up(c: &mut AppCore, id: &str) -> IpcResult<Inquiry> {
     let r = inquiry::follow_up_done(c.store_unlocked()?, id, Utc::now())?;
-    c.changed();
     Ok(r)
 }
 
 pub fn spam(c: &mut AppCore, id: &str) -> IpcResult<Inquiry> {
     let r = inquiry::mark_spam(c.store_unlocked()?, id, Utc::now())?;
-    c.changed();
     Ok(r)
 }
 
@@ -124,7 +115,6 @@ pub fn playbook(c: &mut AppCore, id: &str, steps: &[PlaybookStep]) -> IpcResult<
 
 pub fn exception(c: &mut AppCore, id: &str, tag: ExceptionTag, decision: ExceptionDecision, note: &str) -> IpcResult<Inquiry> {
     let r = inquiry::set_exception(c.store_unlocked()?, id, tag, decision, note, Utc::now())?;
-    c.changed();
     Ok(r)
 }
 

@@ -28,20 +28,17 @@ pub fn overview(c: &mut AppCore) -> IpcResult<PeopleView> {
 
 pub fn add(c: &mut AppCore, name: &str, role: PersonRole, email: &str) -> IpcResult<Person> {
     let p = people::add(c.store_unlocked()?, name, role, email, Utc::now())?;
-    c.changed();
     Ok(p)
 }
 
 pub fn depart(c: &mut AppCore, id: &str, on: Option<NaiveDate>) -> IpcResult<Person> {
     let p = people::depart(c.store_unlocked()?, id, on, Utc::now())?;
-    c.changed();
     Ok(p)
 }
 
 /// The owner's answer for a login nobody is recorded as knowing.
 pub fn review(c: &mut AppCore, id: &str, credential_id: &str, knew: bool) -> IpcResult<Person> {
     let p = people::review(c.store_unlocked()?, id, credential_id, knew, Utc::now())?;
-    c.changed();
     Ok(p)
 }
 
@@ -49,13 +46,11 @@ pub fn review(c: &mut AppCore, id: &str, credential_id: &str, knew: bool) -> Ipc
 pub fn clear_unreviewed(c: &mut AppCore, id: &str) -> IpcResult<usize> {
     let store = c.store_unlocked()?;
     let (_, n) = people::clear_unreviewed(store, id, shop_zone(store)?)?;
-    c.changed();
     Ok(n)
 }
 
 pub fn remove(c: &mut AppCore, id: &str) -> IpcResult<Person> {
     let p = people::remove(c.store_unlocked()?, id)?;
-    c.changed();
     Ok(p)
 }
 

@@ -47,7 +47,8 @@ fn wake(app: &State<'_, App>) {
     }
 }
 
-/// Runs `f` and wakes the reminder thread (a change may raise or clear items).
+/// Runs `f` and wakes the reminder thread whatever it did: for what changes the
+/// open store itself (setup, unlock, lock, restore, demo) rather than a record.
 fn changing<T>(app: &State<'_, App>, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> IpcResult<T> {
     let r = with(app, f);
     wake(app);
@@ -151,7 +152,11 @@ fn sync_targets(handle: &AppHandle, targets: Vec<noren_core::feed::Target>) -> V
     for t in targets {
         let fetched = calendar::fetch(&t);
         match app.core.lock() {
-            Ok(mut c) => out.push(calendar::feed_apply(&mut c, &t.channel_id, fetched)),
+            // Through `run`: new posts are a change like any other (the snapshot follows).
+            Ok(mut c) => match c.run(|c| Ok(calendar::feed_apply(c, &t.channel_id, fetched))).0 {
+                Ok(o) => out.push(o),
+                Err(_) => break,
+            },
             Err(_) => break,
         }
     }
@@ -314,10 +319,12 @@ fn ren_stages(app: State<'_, App>, stages: Vec<i64>) -> IpcResult<Vec<i64>> {
 #[tauri::command]
 async fn ren_check(handle: AppHandle, kind: String, what: String) -> IpcResult<noren_core::renewal::Renewal> {
     let app = handle.state::<App>();
+    let target = noren_core::checks::Target::parse(&kind, &what)?;
     let zone = with(&app, |c| core::shop_zone(c.store_unlocked()?))?;
-    let target = vendors::check_target(&kind, &what, zone)?;
-    let found = vendors::run_check(&target);
-    let r = with(&app, |c| vendors::record_check(c, &target, found));
+    // The network without the lock: the window stays usable meanwhile.
+    let rdap = std::env::var("NOREN_RDAP_BASE").ok();
+    let found = noren_core::checks::run(&target, rdap.as_deref());
+    let r = with(&app, |c| vendors::record_check(c, &target, found, zone));
     wake(&app);
     r
 }
@@ -584,9 +591,17 @@ fn reminder_loop(handle: AppHandle, rx: std::sync::mpsc::Receiver<()>) {
     }
 }
 
+/// Runs one command on the app's state. When it changed a record (see
+/// `AppCore::run`: the snapshot follows there), the reminder thread wakes: a
+/// change may raise or clear items, whichever command made it.
 fn with<T>(app: &State<'_, App>, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> IpcResult<T> {
     let mut core = app.core.lock().map_err(|_| IpcError { code: "internal".into(), message: "state poisoned".into(), field: None })?;
-    f(&mut core)
+    let (r, wrote) = core.run(f);
+    drop(core);
+    if wrote {
+        wake(app);
+    }
+    r
 }
 
 #[tauri::command]

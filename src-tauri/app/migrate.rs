@@ -65,7 +65,6 @@ pub fn run(c: &mut AppCore, src: &ImportSource, on_duplicate: OnDuplicate) -> Ip
     let mut r = import::commit(c.store_unlocked()?, &cands, on_duplicate, Utc::now())?;
     r.skipped.splice(0..0, skipped);
     c.reload_index();
-    c.changed();
     Ok(r)
 }
 

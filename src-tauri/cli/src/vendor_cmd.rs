@@ -4,14 +4,13 @@
 //! incidents are vault data.
 
 use std::path::PathBuf;
-use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use noren_core::business::ShopHours;
+use noren_core::checks;
 use noren_core::incident::{self, Audience, Incident, IncidentInput, IncidentStatus, ReportFormat};
 use noren_core::renewal::{self, Renewal, RenewalInput, RenewalKind};
-use noren_core::tls_check;
 use noren_core::vendor::{self, Contract, FeeKind, Vendor, VendorContact, VendorInput, VendorRole};
 use noren_core::{credential, Error, Store};
 use serde_json::json;
@@ -28,8 +27,6 @@ fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
 fn date(field: &'static str, v: &str) -> CliResult<Option<NaiveDate>> {
     Ok(noren_core::credential::parse_date(field, v)?)
 }
-
-const CHECK_TIMEOUT: StdDuration = StdDuration::from_secs(15);
 
 // ---------------------------------------------------------------- vendors
 
@@ -563,27 +560,18 @@ pub enum DomainCmd {
 
 pub fn cert_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: CertCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let CertCmd::Check { url, dry_run } = cmd;
-    let store = if dry_run { None } else { Some(open_calendar_store(&store_dir)?) };
-    let tz = match &store {
-        Some(store) => settings(store)?.timezone,
-        None => crate::calendar_cmd::tz_override()?.unwrap_or(noren_core::business::DEFAULT_ZONE),
-    };
-    let (host, port) = tls_check::https_target(&url)?;
-    let target = if port == 443 { host.clone() } else { format!("{host}:{port}") };
-    let found = tls_check::check_certificate(&url, CHECK_TIMEOUT);
-    let saved = match &store {
-        None => None,
-        Some(store) => {
-            let date = found.as_ref().map(|i| i.not_after.with_timezone(&tz).date_naive());
-            renewal::record_check(store, RenewalKind::Ssl, &target, date.as_ref().copied().map_err(|e| *e), now)?
-        }
-    };
-    let info = found?;
+    let target = checks::Target::cert(&url)?;
+    let (found, saved, tz) = check(&store_dir, &target, dry_run, now)?;
+    let checks::Found::Cert(info) = found else { return Err(Error::Storage("a certificate check found no certificate".into()).into()) };
     if json_out {
         io::print_json(&json!({ "certificate": info, "renewal": saved }))?;
     } else {
         let left = (info.not_after - now).num_days();
-        say!("{target}: certificate valid until {} ({left} days)", info.not_after.with_timezone(&tz).format("%Y-%m-%d %H:%M"));
+        say!(
+            "{}: certificate valid until {} ({left} days)",
+            target.renewal().1,
+            info.not_after.with_timezone(&tz).format("%Y-%m-%d %H:%M")
+        );
         if let Some(p) = &info.problem {
             say!("warning: browsers will not trust it: {p}");
         }
@@ -596,25 +584,38 @@ pub fn cert_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: CertCmd, now: D
 
 pub fn domain_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: DomainCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let DomainCmd::Check { domain, dry_run } = cmd;
-    let base = std::env::var("NOREN_RDAP_BASE").ok().filter(|b| !b.trim().is_empty()).unwrap_or_else(|| tls_check::RDAP_BASE.into());
-    let target = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    let found = tls_check::rdap_expiry(&target, &base, CHECK_TIMEOUT);
-    let saved = if dry_run {
-        None
-    } else {
-        let store = open_calendar_store(&store_dir)?;
-        renewal::record_check(&store, RenewalKind::Domain, &target, found.as_ref().copied(), now)?
-    };
-    let due = found?;
+    let target = checks::Target::domain(&domain);
+    let (found, saved, tz) = check(&store_dir, &target, dry_run, now)?;
+    let due = found.last_day(tz);
+    let name = target.renewal().1;
     if json_out {
-        io::print_json(&json!({ "domain": target, "expires": due, "renewal": saved }))?;
+        io::print_json(&json!({ "domain": name, "expires": due, "renewal": saved }))?;
     } else {
-        say!("{target}: registered until {due}");
+        say!("{name}: registered until {due}");
         if let Some(r) = &saved {
             say!("kept as domain renewal {} ({})", r.name, r.id);
         }
     }
     Ok(0)
+}
+
+/// Runs an internet check (`noren_core::checks`) and, unless `dry_run`, keeps
+/// the outcome on its renewal (a failure noted there, then returned).
+fn check(
+    store_dir: &Option<PathBuf>,
+    target: &checks::Target,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> CliResult<(checks::Found, Option<Renewal>, chrono_tz::Tz)> {
+    let found = checks::run(target, std::env::var("NOREN_RDAP_BASE").ok().as_deref());
+    if dry_run {
+        let tz = crate::calendar_cmd::tz_override()?.unwrap_or(noren_core::business::DEFAULT_ZONE);
+        return Ok((found?, None, tz));
+    }
+    let store = open_calendar_store(store_dir)?;
+    let tz = settings(&store)?.timezone;
+    let saved = checks::record(&store, target, &found, tz, now)?;
+    Ok((found?, saved, tz))
 }
 
 // ---------------------------------------------------------------- incidents

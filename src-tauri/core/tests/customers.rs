@@ -345,3 +345,28 @@ fn a_reply_deadline_says_which_closed_days_it_skipped() {
     let fast = line_inquiry(&st, "2026-11-21T15:00:00+09:00", "24h");
     assert_eq!(reminders::deadline_why(&fast, &shop, TZ).0, "11/21(土) 15:00受付、24時間以内に返信");
 }
+
+/// An inquiry from a known customer and the line on the customer's timeline
+/// are one write (both or neither), for every step of the inquiry: the
+/// invariant "multi-record writes are one batch".
+#[test]
+fn an_inquiry_and_its_customer_timeline_are_one_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = store(&dir);
+    let cid = yamada(&st);
+    let now = utc("2026-11-20T06:00:00Z");
+    let input = InquiryInput {
+        channel: Some(ContactKind::Line),
+        customer: Some(cid.clone()),
+        summary: Some("予約の変更".into()),
+        ..Default::default()
+    };
+    let before = st.writes().1;
+    let inq = inquiry::add(&st, &input, &ShopHours::default(), TZ, now).unwrap();
+    assert_eq!(st.writes().1, before + 1, "the inquiry and the timeline line: one write");
+    inquiry::reply(&st, &inq.id, "変更しました", None, now).unwrap();
+    inquiry::close(&st, &inq.id, None, now, TZ).unwrap();
+    assert_eq!(st.writes().1, before + 3, "each step one write");
+    let texts: Vec<String> = customer::resolve(&st, &cid).unwrap().timeline.into_iter().map(|t| t.text).collect();
+    assert!(texts.iter().any(|t| t.starts_with("問い合わせ")) && texts.iter().any(|t| t.starts_with("対応済み")), "{texts:?}");
+}

@@ -579,3 +579,27 @@ fn a_changed_header_field_is_refused() {
     std::fs::write(dir.join("noren.header"), original).unwrap();
     assert!(Store::open(&dir, &pass("correct horse battery")).is_ok());
 }
+
+/// `Store::writes` moves with every record written or removed and with nothing
+/// else (reads, packs, derived packs), and tells two handles apart: what the
+/// application compares to know that an operation changed something.
+#[test]
+fn writes_count_record_changes_only_and_tell_handles_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let s = new_store(&dir);
+    let (handle, start) = s.writes();
+    let c = credential::add(&s, &full_input(), now()).unwrap();
+    assert_eq!(s.writes(), (handle, start + 1), "a record written");
+    credential::list(&s).unwrap();
+    SearchIndex::load(&s).unwrap();
+    s.derived::<noren_core::reminder_facts::Accounts>().unwrap();
+    assert_eq!(s.writes(), (handle, start + 1), "reads and derived packs are not changes");
+    assert!(!s.remove::<Credential>("nosuchid").unwrap());
+    assert_eq!(s.writes(), (handle, start + 1), "removing nothing changes nothing");
+    assert!(s.remove::<Credential>(&c.id).unwrap());
+    assert_eq!(s.writes(), (handle, start + 2));
+    drop(s);
+    let again = Store::open(&dir, &pass("correct horse battery")).unwrap();
+    assert_ne!(again.writes().0, handle, "another handle");
+}

@@ -224,15 +224,21 @@ pub struct InquiryInput {
     pub reply_within: Option<String>,
 }
 
-fn log_on_customer(store: &Store, customer_id: &Option<String>, at: DateTime<Utc>, text: String) -> Result<()> {
-    if let Some(id) = customer_id {
-        if let Some(mut c) = store.get::<Customer>(id)? {
+/// Writes the inquiry and, when it is from a known customer, `text` on the
+/// customer's timeline at `at`: one write, both or neither (`Store::put_pair`).
+fn put_logged(store: &Store, inq: &Inquiry, at: DateTime<Utc>, text: String) -> Result<()> {
+    let customer = match &inq.customer_id {
+        Some(id) => store.get::<Customer>(id)?,
+        None => None,
+    };
+    match customer {
+        Some(mut c) => {
             c.timeline.push(TimelineEntry { at, text });
             c.timeline.sort_by_key(|t| t.at);
-            store.put(&c)?;
+            store.put_pair(inq, &c)
         }
+        None => store.put(inq),
     }
-    Ok(())
 }
 
 pub fn add(store: &Store, input: &InquiryInput, shop: &ShopHours, tz: Tz, now: DateTime<Utc>) -> Result<Inquiry> {
@@ -278,8 +284,7 @@ pub fn add(store: &Store, input: &InquiryInput, shop: &ShopHours, tz: Tz, now: D
         created_at: now,
         updated_at: now,
     };
-    store.put(&inq)?;
-    log_on_customer(store, &inq.customer_id, received_at, format!("問い合わせ（{}）: {}", inq.channel.label_ja(), inq.summary))?;
+    put_logged(store, &inq, received_at, format!("問い合わせ（{}）: {}", inq.channel.label_ja(), inq.summary))?;
     Ok(inq)
 }
 
@@ -306,9 +311,8 @@ pub fn reply(store: &Store, id: &str, text: &str, promised_by: Option<DateTime<U
     }
     inq.replies.push(Reply { at: now, text: text.trim_end().to_string(), promised_by });
     inq.updated_at = now;
-    store.put(&inq)?;
     let what = if promised_by.is_some() { "途中経過を返信" } else { "返信" };
-    log_on_customer(store, &inq.customer_id, now, format!("{what}: {}", inq.summary))?;
+    put_logged(store, &inq, now, format!("{what}: {}", inq.summary))?;
     Ok(inq)
 }
 
@@ -325,8 +329,7 @@ pub fn close(store: &Store, id: &str, follow_up: Option<NaiveDate>, now: DateTim
     inq.follow_up_done = false;
     inq.closed_at = Some(now);
     inq.updated_at = now;
-    store.put(&inq)?;
-    log_on_customer(store, &inq.customer_id, now, format!("対応済み: {}", inq.summary))?;
+    put_logged(store, &inq, now, format!("対応済み: {}", inq.summary))?;
     Ok(inq)
 }
 
@@ -337,8 +340,7 @@ pub fn follow_up_done(store: &Store, id: &str, now: DateTime<Utc>) -> Result<Inq
     }
     inq.follow_up_done = true;
     inq.updated_at = now;
-    store.put(&inq)?;
-    log_on_customer(store, &inq.customer_id, now, format!("フォローアップ済み: {}", inq.summary))?;
+    put_logged(store, &inq, now, format!("フォローアップ済み: {}", inq.summary))?;
     Ok(inq)
 }
 
@@ -378,8 +380,7 @@ pub fn set_exception(
     inq.status = InquiryStatus::Done;
     inq.closed_at = Some(now);
     inq.updated_at = now;
-    store.put(&inq)?;
-    log_on_customer(store, &inq.customer_id, now, format!("返信せず対応を記録: {}", inq.summary))?;
+    put_logged(store, &inq, now, format!("返信せず対応を記録: {}", inq.summary))?;
     Ok(inq)
 }
 

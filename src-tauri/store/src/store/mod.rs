@@ -12,6 +12,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -120,9 +121,14 @@ pub struct Store {
     read_ahead: ReadAhead,
     /// The private copy read when the store's folder cannot be written.
     read_only: Option<ReadOnlyCopy>,
+    /// Which handle this is and how many record writes it made (`Store::writes`).
+    writes: (u64, AtomicU64),
     // Dropped last: the advisory lock outlives the database handle.
     _lock: Option<File>,
 }
+
+/// Numbers the handles opened in this process, so that two never report the same writes.
+static HANDLES: AtomicU64 = AtomicU64::new(0);
 
 /// Sealed packs read (no key needed) on another core while the key is derived:
 /// every derived pack (`<tree>#<name>`: the search index the app shows first
@@ -374,6 +380,7 @@ impl LockedStore {
             derived: DerivedCache::default(),
             read_ahead,
             read_only: None,
+            writes: (HANDLES.fetch_add(1, Ordering::Relaxed), AtomicU64::new(0)),
             _lock: lock,
         }
     }
@@ -536,6 +543,16 @@ fn remove_unfinished_snapshots(db_dir: &Path) {
 }
 
 /// A sled or I/O error as the store reports it: a full disk is `DiskFull`.
+/// Puts `recs` into a list kept in id order, replacing those with the same id.
+fn upsert<T: Record>(list: &mut Vec<T>, recs: &[T]) {
+    for rec in recs {
+        match list.binary_search_by(|r| r.id().cmp(rec.id())) {
+            Ok(i) => list[i] = rec.clone(),
+            Err(i) => list.insert(i, rec.clone()),
+        }
+    }
+}
+
 fn storage_error(dir: &Path, e: Error) -> Error {
     match e {
         Error::Io { ref source, .. } if noren_base::disk::is_full(source) => Error::DiskFull {
@@ -811,6 +828,61 @@ impl Store {
         self.put_many(std::slice::from_ref(rec))
     }
 
+    /// Validates a record (whatever wrote it) and seals it for its tree.
+    fn checked_seal<T: Record>(&self, rec: &T) -> Result<Vec<u8>> {
+        // Said with the record: reaching here, it came from an import, a backup or another device.
+        noren_base::validate::id("id", rec.id()).and_then(|()| rec.validate()).map_err(|e| match e {
+            Error::Invalid { field, reason } => {
+                Error::Invalid { field, reason: format!("{reason} (in {} {})", T::WHAT, noren_base::validate::printable(rec.id())) }
+            }
+            other => other,
+        })?;
+        self.seal_record(rec)
+    }
+
+    /// Writes a record of one collection and one of another atomically (one
+    /// sled transaction over both trees: both or neither) and flushes once:
+    /// a change that touches two collections (an inquiry and its customer's
+    /// timeline) is one write.
+    pub fn put_pair<A: Record, B: Record>(&self, a: &A, b: &B) -> Result<()> {
+        if A::TREE == B::TREE {
+            return Err(Error::Storage(format!("put_pair needs two collections, got {} twice", A::TREE)));
+        }
+        let (tree_a, tree_b) = (self.tree::<A>()?, self.tree::<B>()?);
+        let (sealed_a, sealed_b) = (self.checked_seal(a)?, self.checked_seal(b)?);
+        let bytes = (sealed_a.len() + a.id().len() + sealed_b.len() + b.id().len()) as u64;
+        self.writable()?;
+        self.ensure_room(bytes)?;
+        let _watch = noren_base::disk::Watchdog::arm(&self.dir, bytes);
+        let written = self.invalidate_pack(A::TREE).and_then(|()| self.invalidate_pack(B::TREE)).and_then(|()| {
+            use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+            (&tree_a, &tree_b)
+                .transaction(|(ta, tb)| {
+                    ta.insert(a.id().as_bytes(), sealed_a.as_slice())?;
+                    tb.insert(b.id().as_bytes(), sealed_b.as_slice())?;
+                    Ok::<(), ConflictableTransactionError<()>>(())
+                })
+                .map_err(|e| match e {
+                    TransactionError::Storage(e) => Error::from(e),
+                    TransactionError::Abort(()) => Error::Storage("the write was aborted".into()),
+                })?;
+            // As in `put_many`: memory first, then the generations.
+            self.cache.update::<A>(|list| upsert(list, std::slice::from_ref(a)));
+            self.cache.update::<B>(|list| upsert(list, std::slice::from_ref(b)));
+            self.next_generation(A::TREE)?;
+            self.next_generation(B::TREE)?;
+            self.flush()
+        });
+        match &written {
+            Ok(()) => self.wrote(),
+            Err(_) => {
+                self.cache.forget(A::TREE);
+                self.cache.forget(B::TREE);
+            }
+        }
+        written.map_err(|e| storage_error(&self.dir, e))
+    }
+
     /// Writes several records atomically (one sled batch) and flushes once.
     pub fn put_many<T: Record>(&self, recs: &[T]) -> Result<()> {
         if recs.is_empty() {
@@ -820,14 +892,7 @@ impl Store {
         let mut batch = sled::Batch::default();
         let mut bytes = 0u64;
         for rec in recs {
-            // Said with the record: reaching here, it came from an import, a backup or another device.
-            noren_base::validate::id("id", rec.id()).and_then(|()| rec.validate()).map_err(|e| match e {
-                Error::Invalid { field, reason } => {
-                    Error::Invalid { field, reason: format!("{reason} (in {} {})", T::WHAT, noren_base::validate::printable(rec.id())) }
-                }
-                other => other,
-            })?;
-            let sealed = self.seal_record(rec)?;
+            let sealed = self.checked_seal(rec)?;
             bytes += (sealed.len() + rec.id().len()) as u64;
             batch.insert(rec.id().as_bytes(), sealed);
         }
@@ -839,20 +904,14 @@ impl Store {
             tree.apply_batch(batch)?;
             // Memory follows the records before the generation moves on: whoever
             // reads the final generation finds the new records in memory too.
-            self.cache.update::<T>(|list| {
-                for rec in recs {
-                    match list.binary_search_by(|r| r.id().cmp(rec.id())) {
-                        Ok(i) => list[i] = rec.clone(),
-                        Err(i) => list.insert(i, rec.clone()),
-                    }
-                }
-            });
+            self.cache.update::<T>(|list| upsert(list, recs));
             self.next_generation(T::TREE)?;
             self.flush()
         });
-        if written.is_err() {
+        match &written {
+            Ok(()) => self.wrote(),
             // Unknown how much reached the disk: the next read goes to the disk.
-            self.cache.forget(T::TREE);
+            Err(_) => self.cache.forget(T::TREE),
         }
         written.map_err(|e| storage_error(&self.dir, e))
     }
@@ -1094,6 +1153,17 @@ impl Store {
         let _ = self.db.flush();
     }
 
+    /// This handle and the record writes (puts and removals) it has made: what
+    /// a caller compares before and after an operation to learn whether it
+    /// changed anything, whatever the operation was. Caches and packs do not count.
+    pub fn writes(&self) -> (u64, u64) {
+        (self.writes.0, self.writes.1.load(Ordering::Relaxed))
+    }
+
+    fn wrote(&self) {
+        self.writes.1.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn count<T: Record>(&self) -> Result<usize> {
         Ok(self.tree::<T>()?.len())
     }
@@ -1112,8 +1182,10 @@ impl Store {
             self.flush()?;
             Ok(existed)
         });
-        if removed.is_err() {
-            self.cache.forget(T::TREE);
+        match &removed {
+            Ok(true) => self.wrote(),
+            Ok(false) => {}
+            Err(_) => self.cache.forget(T::TREE),
         }
         removed.map_err(|e| storage_error(&self.dir, e))
     }
