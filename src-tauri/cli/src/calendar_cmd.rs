@@ -9,10 +9,11 @@ use clap::{Args, Subcommand};
 use noren_core::calendar::{self, ChannelInput, ChannelKind, ChannelView, PostInput, PostStatus, QuietPeriod};
 use noren_core::feed::{self, FetchOptions};
 use noren_core::reminders::{days_text, DueItem, Settings};
-use noren_core::{notify, paths, timer, Error, Store};
+use noren_core::{notify, timer, Error, Store};
 use serde_json::json;
 
 use crate::io::{self, CliError, CliResult};
+use crate::open::{open_calendar_store, settings};
 
 #[derive(Subcommand)]
 pub enum ChannelCmd {
@@ -24,13 +25,13 @@ pub enum ChannelCmd {
     /// Every channel with its rhythm and state.
     List {
         /// Evaluate as of this instant (RFC 3339).
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         now: Option<DateTime<Utc>>,
     },
     /// One channel: rhythm, statistics, planned and missed posts.
     Show {
         channel: String,
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         now: Option<DateTime<Utc>>,
     },
     /// Change a channel (an empty value clears a field).
@@ -116,7 +117,7 @@ pub enum PostCmd {
     /// "投稿した": record a published post (now unless --at).
     Log {
         channel: String,
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         at: Option<DateTime<Utc>>,
         #[arg(long)]
         title: Option<String>,
@@ -138,7 +139,7 @@ pub enum PostCmd {
     /// Mark a planned post as published.
     Done {
         id: String,
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         at: Option<DateTime<Utc>>,
     },
     /// A channel's posts, oldest first.
@@ -151,7 +152,7 @@ pub enum PostCmd {
     /// Change a post.
     Edit {
         id: String,
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         at: Option<DateTime<Utc>>,
         #[arg(long, value_name = "YYYY-MM-DD")]
         on: Option<String>,
@@ -197,7 +198,7 @@ pub enum NotifyCmd {
         #[arg(long = "for", value_name = "1d|1w|DAYS", default_value = "1d")]
         duration: String,
         /// Count from this instant instead of now (RFC 3339).
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         now: Option<DateTime<Utc>>,
     },
     /// Show or change notification settings.
@@ -231,38 +232,6 @@ pub enum TimerCmd {
         no_disable: bool,
     },
     Status,
-}
-
-/// `$NOREN_TZ` (IANA name) when set: this run's time zone, above the shop's.
-pub fn tz_override() -> CliResult<Option<chrono_tz::Tz>> {
-    match std::env::var("NOREN_TZ").ok().filter(|v| !v.trim().is_empty()) {
-        Some(tz) => Ok(Some(
-            tz.trim().parse().map_err(|_| Error::invalid("NOREN_TZ", format!("{tz:?} is not a time zone name (e.g. Asia/Tokyo)")))?,
-        )),
-        None => Ok(None),
-    }
-}
-
-/// The reminder settings in the shop's time zone: `$NOREN_TZ` when set, else
-/// the shop profile's (`noren-cli shop --timezone`), else Asia/Tokyo.
-pub fn settings(store: &Store) -> CliResult<Settings> {
-    Ok(noren_core::shop::reminder_settings(store, tz_override()?)?)
-}
-
-/// Opens the store for calendar work: with the passphrase when one is given
-/// ($NOREN_PASSPHRASE_FILE / $NOREN_PASSPHRASE), else with
-/// $NOREN_CALENDAR_KEY_FILE (vault stays locked), else a prompt.
-pub fn open_calendar_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
-    let dir = paths::resolve_store_dir(cli_store.clone())?;
-    let locked = Store::open_locked(&dir)?;
-    let has_pass = ["NOREN_PASSPHRASE_FILE", "NOREN_PASSPHRASE"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
-    if !has_pass {
-        if let Some(key) = std::env::var_os("NOREN_CALENDAR_KEY_FILE").filter(|v| !v.is_empty()) {
-            return Ok(crate::cmd::watched(locked.unlock_calendar(std::path::Path::new(&key), noren_core::CALENDAR_PROOF_TREES)?));
-        }
-    }
-    let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
-    Ok(crate::cmd::watched(locked.unlock(&pass)?))
 }
 
 fn parse_date(field: &'static str, v: &str) -> CliResult<NaiveDate> {

@@ -12,11 +12,13 @@ use noren_core::session::Session;
 use noren_core::{paths, Error, SecretString, Store};
 use serde_json::json;
 
+use crate::args::parse_now;
 use crate::calendar_cmd::{self, CalendarCmd, ChannelCmd, FeedCmd, NotifyCmd, PostCmd, TimerCmd};
 use crate::customer_cmd::{self, CustomerCmd, InquiryCmd, ShopArgs};
 use crate::handover_cmd::{self, KitCmd, PeopleCmd};
 use crate::io::{self, CliError, CliResult};
 use crate::migrate_cmd::{self, ExportCmd, ImportCmd};
+use crate::open::{open_store, open_store_with_pass};
 use crate::vendor_cmd::{self, CertCmd, DomainCmd, IncidentCmd, RenewalCmd, VendorCmd};
 
 #[derive(Parser)]
@@ -34,7 +36,7 @@ pub struct Cli {
     pub json: bool,
     /// Take this instant as the present for every dated record and reminder
     /// (RFC 3339; scripts, replays and tests). Default: $NOREN_NOW, else the clock.
-    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_now, env = "NOREN_NOW")]
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = crate::args::parse_now, env = "NOREN_NOW")]
     pub now: Option<DateTime<Utc>>,
     #[command(subcommand)]
     pub cmd: Cmd,
@@ -300,12 +302,6 @@ pub struct CredFields {
     pub fields: Vec<String>,
 }
 
-pub(crate) fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| format!("{s:?} is not an RFC 3339 time (e.g. 2026-12-01T09:00:00+09:00)"))
-}
-
 impl CredFields {
     fn to_input(&self) -> CliResult<CredentialInput> {
         let mut fields = BTreeMap::new();
@@ -331,38 +327,6 @@ impl CredFields {
             ..Default::default()
         })
     }
-}
-
-pub(crate) fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
-    Ok(open_store_with_pass(cli_store)?.0)
-}
-
-fn open_store_with_pass(cli_store: &Option<PathBuf>) -> CliResult<(Store, SecretString)> {
-    let dir = paths::resolve_store_dir(cli_store.clone())?;
-    // Fail fast (exit 4 / not found) before asking for a passphrase.
-    let locked = Store::open_locked(&dir)?;
-    let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
-    Ok((watched(locked.unlock(&pass)?), pass))
-}
-
-/// The instant the command runs at (`--now`, `$NOREN_NOW` or the clock), set once by `run`.
-static NOW: std::sync::OnceLock<DateTime<Utc>> = std::sync::OnceLock::new();
-
-/// Where this computer remembers how far each store got (rollback detection).
-fn seen_file() -> Option<PathBuf> {
-    noren_core::timer::config_home().ok().map(|h| h.join("noren/seen-stores.json"))
-}
-
-/// The store, compared with what this computer last saw of it: an older copy
-/// put in place is said on stderr (one `warning:` line) and the command goes on.
-pub(crate) fn watched(mut store: Store) -> Store {
-    if let Some(file) = seen_file() {
-        let now = NOW.get().copied().unwrap_or_else(Utc::now);
-        if let Ok(Some(r)) = store.watch_rollback(&file, now) {
-            esay!("warning: {}", io::one_line(&r.to_string()));
-        }
-    }
-    store
 }
 
 /// The passphrase that protects a backup: $NOREN_BACKUP_PASSPHRASE_FILE, else
@@ -559,7 +523,7 @@ fn print_detail(c: &credential::Credential, reveal: bool) {
 pub fn run(cli: Cli) -> CliResult<u8> {
     // The one place the CLI reads the clock; everything below takes `now`.
     let now = cli.now.unwrap_or_else(Utc::now);
-    let _ = NOW.set(now);
+    crate::open::set_now(now);
     let json_out = cli.json;
     match cli.cmd {
         Cmd::Init => {
@@ -595,9 +559,9 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         }
         Cmd::Backup(b) => return backup(cli.store, json_out, b, now),
         Cmd::Check { now: at, notify } => {
-            let store = calendar_cmd::open_calendar_store(&cli.store)?;
+            let store = crate::open::open_calendar_store(&cli.store)?;
             let at = at.unwrap_or(now);
-            let settings = calendar_cmd::settings(&store)?;
+            let settings = crate::open::settings(&store)?;
             let mut session = Session::new(store);
             let items = session.due_items(at, &settings)?;
             let shown = if notify { calendar_cmd::notify_items(session.store(), &items, at, &settings)? } else { 0 };

@@ -13,9 +13,10 @@ use noren_core::inquiry::{self, ExceptionDecision, ExceptionTag, Inquiry, Inquir
 use noren_core::Error;
 use serde_json::json;
 
-use crate::calendar_cmd::settings;
-use crate::cmd::open_store;
+use crate::args::parse_weekdays;
 use crate::io::{self, CliError, CliResult};
+use crate::open::open_store;
+use crate::open::settings;
 
 #[derive(Subcommand)]
 pub enum CustomerCmd {
@@ -255,7 +256,7 @@ pub enum InquiryCmd {
         #[arg(long = "from")]
         sender: Option<String>,
         /// When it came in (RFC 3339; default now).
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         received: Option<DateTime<Utc>>,
         #[arg(long)]
         summary: String,
@@ -388,7 +389,7 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
             let promised = match (interim, by) {
                 (true, Some(b)) => Some(match noren_core::credential::parse_date("by", &b) {
                     Ok(Some(d)) => shop.closing_on(d, tz),
-                    _ => crate::cmd::parse_now(&b).map_err(CliError::Usage)?,
+                    _ => crate::args::parse_now(&b).map_err(CliError::Usage)?,
                 }),
                 _ => None,
             };
@@ -516,23 +517,6 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
 /// name saved with `shop --name`, else 当店).
 fn shop_name() -> Option<String> {
     std::env::var("NOREN_SHOP_NAME").ok().filter(|s| !s.trim().is_empty())
-}
-
-/// Weekdays as "sat,sun" or "wed" ("none" for none) → 0 = Monday … 6 = Sunday.
-pub(crate) fn parse_weekdays(days: &str) -> CliResult<Vec<u8>> {
-    const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    if days.trim() == "none" {
-        return Ok(Vec::new());
-    }
-    days.split(',')
-        .map(|d| {
-            NAMES
-                .iter()
-                .position(|n| *n == d.trim().to_ascii_lowercase())
-                .map(|p| p as u8)
-                .ok_or_else(|| CliError::from(Error::invalid("closed_weekdays", format!("{d:?} is not a weekday (mon … sun)"))))
-        })
-        .collect()
 }
 
 #[derive(Args)]

@@ -9,9 +9,9 @@ use noren_core::reminder_facts::Accounts;
 use noren_core::{credential, kit, paths, renewal};
 use serde_json::json;
 
-use crate::calendar_cmd::settings;
-use crate::cmd::open_store;
 use crate::io::{self, CliError, CliResult};
+use crate::open::open_store;
+use crate::open::settings;
 
 #[derive(Subcommand)]
 pub enum PeopleCmd {

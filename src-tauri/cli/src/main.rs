@@ -16,12 +16,14 @@ macro_rules! esay {
     ($($t:tt)*) => { eprintln!("{}", noren_core::validate::printable(&format!($($t)*))) };
 }
 
+mod args;
 mod calendar_cmd;
 mod cmd;
 mod customer_cmd;
 mod handover_cmd;
 mod io;
 mod migrate_cmd;
+mod open;
 mod vendor_cmd;
 
 use std::process::ExitCode;

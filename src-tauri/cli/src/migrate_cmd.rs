@@ -10,8 +10,8 @@ use noren_core::import::{self, OnDuplicate};
 use noren_core::{kdbx, Error};
 use serde_json::json;
 
-use crate::cmd::open_store;
 use crate::io::{self, CliError, CliResult};
+use crate::open::open_store;
 
 #[derive(Subcommand)]
 pub enum ImportCmd {

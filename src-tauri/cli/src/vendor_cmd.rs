@@ -15,10 +15,10 @@ use noren_core::vendor::{self, Contract, FeeKind, Vendor, VendorContact, VendorI
 use noren_core::{credential, Error, Store};
 use serde_json::json;
 
-use crate::calendar_cmd::{open_calendar_store, settings};
-use crate::cmd::open_store;
-use crate::customer_cmd::parse_weekdays;
+use crate::args::parse_weekdays;
 use crate::io::{self, CliError, CliResult};
+use crate::open::open_store;
+use crate::open::{open_calendar_store, settings};
 
 fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
@@ -54,7 +54,7 @@ pub enum VendorCmd {
     Who {
         asset: Vec<String>,
         /// As of this instant (RFC 3339).
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         now: Option<DateTime<Utc>>,
     },
     Remove {
@@ -609,7 +609,7 @@ fn check(
 ) -> CliResult<(checks::Found, Option<Renewal>, chrono_tz::Tz)> {
     let found = checks::run(target, std::env::var("NOREN_RDAP_BASE").ok().as_deref());
     if dry_run {
-        let tz = crate::calendar_cmd::tz_override()?.unwrap_or(noren_core::business::DEFAULT_ZONE);
+        let tz = crate::open::tz_override()?.unwrap_or(noren_core::business::DEFAULT_ZONE);
         return Ok((found?, None, tz));
     }
     let store = open_calendar_store(store_dir)?;
@@ -648,7 +648,7 @@ pub enum IncidentCmd {
         incident: String,
         text: String,
         /// When it happened (RFC 3339; default now).
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         at: Option<DateTime<Utc>>,
     },
     /// Add an action item (a reminder once due), or mark one done with --done ACTION_ID.
@@ -669,7 +669,7 @@ pub enum IncidentCmd {
         #[arg(long)]
         note: Option<String>,
         /// When it was really over (RFC 3339; default now).
-        #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+        #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
         at: Option<DateTime<Utc>>,
     },
     Reopen {
@@ -696,7 +696,7 @@ pub enum IncidentCmd {
 #[derive(Args, Default)]
 pub struct IncidentFields {
     /// When it was noticed (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+    #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
     detected: Option<DateTime<Utc>>,
     /// How it was noticed.
     #[arg(long)]
@@ -708,9 +708,9 @@ pub struct IncidentFields {
     #[arg(long)]
     checked: Option<String>,
     /// Step 2: affected period start / end (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+    #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
     impact_from: Option<DateTime<Utc>>,
-    #[arg(long, value_name = "RFC3339", value_parser = crate::cmd::parse_now)]
+    #[arg(long, value_name = "RFC3339", value_parser = crate::args::parse_now)]
     impact_to: Option<DateTime<Utc>>,
     #[arg(long)]
     visits_lost: Option<u64>,

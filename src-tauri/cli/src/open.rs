@@ -1,0 +1,81 @@
+//! How a command gets what it works on: the store (with the passphrase, or
+//! the calendar key file for unattended reminders), compared with what this
+//! computer saw of it; the instant it runs at; the shop's time zone. Shared by
+//! every noun's file; imports none of them.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use noren_core::reminders::Settings;
+use noren_core::{paths, Error, SecretString, Store};
+
+use crate::io::{self, CliResult};
+
+pub(crate) fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
+    Ok(open_store_with_pass(cli_store)?.0)
+}
+
+pub(crate) fn open_store_with_pass(cli_store: &Option<PathBuf>) -> CliResult<(Store, SecretString)> {
+    let dir = paths::resolve_store_dir(cli_store.clone())?;
+    // Fail fast (exit 4 / not found) before asking for a passphrase.
+    let locked = Store::open_locked(&dir)?;
+    let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
+    Ok((watched(locked.unlock(&pass)?), pass))
+}
+
+/// The instant the command runs at (`--now`, `$NOREN_NOW` or the clock), set once by `run`.
+static NOW: std::sync::OnceLock<DateTime<Utc>> = std::sync::OnceLock::new();
+
+/// Sets the instant the command runs at (once, by `cmd::run`).
+pub(crate) fn set_now(now: DateTime<Utc>) {
+    let _ = NOW.set(now);
+}
+
+/// Where this computer remembers how far each store got (rollback detection).
+fn seen_file() -> Option<PathBuf> {
+    noren_core::timer::config_home().ok().map(|h| h.join("noren/seen-stores.json"))
+}
+
+/// The store, compared with what this computer last saw of it: an older copy
+/// put in place is said on stderr (one `warning:` line) and the command goes on.
+pub(crate) fn watched(mut store: Store) -> Store {
+    if let Some(file) = seen_file() {
+        let now = NOW.get().copied().unwrap_or_else(Utc::now);
+        if let Ok(Some(r)) = store.watch_rollback(&file, now) {
+            esay!("warning: {}", io::one_line(&r.to_string()));
+        }
+    }
+    store
+}
+
+/// `$NOREN_TZ` (IANA name) when set: this run's time zone, above the shop's.
+pub fn tz_override() -> CliResult<Option<chrono_tz::Tz>> {
+    match std::env::var("NOREN_TZ").ok().filter(|v| !v.trim().is_empty()) {
+        Some(tz) => Ok(Some(
+            tz.trim().parse().map_err(|_| Error::invalid("NOREN_TZ", format!("{tz:?} is not a time zone name (e.g. Asia/Tokyo)")))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The reminder settings in the shop's time zone: `$NOREN_TZ` when set, else
+/// the shop profile's (`noren-cli shop --timezone`), else Asia/Tokyo.
+pub fn settings(store: &Store) -> CliResult<Settings> {
+    Ok(noren_core::shop::reminder_settings(store, tz_override()?)?)
+}
+
+/// Opens the store for calendar work: with the passphrase when one is given
+/// ($NOREN_PASSPHRASE_FILE / $NOREN_PASSPHRASE), else with
+/// $NOREN_CALENDAR_KEY_FILE (vault stays locked), else a prompt.
+pub fn open_calendar_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
+    let dir = paths::resolve_store_dir(cli_store.clone())?;
+    let locked = Store::open_locked(&dir)?;
+    let has_pass = ["NOREN_PASSPHRASE_FILE", "NOREN_PASSPHRASE"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    if !has_pass {
+        if let Some(key) = std::env::var_os("NOREN_CALENDAR_KEY_FILE").filter(|v| !v.is_empty()) {
+            return Ok(watched(locked.unlock_calendar(std::path::Path::new(&key), noren_core::CALENDAR_PROOF_TREES)?));
+        }
+    }
+    let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
+    Ok(watched(locked.unlock(&pass)?))
+}
