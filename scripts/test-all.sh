@@ -15,6 +15,9 @@ npm --prefix ui run check
 npm --prefix ui test
 npm --prefix ui run build
 
+echo "==> the rules between the layers (crate edges, module cycles, env and clock, UI offsets)"
+python3 scripts/check-layers.py
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -24,7 +27,7 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "==> cargo test (also regenerates ui/src/bindings)"
 cargo test --workspace --all-targets
 
-echo "==> core and CLI tests again with the clock five years ahead (faketime; no rebuild)"
+echo "==> library and CLI tests again with the clock five years ahead (faketime; no rebuild)"
 bash scripts/test-clocks.sh '+5y'
 
 echo "==> generated TypeScript bindings are up to date"
