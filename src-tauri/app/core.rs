@@ -179,14 +179,28 @@ impl AppCore {
     pub fn run<T>(&mut self, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> (IpcResult<T>, bool) {
         let before = self.writes();
         let r = f(self);
-        let wrote = match (before, self.writes()) {
-            (Some((h1, n1)), Some((h2, n2))) => h1 == h2 && n2 > n1,
-            _ => false,
-        };
+        let wrote = self.wrote_since(before);
         if wrote {
             self.after_change();
         }
         (r, wrote)
+    }
+
+    /// As `run`, for the backup's own commands: what they write (the folder,
+    /// the store's backup key) is the backup's bookkeeping, not the shop's
+    /// data, so no snapshot follows it; a change is still reported.
+    pub fn run_backup<T>(&mut self, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> (IpcResult<T>, bool) {
+        let before = self.writes();
+        let r = f(self);
+        let wrote = self.wrote_since(before);
+        (r, wrote)
+    }
+
+    fn wrote_since(&self, before: Option<(u64, u64)>) -> bool {
+        match (before, self.writes()) {
+            (Some((h1, n1)), Some((h2, n2))) => h1 == h2 && n2 > n1,
+            _ => false,
+        }
     }
 
     fn writes(&self) -> Option<(u64, u64)> {
@@ -745,7 +759,10 @@ mod tests {
         c.setup(&SecretString::new("shop passphrase")).unwrap();
         let usb = tmp.path().join("usb");
         std::fs::create_dir(&usb).unwrap();
-        c.backup_configure(Some(usb.display().to_string()), 14, vec![]).unwrap();
+        let (configured, wrote) = c.run_backup(|c| c.backup_configure(Some(usb.display().to_string()), 14, vec![]));
+        configured.unwrap();
+        assert!(wrote, "choosing the folder is a change");
+        assert!(noren_core::backup::snapshots(&usb, Utc::now()).unwrap().is_empty(), "but the backup's own: no snapshot follows it");
         let (added, wrote) = c.run(|c| c.add(&input("エキテン")));
         assert!(wrote, "adding a login is a change");
         assert_eq!(noren_core::backup::snapshots(&usb, Utc::now()).unwrap().len(), 1, "and is followed by the snapshot");
