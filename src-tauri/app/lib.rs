@@ -7,6 +7,8 @@ pub mod core;
 pub mod customers;
 pub mod files;
 pub mod handover;
+#[cfg(test)]
+mod ipc_table;
 pub mod migrate;
 pub mod settings;
 pub mod vendors;
@@ -45,6 +47,18 @@ fn wake(app: &State<'_, App>) {
     if let Ok(tx) = app.wake.lock() {
         let _ = tx.send(());
     }
+}
+
+/// `with` for the backup's own commands (`AppCore::run_backup`: no snapshot
+/// follows what they write).
+fn with_backup<T>(app: &State<'_, App>, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> IpcResult<T> {
+    let mut core = app.core.lock().map_err(|_| IpcError { code: "internal".into(), message: "state poisoned".into(), field: None })?;
+    let (r, wrote) = core.run_backup(f);
+    drop(core);
+    if wrote {
+        wake(app);
+    }
+    r
 }
 
 /// Runs `f` and wakes the reminder thread whatever it did: for what changes the
@@ -750,27 +764,27 @@ fn ui_ready() {
 
 #[tauri::command]
 fn backup_info(app: State<'_, App>) -> IpcResult<BackupInfo> {
-    with(&app, |c| c.backup_info())
+    with_backup(&app, |c| c.backup_info())
 }
 
 #[tauri::command]
 fn backup_configure(app: State<'_, App>, auto_dir: Option<String>, keep: u32, recipients: Vec<String>) -> IpcResult<BackupInfo> {
-    with(&app, |c| c.backup_configure(auto_dir, keep, recipients))
+    with_backup(&app, |c| c.backup_configure(auto_dir, keep, recipients))
 }
 
 #[tauri::command]
 fn backup_now(app: State<'_, App>) -> IpcResult<AutoReport> {
-    with(&app, |c| c.backup_now())
+    with_backup(&app, |c| c.backup_now())
 }
 
 #[tauri::command]
 fn backup_export(app: State<'_, App>, file: String) -> IpcResult<Report> {
-    with(&app, |c| c.backup_export(&file))
+    with_backup(&app, |c| c.backup_export(&file))
 }
 
 #[tauri::command]
 fn backup_verify(app: State<'_, App>, file: String, passphrase: Option<String>, identity: Option<String>) -> IpcResult<Report> {
-    with(&app, |c| c.backup_verify(&file, passphrase.as_deref(), identity.as_deref()))
+    with_backup(&app, |c| c.backup_verify(&file, passphrase.as_deref(), identity.as_deref()))
 }
 
 #[tauri::command]
@@ -782,7 +796,7 @@ fn backup_restore(
     into: String,
     new_passphrase: Option<String>,
 ) -> IpcResult<AppStatus> {
-    with(&app, |c| c.backup_restore(&file, passphrase.as_deref(), identity.as_deref(), &into, new_passphrase.as_deref()))
+    with_backup(&app, |c| c.backup_restore(&file, passphrase.as_deref(), identity.as_deref(), &into, new_passphrase.as_deref()))
 }
 
 #[tauri::command]

@@ -35,3 +35,21 @@ describe("api", () => {
     await expect(api.status()).rejects.toMatchObject({ code: "internal", message: "boom" });
   });
 });
+
+describe("the generated command table", () => {
+  it("sends the names the Rust side declares, even where a name is a reserved word", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    await api.changePassphrase("old one", "new one");
+    await api.backupConfigure(null, 14, []);
+    await api.incidentLog("i1", "電話した");
+    expect(calls).toEqual([
+      ["change_passphrase", { current: "old one", new: "new one" }],
+      ["backup_configure", { autoDir: null, keep: 14, recipients: [] }],
+      ["inc_log", { id: "i1", text: "電話した", at: null }],
+    ]);
+  });
+});
