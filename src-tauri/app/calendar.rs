@@ -78,7 +78,7 @@ pub fn post_delete(c: &mut AppCore, id: &str) -> IpcResult<Post> {
 
 /// Writes the planned posts as an .ics file; returns the path written.
 pub fn ics_export(c: &mut AppCore, path: &str) -> IpcResult<String> {
-    let Some(p) = noren_core::paths::typed(path) else {
+    let Some(p) = crate::typed(path) else {
         return Err(Error::invalid("file", "choose where to save the file").into());
     };
     let store = c.store_unlocked()?;

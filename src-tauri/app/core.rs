@@ -254,7 +254,7 @@ impl AppCore {
     }
 
     pub fn setup(&mut self, pass: &SecretString) -> IpcResult<AppStatus> {
-        let store = Store::init(self.dir(), pass)?;
+        let store = Store::init(self.dir(), pass, chrono::Utc::now())?;
         self.session = Some(Session::new(store));
         self.pass = Some(pass.clone());
         self.touch();
@@ -463,7 +463,7 @@ impl AppCore {
     }
 
     pub fn backup_configure(&mut self, auto_dir: Option<String>, keep: u32, recipients: Vec<String>) -> IpcResult<BackupInfo> {
-        let dir = auto_dir.as_deref().and_then(noren_core::paths::typed);
+        let dir = auto_dir.as_deref().and_then(crate::typed);
         backup::choose_folder(self.session()?.store(), dir.as_deref(), keep, recipients)?;
         self.backup_info()
     }
@@ -479,7 +479,7 @@ impl AppCore {
     }
 
     pub fn backup_export(&mut self, file: &str) -> IpcResult<Report> {
-        let Some(path) = noren_core::paths::typed(file) else {
+        let Some(path) = crate::typed(file) else {
             return Err(Error::invalid("file", "choose where to save the backup").into());
         };
         if path.exists() {
@@ -492,7 +492,7 @@ impl AppCore {
     }
 
     fn unlock_for(&self, passphrase: Option<&str>, identity: Option<&str>) -> IpcResult<Unlock> {
-        if let Some(id) = identity.and_then(noren_core::paths::typed) {
+        if let Some(id) = identity.and_then(crate::typed) {
             return Ok(Unlock::IdentityFile(id));
         }
         match passphrase.filter(|p| !p.is_empty()) {
@@ -505,7 +505,7 @@ impl AppCore {
     pub fn backup_verify(&mut self, file: &str, passphrase: Option<&str>, identity: Option<&str>) -> IpcResult<Report> {
         self.touch();
         let unlock = self.unlock_for(passphrase, identity)?;
-        let file = noren_core::paths::typed(file).ok_or_else(|| Error::invalid("file", "choose the backup file"))?;
+        let file = crate::typed(file).ok_or_else(|| Error::invalid("file", "choose the backup file"))?;
         Ok(backup::verify(&file, &unlock)?)
     }
 
@@ -529,11 +529,11 @@ impl AppCore {
                 return Err(Error::invalid("passphrase", "choose a passphrase for the restored store").into())
             }
         };
-        let Some(into) = noren_core::paths::typed(into) else {
+        let Some(into) = crate::typed(into) else {
             return Err(Error::invalid("into", "choose a folder for the restored store").into());
         };
-        let file = noren_core::paths::typed(file).ok_or_else(|| Error::invalid("file", "choose the backup file"))?;
-        backup::restore(&file, &unlock, &into, &new_pass)?;
+        let file = crate::typed(file).ok_or_else(|| Error::invalid("file", "choose the backup file"))?;
+        backup::restore(&file, &unlock, &into, &new_pass, chrono::Utc::now())?;
         self.switch_store(&into)
     }
 

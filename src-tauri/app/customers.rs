@@ -13,7 +13,7 @@ use crate::core::{shop_zone, AppCore, IpcResult};
 
 /// Most files a person would pick are small; refuse what is clearly not a customer list.
 fn read_file(path: &str) -> IpcResult<Vec<u8>> {
-    let path = noren_core::paths::typed(path).ok_or_else(|| noren_core::Error::invalid("file", "choose a file"))?;
+    let path = crate::typed(path).ok_or_else(|| noren_core::Error::invalid("file", "choose a file"))?;
     Ok(noren_core::paths::read_picked_file(&path, customer_import::MAX_BYTES)?)
 }
 

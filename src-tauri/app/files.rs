@@ -46,7 +46,7 @@ pub struct PickRequest {
 /// Where the chooser starts for a field holding `current`: the folder itself,
 /// the folder of a file, else the nearest folder above that exists.
 pub fn start_folder(current: Option<&str>) -> Option<PathBuf> {
-    let mut p = current.and_then(noren_core::paths::typed)?;
+    let mut p = current.and_then(crate::typed)?;
     loop {
         if p.is_dir() {
             return Some(p);
@@ -69,7 +69,7 @@ pub fn pick(handle: &AppHandle, req: PickRequest) -> IpcResult<Option<String>> {
     let typed_name = req
         .current
         .as_deref()
-        .and_then(noren_core::paths::typed)
+        .and_then(crate::typed)
         .filter(|p| !p.is_dir())
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
     if let Some(name) = typed_name.or(req.file_name) {
@@ -91,7 +91,7 @@ pub fn pick(handle: &AppHandle, req: PickRequest) -> IpcResult<Option<String>> {
 
 /// The folder to show for `path`: the folder itself, or the folder holding a file.
 pub fn folder_of(path: &str) -> IpcResult<PathBuf> {
-    let p = noren_core::paths::typed(path).ok_or_else(|| Error::invalid("file", "nothing to show"))?;
+    let p = crate::typed(path).ok_or_else(|| Error::invalid("file", "nothing to show"))?;
     let dir = if p.is_dir() { p } else { p.parent().map(Path::to_path_buf).unwrap_or_default() };
     if !dir.is_dir() {
         return Err(Error::invalid("file", format!("{} is not a folder", dir.display())).into());

@@ -36,6 +36,16 @@ use noren_core::inquiry::{ExceptionDecision, ExceptionTag, Inquiry, InquiryInput
 use noren_core::notify::NotifySettings;
 use noren_core::timer::TimerStatus;
 
+/// What the window read of the environment (the shell is where it is read).
+pub(crate) fn env() -> noren_core::paths::Env {
+    noren_core::paths::Env::from_vars(|k| std::env::var_os(k))
+}
+
+/// A path as the owner typed it (`paths::typed`), `~` being this user's home.
+pub(crate) fn typed(text: &str) -> Option<std::path::PathBuf> {
+    noren_core::paths::typed(text, env().home.as_deref())
+}
+
 struct App {
     core: Mutex<AppCore>,
     clipboard: clipboard::Clipboard,
@@ -871,11 +881,13 @@ pub fn run() -> i32 {
         eprintln!("error: no graphical display (DISPLAY/WAYLAND_DISPLAY unset); use noren-cli, or run under a desktop session or xvfb-run");
         return 1;
     }
+    // The temp folder is read here, at the front end (private copies of read-only stores).
+    noren_core::store::set_scratch_dir(std::env::temp_dir());
     let settings_path = settings::config_dir().join("settings.json");
     // NOREN_STORE wins, then a store the user switched to, then the default.
     let chosen =
         settings::load(&settings_path).store_dir.filter(|_| std::env::var_os("NOREN_STORE").is_none()).map(std::path::PathBuf::from);
-    let store_dir = match chosen.map(Ok).unwrap_or_else(|| noren_core::paths::resolve_store_dir(None)) {
+    let store_dir = match chosen.map(Ok).unwrap_or_else(|| noren_core::paths::resolve_store_dir(None, &env())) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");

@@ -30,7 +30,7 @@ pub struct ImportSource {
 }
 
 fn read(path: &str, limit: usize) -> IpcResult<Vec<u8>> {
-    let path = noren_core::paths::typed(path).ok_or_else(|| Error::invalid("file", "choose a file"))?;
+    let path = crate::typed(path).ok_or_else(|| Error::invalid("file", "choose a file"))?;
     Ok(noren_core::paths::read_picked_file(&path, limit)?)
 }
 
@@ -75,7 +75,7 @@ pub fn csv_headers(file: &str) -> IpcResult<Vec<String>> {
 
 /// Writes every login to a KDBX 4 file; returns how many.
 pub fn export_keepass(c: &mut AppCore, file: &str, password: &str) -> IpcResult<usize> {
-    let Some(path) = noren_core::paths::typed(file) else {
+    let Some(path) = crate::typed(file) else {
         return Err(Error::invalid("file", "choose where to save the file").into());
     };
     if path.exists() {

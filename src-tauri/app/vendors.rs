@@ -178,7 +178,7 @@ pub fn incident_report_save(
     dir: &str,
 ) -> IpcResult<String> {
     let r = incident_report(c, id, format, audience, shop)?;
-    let dir = noren_core::paths::typed(dir).unwrap_or_else(default_report_dir);
+    let dir = crate::typed(dir).unwrap_or_else(default_report_dir);
     if !dir.is_dir() {
         return Err(Error::invalid("dir", format!("{} is not a folder", dir.display())).into());
     }

@@ -443,8 +443,9 @@ pub fn verify(path: &Path, unlock: &Unlock) -> Result<Report> {
 }
 
 /// Builds a new store at `into` from a backup. Never touches an existing store.
-pub fn restore(path: &Path, unlock: &Unlock, into: &Path, new_pass: &SecretString) -> Result<Report> {
-    restore_with(path, unlock, into, new_pass, noren_store::crypto::KdfParams::DEFAULT)
+/// `now`: when the new store is created.
+pub fn restore(path: &Path, unlock: &Unlock, into: &Path, new_pass: &SecretString, now: DateTime<Utc>) -> Result<Report> {
+    restore_with(path, unlock, into, new_pass, noren_store::crypto::KdfParams::DEFAULT, now)
 }
 
 #[doc(hidden)]
@@ -454,6 +455,7 @@ pub fn restore_with(
     into: &Path,
     new_pass: &SecretString,
     kdf: noren_store::crypto::KdfParams,
+    now: DateTime<Utc>,
 ) -> Result<Report> {
     noren_store::store::check_new_passphrase(new_pass)?;
     if Store::exists(into) {
@@ -470,7 +472,7 @@ pub fn restore_with(
     let tmp = temp_sibling(into, "restoring")?;
     let result: Result<()> = (|| {
         {
-            let store = Store::init_with(&tmp, new_pass, kdf)?;
+            let store = Store::init_with(&tmp, new_pass, kdf, now)?;
             store.put_many(&doc.credentials)?;
             store.put_many(&doc.channels)?;
             store.put_many(&doc.posts)?;
@@ -636,7 +638,7 @@ pub fn recover_from_newest_snapshot(store_dir: &Path, pass: &SecretString, now: 
     let header_kdf = noren_store::store::kdf_of(store_dir).unwrap_or(noren_store::crypto::KdfParams::DEFAULT);
     remove_restore_leftovers(store_dir);
     let tmp = temp_sibling(store_dir, "recovering")?;
-    let report = match restore_with(&newest, &Unlock::Passphrase(pass.clone()), &tmp, pass, header_kdf) {
+    let report = match restore_with(&newest, &Unlock::Passphrase(pass.clone()), &tmp, pass, header_kdf, now) {
         Ok(r) => r,
         Err(e) => {
             let _ = fs::remove_dir_all(&tmp);

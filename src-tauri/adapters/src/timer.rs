@@ -137,17 +137,6 @@ pub fn refresh_key(store: &Store, config_home: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// `$XDG_CONFIG_HOME`, else `~/.config`.
-pub fn config_home() -> Result<PathBuf> {
-    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(x));
-    }
-    std::env::var_os("HOME")
-        .filter(|v| !v.is_empty())
-        .map(|h| PathBuf::from(h).join(".config"))
-        .ok_or_else(|| Error::invalid("home", "HOME is not set"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

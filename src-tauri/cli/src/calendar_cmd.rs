@@ -547,7 +547,7 @@ pub fn notify_items(store: &Store, items: &[DueItem], now: DateTime<Utc>, settin
 }
 
 pub fn timer_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: TimerCmd) -> CliResult<u8> {
-    let home = timer::config_home()?;
+    let home = noren_core::paths::config_home(&crate::open::env())?;
     let st = match cmd {
         TimerCmd::Install { cli, no_enable } => {
             let cli = match cli {

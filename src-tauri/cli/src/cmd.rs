@@ -392,7 +392,7 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
                 Ok(p) => p,
                 Err(e) => backup_pass.ok_or(e)?,
             };
-            let r = backup::restore(&file, &unlock, &into, &new_pass)?;
+            let r = backup::restore(&file, &unlock, &into, &new_pass, now)?;
             print_report(json_out, &format!("restored into {}", into.display()), &r, json!({ "store": into }))?;
         }
         BackupCmd::Key { export } => {
@@ -527,12 +527,12 @@ pub fn run(cli: Cli) -> CliResult<u8> {
     let json_out = cli.json;
     match cli.cmd {
         Cmd::Init => {
-            let dir = paths::resolve_store_dir(cli.store.clone())?;
+            let dir = paths::resolve_store_dir(cli.store.clone(), &crate::open::env())?;
             if Store::exists(&dir) {
                 return Err(Error::StoreExists(dir).into());
             }
             let pass = io::passphrase("NOREN_PASSPHRASE", "New Noren passphrase: ", true)?;
-            let store = Store::init(&dir, &pass)?;
+            let store = Store::init(&dir, &pass, now)?;
             if json_out {
                 io::print_json(&json!({ "store": store.dir(), "created": true }))?;
             } else {
@@ -543,7 +543,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Cmd::Passwd => {
             let mut store = open_store(&cli.store)?;
             let new = io::passphrase("NOREN_NEW_PASSPHRASE", "New passphrase: ", true)?;
-            let home = noren_core::timer::config_home().ok();
+            let home = noren_core::paths::config_home(&crate::open::env()).ok();
             let r = noren_core::rekeyed::change_passphrase(&mut store, &new, home.as_deref(), now)?;
             if json_out {
                 io::print_json(&json!({ "changed": true, "rekeyed": r }))?;

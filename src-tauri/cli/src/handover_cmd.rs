@@ -213,7 +213,7 @@ pub fn kit_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: KitCmd, now: Dat
             let tz = settings(&store)?.timezone;
             let holders: Vec<String> = holders.into_iter().map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect();
             let files = kit::export(&mut store, shares, threshold, &holders, &out, now, tz)?;
-            noren_core::rekeyed::follow(&store, noren_core::timer::config_home().ok().as_deref(), now)?;
+            noren_core::rekeyed::follow(&store, noren_core::paths::config_home(&crate::open::env()).ok().as_deref(), now)?;
             if json_out {
                 io::print_json(&serde_json::to_value(&files).unwrap_or_default())?;
             } else {
@@ -225,7 +225,7 @@ pub fn kit_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: KitCmd, now: Dat
             }
         }
         KitCmd::Recover { shares } => {
-            let dir = paths::resolve_store_dir(store_dir)?;
+            let dir = paths::resolve_store_dir(store_dir, &crate::open::env())?;
             let new = io::passphrase("NOREN_NEW_PASSPHRASE", "New passphrase: ", true)?;
             let store = kit::recover(&dir, &shares, &new)?;
             if json_out {

@@ -32,6 +32,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     noren_core::harden::no_core_dumps();
+    // The temp folder is read here, at the front end (private copies of read-only stores).
+    noren_core::store::set_scratch_dir(std::env::temp_dir());
     let cli = match cmd::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -16,11 +16,16 @@ pub(crate) fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
 }
 
 pub(crate) fn open_store_with_pass(cli_store: &Option<PathBuf>) -> CliResult<(Store, SecretString)> {
-    let dir = paths::resolve_store_dir(cli_store.clone())?;
+    let dir = paths::resolve_store_dir(cli_store.clone(), &crate::open::env())?;
     // Fail fast (exit 4 / not found) before asking for a passphrase.
     let locked = Store::open_locked(&dir)?;
     let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
     Ok((watched(locked.unlock(&pass)?), pass))
+}
+
+/// What the command read of the environment (the CLI is where it is read).
+pub(crate) fn env() -> paths::Env {
+    paths::Env::from_vars(|k| std::env::var_os(k))
 }
 
 /// The instant the command runs at (`--now`, `$NOREN_NOW` or the clock), set once by `run`.
@@ -33,7 +38,7 @@ pub(crate) fn set_now(now: DateTime<Utc>) {
 
 /// Where this computer remembers how far each store got (rollback detection).
 fn seen_file() -> Option<PathBuf> {
-    noren_core::timer::config_home().ok().map(|h| h.join("noren/seen-stores.json"))
+    noren_core::paths::config_home(&crate::open::env()).ok().map(|h| h.join("noren/seen-stores.json"))
 }
 
 /// The store, compared with what this computer last saw of it: an older copy
@@ -68,7 +73,7 @@ pub fn settings(store: &Store) -> CliResult<Settings> {
 /// ($NOREN_PASSPHRASE_FILE / $NOREN_PASSPHRASE), else with
 /// $NOREN_CALENDAR_KEY_FILE (vault stays locked), else a prompt.
 pub fn open_calendar_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
-    let dir = paths::resolve_store_dir(cli_store.clone())?;
+    let dir = paths::resolve_store_dir(cli_store.clone(), &crate::open::env())?;
     let locked = Store::open_locked(&dir)?;
     let has_pass = ["NOREN_PASSPHRASE_FILE", "NOREN_PASSPHRASE"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
     if !has_pass {

@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
     let pass = SecretString::new("benchmark passphrase");
-    let store = Store::init(&tmp.join("store"), &pass)?;
+    let store = Store::init(&tmp.join("store"), &pass, chrono::Utc::now())?;
     let now = Utc::now();
     let mut batch = Vec::new();
     for i in 0..n {
@@ -111,7 +111,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("verify: median {:.0} ms", ms(median(ver)));
     let t = Instant::now();
-    backup::restore(&tmp.join("r0.age"), &unlock, &tmp.join("restored"), &pass)?;
+    backup::restore(&tmp.join("r0.age"), &unlock, &tmp.join("restored"), &pass, chrono::Utc::now())?;
     println!("restore into a new store (includes its Argon2id KDF): {:.0} ms", ms(t.elapsed()));
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())

@@ -48,7 +48,7 @@ fn main() {
     let bytes = std::fs::read(&k).unwrap();
 
     let fast = KdfParams { m_kib: 256, t: 1, p: 1 };
-    let st = Store::init_with(&tmp.path().join("s1"), &SecretString::new("bench passphrase"), fast).unwrap();
+    let st = Store::init_with(&tmp.path().join("s1"), &SecretString::new("bench passphrase"), fast, chrono::Utc::now()).unwrap();
     let t = Instant::now();
     let (cands, skipped) = kdbx::read(&bytes, Some(&SecretString::new("bench")), None).unwrap();
     let read = t.elapsed();
@@ -64,7 +64,7 @@ fn main() {
     for i in 0..n {
         csv.push_str(&format!("サービス {i},https://s{i}.example.jp/login,user{i}@example.jp,pw-{i}-秘密,\"メモ {i}\n2行目\"\n"));
     }
-    let st2 = Store::init_with(&tmp.path().join("s2"), &SecretString::new("bench passphrase"), fast).unwrap();
+    let st2 = Store::init_with(&tmp.path().join("s2"), &SecretString::new("bench passphrase"), fast, chrono::Utc::now()).unwrap();
     let t = Instant::now();
     let (_, c2, s2) = import_formats::csv(csv.as_bytes(), None).unwrap();
     let cparse = t.elapsed();

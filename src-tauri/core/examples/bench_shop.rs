@@ -183,7 +183,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // runs, and that overlap is part of what a user waits for.
     let t = Instant::now();
     {
-        let s = Store::init_with(&store_dir, &pass, KdfParams::DEFAULT)?;
+        let s = Store::init_with(&store_dir, &pass, KdfParams::DEFAULT, chrono::Utc::now())?;
         fill(&s, creds, shop, now)?;
     }
     println!("== {label}: generated in {:.1} s; KDF alone {:.0} ms", t.elapsed().as_secs_f64(), ms(kdf));
@@ -293,7 +293,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let unlock = Unlock::IdentityFile(keyfile);
     let t = Instant::now();
-    backup::restore_with(&file, &unlock, &tmp.join("restored"), &pass, KdfParams::DEFAULT)?;
+    backup::restore_with(&file, &unlock, &tmp.join("restored"), &pass, KdfParams::DEFAULT, chrono::Utc::now())?;
     let res = t.elapsed().saturating_sub(kdf);
     println!(
         "  backup export {:.0} ms ({:.1} MiB), restore into a new store {:.0} ms beyond the KDF",

@@ -143,7 +143,7 @@ fn write(dir: &Path, log_path: &Path) {
         s
     } else {
         pass_now = PASSES[0].to_string();
-        Store::init_with(dir, &SecretString::new(pass_now.clone()), FAST).unwrap()
+        Store::init_with(dir, &SecretString::new(pass_now.clone()), FAST, chrono::Utc::now()).unwrap()
     };
     let config = beside(dir, "config");
     let pid = std::process::id();
@@ -232,7 +232,7 @@ fn write(dir: &Path, log_path: &Path) {
                 }
                 let into = beside(dir, &format!("restored-{tag}"));
                 let unlock = Unlock::IdentityFile(beside(dir, "id"));
-                let r = backup::restore_with(&from, &unlock, &into, &SecretString::new(RESTORED_PASS), FAST).unwrap();
+                let r = backup::restore_with(&from, &unlock, &into, &SecretString::new(RESTORED_PASS), FAST, chrono::Utc::now()).unwrap();
                 let creds = r.counts.get("credentials").copied().unwrap_or(0);
                 say(&["ok", "restore", into.to_str().unwrap(), &creds.to_string()]);
             }

@@ -10,7 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::PathBuf::from(args.next().ok_or("usage: make_store DIR N")?);
     let n: usize = args.next().ok_or("usage: make_store DIR N")?.parse()?;
     let pass = SecretString::new(std::env::var("NOREN_PASSPHRASE")?);
-    let store = Store::init(&dir, &pass)?;
+    let store = Store::init(&dir, &pass, chrono::Utc::now())?;
     let now = Utc::now();
     let mut batch = Vec::new();
     for i in 0..n {

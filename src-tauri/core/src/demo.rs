@@ -276,7 +276,7 @@ pub fn open_or_create(dir: &std::path::Path, now: DateTime<Utc>) -> Result<Store
     if Store::exists(dir) {
         return Store::open(dir, &pass);
     }
-    let store = Store::init(dir, &pass)?;
+    let store = Store::init(dir, &pass, now)?;
     fill(&store, now)?;
     Ok(store)
 }

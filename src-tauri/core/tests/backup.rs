@@ -24,7 +24,7 @@ fn pass(s: &str) -> SecretString {
 }
 
 fn filled_store(dir: &Path, n: usize) -> Store {
-    let s = Store::init_with(dir, &pass("store passphrase"), FAST).unwrap();
+    let s = Store::init_with(dir, &pass("store passphrase"), FAST, chrono::Utc::now()).unwrap();
     for i in 0..n {
         let mut fields = std::collections::BTreeMap::new();
         fields.insert("imap_host".to_string(), format!("imap{i}.example.jp"));
@@ -104,7 +104,7 @@ fn export_restore_export_gives_the_same_document() {
     assert!(text.contains("\"format\": \"noren-backup\""));
 
     let into = tmp.path().join("restored");
-    backup::restore_with(&file, &unlock, &into, &pass("new store passphrase"), FAST).unwrap();
+    backup::restore_with(&file, &unlock, &into, &pass("new store passphrase"), FAST, chrono::Utc::now()).unwrap();
     let restored = Store::open(&into, &pass("new store passphrase")).unwrap();
     let c: Vec<Credential> = restored.all().unwrap();
     assert_eq!(c.len(), 12);
@@ -129,7 +129,8 @@ fn passphrase_backups_need_the_passphrase() {
     assert_eq!(backup::verify(&file, &Unlock::Passphrase(pass("backup pass"))).unwrap().counts["credentials"], 2);
     assert!(matches!(backup::verify(&file, &Unlock::Passphrase(pass("wrong pass"))), Err(Error::WrongPassphrase)));
     let into = tmp.path().join("r");
-    assert!(backup::restore_with(&file, &Unlock::Passphrase(pass("wrong pass")), &into, &pass("new passphrase"), FAST).is_err());
+    assert!(backup::restore_with(&file, &Unlock::Passphrase(pass("wrong pass")), &into, &pass("new passphrase"), FAST, chrono::Utc::now())
+        .is_err());
     assert!(!into.exists(), "nothing restored");
 }
 
@@ -159,7 +160,7 @@ fn damaged_backups_are_refused_and_restore_nothing() {
         std::fs::write(&bad, &bytes).unwrap();
         assert!(backup::verify(&bad, &unlock).is_err(), "{what}: verify must fail");
         let into = tmp.path().join("into");
-        assert!(backup::restore_with(&bad, &unlock, &into, &pass("new passphrase"), FAST).is_err(), "{what}");
+        assert!(backup::restore_with(&bad, &unlock, &into, &pass("new passphrase"), FAST, chrono::Utc::now()).is_err(), "{what}");
         assert!(!into.exists(), "{what}: nothing restored");
     }
     assert!(matches!(backup::verify(&file, &Unlock::IdentityFile(wrong_key)), Err(Error::WrongPassphrase)));
@@ -243,16 +244,19 @@ fn restore_never_overwrites() {
     let file = tmp.path().join("b.age");
     backup::export(&store, &file, &Protection::Recipients(vec![recipient]), now()).unwrap();
     let unlock = Unlock::IdentityFile(keyfile);
-    let err = backup::restore_with(&file, &unlock, &tmp.path().join("a"), &pass("new passphrase"), FAST).unwrap_err();
+    let err = backup::restore_with(&file, &unlock, &tmp.path().join("a"), &pass("new passphrase"), FAST, chrono::Utc::now()).unwrap_err();
     assert_eq!(err.code(), "store_exists");
     let busy = tmp.path().join("busy");
     std::fs::create_dir(&busy).unwrap();
     std::fs::write(busy.join("photo.jpg"), b"x").unwrap();
-    assert_eq!(backup::restore_with(&file, &unlock, &busy, &pass("new passphrase"), FAST).unwrap_err().code(), "invalid_input");
+    assert_eq!(
+        backup::restore_with(&file, &unlock, &busy, &pass("new passphrase"), FAST, chrono::Utc::now()).unwrap_err().code(),
+        "invalid_input"
+    );
     assert!(busy.join("photo.jpg").exists());
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    backup::restore_with(&file, &unlock, &empty, &pass("new passphrase"), FAST).unwrap();
+    backup::restore_with(&file, &unlock, &empty, &pass("new passphrase"), FAST, chrono::Utc::now()).unwrap();
     assert!(Store::exists(&empty));
 }
 
@@ -327,7 +331,15 @@ fn golden_backup_v1_still_restores() {
     let tmp = tempfile::tempdir().unwrap();
     let unlock = Unlock::IdentityFile(common::golden().join("backup-v1.key"));
     let into = tmp.path().join("restored");
-    let r = backup::restore_with(&common::golden().join("backup-v1.age"), &unlock, &into, &pass("restored passphrase"), FAST).unwrap();
+    let r = backup::restore_with(
+        &common::golden().join("backup-v1.age"),
+        &unlock,
+        &into,
+        &pass("restored passphrase"),
+        FAST,
+        chrono::Utc::now(),
+    )
+    .unwrap();
     assert_eq!(r.version, 1);
     let s = Store::open(&into, &pass("restored passphrase")).unwrap();
     let all = credential::list(&s).unwrap();
@@ -535,7 +547,14 @@ fn a_crafted_backup_restores_nothing_an_edit_would_refuse() {
         assert!(matches!(err, Error::Corrupt(_)), "{what}: verify said {err:?}");
         assert!(!err.to_string().contains('\u{1b}'), "{what}: the message carries no escape");
         let into = tmp.path().join("restored");
-        let err = backup::restore_with(&file, &unlock, &into, &pass("restored passphrase"), KdfParams { m_kib: 256, t: 1, p: 1 });
+        let err = backup::restore_with(
+            &file,
+            &unlock,
+            &into,
+            &pass("restored passphrase"),
+            KdfParams { m_kib: 256, t: 1, p: 1 },
+            chrono::Utc::now(),
+        );
         assert!(err.is_err(), "{what}: restored");
         assert!(!into.exists(), "{what}: nothing restored");
     }
@@ -557,7 +576,15 @@ fn leftovers_of_killed_restores_are_removed_by_the_next() {
     let held = std::fs::File::create(live.join("noren.lock")).unwrap();
     held.lock().unwrap();
     let into = tmp.path().join("restored");
-    backup::restore_with(&file, &Unlock::Passphrase(pass("store passphrase")), &into, &pass("restored passphrase"), FAST).unwrap();
+    backup::restore_with(
+        &file,
+        &Unlock::Passphrase(pass("store passphrase")),
+        &into,
+        &pass("restored passphrase"),
+        FAST,
+        chrono::Utc::now(),
+    )
+    .unwrap();
     assert!(!dead.exists(), "the dead one is gone");
     assert!(live.exists(), "the one in progress stays");
 }

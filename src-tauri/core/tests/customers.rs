@@ -18,7 +18,7 @@ const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
 
 fn store(dir: &tempfile::TempDir) -> Store {
-    Store::init_with(&dir.path().join("s"), &SecretString::from("correct horse battery".to_string()), FAST).unwrap()
+    Store::init_with(&dir.path().join("s"), &SecretString::from("correct horse battery".to_string()), FAST, chrono::Utc::now()).unwrap()
 }
 
 fn utc(s: &str) -> DateTime<Utc> {

@@ -21,7 +21,7 @@ use common::{ok, serve, Resp};
 const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
 
 fn store(dir: &Path) -> Store {
-    Store::init_with(&dir.join("s"), &SecretString::from("correct horse battery".to_string()), FAST).unwrap()
+    Store::init_with(&dir.join("s"), &SecretString::from("correct horse battery".to_string()), FAST, chrono::Utc::now()).unwrap()
 }
 
 fn utc(s: &str) -> DateTime<Utc> {

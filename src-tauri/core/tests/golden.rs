@@ -44,7 +44,7 @@ fn write_golden_store() {
     assert!(!dir.exists(), "refusing to overwrite {}", dir.display());
     let t0 = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
     {
-        let s = Store::init(&dir, &SecretString::new(PASS)).unwrap();
+        let s = Store::init(&dir, &SecretString::new(PASS), chrono::Utc::now()).unwrap();
         let e = credential::add(
             &s,
             &CredentialInput {

@@ -202,7 +202,7 @@ fn kit_shares_open_the_store_with_a_new_passphrase() {
     let path = dir.path().join("s");
     let now = utc("2026-11-22T09:00:00+09:00");
     let shares = {
-        let mut st = Store::init_with(&path, &SecretString::new(PASS), FAST).unwrap();
+        let mut st = Store::init_with(&path, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         cred(&st, Category::Email, "受付メール", "Hj3$kL9!mN2@pQ7r", |_| {}, now);
         let holders = vec!["店長".to_string(), "税理士".to_string(), "ウェブ工房".to_string()];
         let out = dir.path().join("kit");
@@ -265,7 +265,7 @@ fn a_new_kit_revokes_the_old_shares_and_a_kit_outlives_passwd() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("s");
     let now = utc("2026-11-20T10:00:00Z");
-    let mut st = Store::init_with(&path, &SecretString::new(PASS), FAST).unwrap();
+    let mut st = Store::init_with(&path, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
     cred(&st, Category::Website, "WordPress", "wp-before-kit-2", |_| {}, now);
     let old: Vec<String> = kit::make(&mut st, 2, 2, &[], now).unwrap().iter().map(|s| s.text.clone()).collect();
     let old_header = std::fs::read(path.join("noren.header")).unwrap();

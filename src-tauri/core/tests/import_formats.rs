@@ -28,7 +28,7 @@ const BITWARDEN: &str = r#"{
 }"#;
 
 fn store(dir: &tempfile::TempDir) -> Store {
-    Store::init_with(&dir.path().join("s"), &SecretString::new("store passphrase"), FAST).unwrap()
+    Store::init_with(&dir.path().join("s"), &SecretString::new("store passphrase"), FAST, chrono::Utc::now()).unwrap()
 }
 
 #[test]

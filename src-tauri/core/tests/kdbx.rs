@@ -116,7 +116,7 @@ fn kdbx_from_xml(dir: &Path, xml: &str, pass: &str) -> Vec<u8> {
 }
 
 fn store(dir: &Path) -> Store {
-    Store::init_with(&dir.join("store"), &SecretString::new("store passphrase"), FAST).unwrap()
+    Store::init_with(&dir.join("store"), &SecretString::new("store passphrase"), FAST, chrono::Utc::now()).unwrap()
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn key_file_only_database() {
 fn kdbx4_by_keepassxc(dir: &Path, pass: &str) -> Vec<u8> {
     let dir = &dir.join("v4");
     std::fs::create_dir(dir).unwrap();
-    let st = Store::init_with(&dir.join("store4"), &SecretString::new("store passphrase"), FAST).unwrap();
+    let st = Store::init_with(&dir.join("store4"), &SecretString::new("store passphrase"), FAST, chrono::Utc::now()).unwrap();
     let bytes = kdbx_from_xml(dir, &shop_xml(), pass);
     let (cands, _) = kdbx::read(&bytes, Some(&SecretString::new(pass)), None).unwrap();
     import::commit(&st, &cands, OnDuplicate::Skip, now()).unwrap();

@@ -50,7 +50,7 @@ fn cached_and_packed_reads_always_match_the_records() {
     let dir = tmp.path().join("s");
     let mut model: BTreeMap<String, String> = BTreeMap::new();
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         let batch: Vec<Credential> = (0..300).map(|i| cred(&format!("初期 {i}"))).collect();
         s.put_many(&batch).unwrap();
         model.extend(batch.iter().map(|c| (c.id.clone(), c.name.clone())));
@@ -110,7 +110,7 @@ fn an_old_pack_put_back_is_never_served() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         s.put_many(&(0..250).map(|i| cred(&format!("店 {i}"))).collect::<Vec<_>>()).unwrap();
         assert_eq!(s.all::<Credential>().unwrap().len(), 250);
     }
@@ -162,7 +162,7 @@ fn a_current_pack_is_what_a_cold_read_uses() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         let batch: Vec<Credential> = (0..400)
             .map(|i| {
                 let mut c = cred(&format!("行 {i}"));
@@ -217,7 +217,7 @@ fn a_pack_whose_file_is_lost_costs_speed_not_data() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         let batch: Vec<Credential> = (0..300)
             .map(|i| {
                 let mut c = cred(&format!("店 {i}"));

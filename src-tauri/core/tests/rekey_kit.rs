@@ -17,7 +17,7 @@ fn the_kit_recovers_a_store_whose_re_key_was_cut_short() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     let now = Utc::now();
-    let mut s = Store::init_with(&dir, &SecretString::new("old passphrase"), FAST).unwrap();
+    let mut s = Store::init_with(&dir, &SecretString::new("old passphrase"), FAST, chrono::Utc::now()).unwrap();
     for i in 0..5 {
         let input = CredentialInput {
             category: Some(Category::Website),

@@ -232,7 +232,7 @@ fn the_facts_give_the_engine_the_same_answer_as_every_record() {
         let dir = tmp.path().join("s");
         let now = utc("2026-11-20T03:00:00Z");
         {
-            let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+            let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
             fill(&s, seed, now);
         }
         let mut kinds = std::collections::BTreeSet::new();
@@ -282,7 +282,7 @@ fn a_cold_check_reads_the_facts_not_the_records() {
     let dir = tmp.path().join("s");
     let now = utc("2026-11-20T03:00:00Z");
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         fill(&s, 42, now);
     }
     let want = from_records(&open(&dir), now);
@@ -315,7 +315,7 @@ fn old_facts_put_back_are_never_used() {
     let dir = tmp.path().join("s");
     let now = utc("2026-11-20T03:00:00Z");
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         fill(&s, 99, now);
     }
     let saved: Vec<(String, sled::IVec)> = {
@@ -370,7 +370,7 @@ fn while_the_vault_is_locked_only_calendar_facts_are_read() {
     let dir = tmp.path().join("s");
     let now = utc("2026-11-20T03:00:00Z");
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         fill(&s, 5, now);
     }
     let mut store = open(&dir);
@@ -393,7 +393,7 @@ fn facts_kept_in_memory_follow_every_write() {
     let dir = tmp.path().join("s");
     let now = utc("2026-11-20T03:00:00Z");
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         fill(&s, 11, now);
     }
     let mut session = Session::new(open(&dir));
@@ -412,7 +412,7 @@ fn a_store_written_before_the_facts_gets_them_on_its_first_check() {
     let dir = tmp.path().join("s");
     let now = utc("2026-11-20T03:00:00Z");
     {
-        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST).unwrap();
+        let s = Store::init_with(&dir, &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap();
         fill(&s, 3, now);
     }
     let facts = ["credentials#due", "customers#due", "inquiries#due", "posts#due"];

@@ -21,7 +21,7 @@ fn pass(s: &str) -> SecretString {
 }
 
 fn new_store(dir: &Path) -> Store {
-    Store::init_with(dir, &pass("correct horse battery"), FAST).unwrap()
+    Store::init_with(dir, &pass("correct horse battery"), FAST, chrono::Utc::now()).unwrap()
 }
 
 fn full_input() -> CredentialInput {
@@ -350,7 +350,7 @@ fn change_passphrase_re_keys_every_record() {
 #[test]
 fn short_passphrases_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let err = Store::init_with(&tmp.path().join("s"), &pass("short"), FAST).unwrap_err();
+    let err = Store::init_with(&tmp.path().join("s"), &pass("short"), FAST, chrono::Utc::now()).unwrap_err();
     assert_eq!(err.code(), "invalid_input");
     assert!(!tmp.path().join("s").exists(), "nothing left behind");
 }
@@ -411,7 +411,7 @@ fn missing_and_existing_stores() {
     let dir = tmp.path().join("none");
     assert!(matches!(Store::open(&dir, &pass("whatever123")), Err(Error::StoreNotFound(_))));
     drop(new_store(&dir));
-    assert!(matches!(Store::init_with(&dir, &pass("whatever123"), FAST), Err(Error::StoreExists(_))));
+    assert!(matches!(Store::init_with(&dir, &pass("whatever123"), FAST, chrono::Utc::now()), Err(Error::StoreExists(_))));
 }
 
 #[test]
@@ -519,7 +519,7 @@ fn secrets_do_not_serialize_by_accident() {
 fn real_kdf_parameters_are_the_default() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
-    drop(Store::init(&dir, &pass("correct horse battery")).unwrap());
+    drop(Store::init(&dir, &pass("correct horse battery"), chrono::Utc::now()).unwrap());
     let s = Store::open(&dir, &pass("correct horse battery")).unwrap();
     assert_eq!(s.kdf_params(), KdfParams::DEFAULT);
 }

@@ -17,7 +17,7 @@ pub const PASS: &str = "correct horse battery";
 
 /// A new store in `dir`/s with [`PASS`].
 pub fn new_store(dir: &Path) -> Store {
-    Store::init_with(&dir.join("s"), &SecretString::new(PASS), FAST).unwrap()
+    Store::init_with(&dir.join("s"), &SecretString::new(PASS), FAST, chrono::Utc::now()).unwrap()
 }
 
 /// The store's sled database, opened directly (tamper tests). A store just

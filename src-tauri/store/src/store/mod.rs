@@ -285,13 +285,26 @@ pub struct LockedStore {
     lock: Option<File>,
 }
 
+/// Where private copies of read-only stores go: what the front end said
+/// (`set_scratch_dir`, the platform's temp folder), else /tmp.
+static SCRATCH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Sets the folder for private copies of read-only stores (once, at start).
+pub fn set_scratch_dir(dir: PathBuf) {
+    let _ = SCRATCH.set(dir);
+}
+
+fn scratch_dir() -> PathBuf {
+    SCRATCH.get().cloned().unwrap_or_else(|| PathBuf::from("/tmp"))
+}
+
 /// A private copy of a read-only store's database, removed when the store closes.
 struct ReadOnlyCopy(PathBuf);
 
 impl ReadOnlyCopy {
     fn make(dir: &Path) -> Result<ReadOnlyCopy> {
-        let root = std::env::temp_dir()
-            .join(format!("noren-read-only-{}", BASE32_NOPAD.encode(&crypto::random_bytes::<8>()?).to_ascii_lowercase()));
+        let root =
+            scratch_dir().join(format!("noren-read-only-{}", BASE32_NOPAD.encode(&crypto::random_bytes::<8>()?).to_ascii_lowercase()));
         noren_base::files::create_private_dir(&root)?;
         let copy = ReadOnlyCopy(root);
         copy_tree(&dir.join("db"), &copy.0.join("db"))?;
@@ -642,12 +655,13 @@ impl Store {
     }
 
     /// Creates a new store. Fails if one exists; on failure nothing is left behind.
-    pub fn init(dir: &Path, pass: &SecretString) -> Result<Store> {
-        Self::init_with(dir, pass, KdfParams::DEFAULT)
+    /// A new store at `dir`, created at `now`.
+    pub fn init(dir: &Path, pass: &SecretString, now: DateTime<Utc>) -> Result<Store> {
+        Self::init_with(dir, pass, KdfParams::DEFAULT, now)
     }
 
     /// `init` with explicit KDF parameters (tests and benchmarks only use weaker ones).
-    pub fn init_with(dir: &Path, pass: &SecretString, kdf: KdfParams) -> Result<Store> {
+    pub fn init_with(dir: &Path, pass: &SecretString, kdf: KdfParams, now: DateTime<Utc>) -> Result<Store> {
         check_new_passphrase(pass)?;
         if Self::exists(dir) {
             return Err(Error::StoreExists(dir.to_path_buf()));
@@ -668,7 +682,7 @@ impl Store {
             let calendar = crypto::random_key()?;
             let mut header = Header {
                 format: STORE_FORMAT,
-                created_at: Utc::now(),
+                created_at: now,
                 kdf,
                 salt: header::b64(&salt),
                 vault_key: String::new(),

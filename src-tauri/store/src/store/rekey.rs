@@ -255,7 +255,7 @@ mod tests {
         let dir = tmp.path().join("s");
         let rk = [7u8; 32];
         {
-            let mut s = Store::init_with(&dir, &SecretString::new("old passphrase"), FAST).unwrap();
+            let mut s = Store::init_with(&dir, &SecretString::new("old passphrase"), FAST, chrono::Utc::now()).unwrap();
             let key = crypto::key_from_bytes(rk);
             let wrap = |k: &Key, label: &str| b64(&crypto::wrap_key(&key, label, k).unwrap());
             let (v, c) = (s.vault.clone().unwrap(), s.calendar.clone().unwrap());
