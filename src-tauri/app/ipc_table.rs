@@ -1,5 +1,5 @@
 //! The window's command table, generated from the commands themselves: every
-//! `#[tauri::command]` in `lib.rs` registered with `generate_handler!` becomes
+//! `#[tauri::command]` in `ipc/` registered with `generate_handler!` (lib.rs) becomes
 //! a typed function in `ui/src/bindings/commands.ts` (its name, its arguments
 //! by name and type, its result), written by `cargo test` beside the ts-rs
 //! bindings, so that `api.ts` holds no hand-written command name or argument
@@ -20,9 +20,10 @@ pub struct Command {
 /// Parameters the shell fills in itself; not sent by the page.
 const INJECTED: [&str; 4] = ["State<", "AppHandle", "Window", "WebviewWindow"];
 
-/// The commands of `source` (the text of lib.rs), in `generate_handler!` order.
-pub fn commands(source: &str) -> Result<Vec<Command>, String> {
-    let registered = registered(source)?;
+/// The commands defined in `source` (the command files) and registered in
+/// `handler` (the text holding `generate_handler!`), in the handler's order.
+pub fn commands(source: &str, handler: &str) -> Result<Vec<Command>, String> {
+    let registered = registered(handler)?;
     let mut found = std::collections::BTreeMap::new();
     let mut rest = source;
     while let Some(i) = rest.find("#[tauri::command]") {
@@ -72,7 +73,8 @@ fn registered(source: &str) -> Result<Vec<String>, String> {
     let i = source.find("generate_handler![").ok_or("no generate_handler!")?;
     let list = &source[i + "generate_handler![".len()..];
     let end = list.find(']').ok_or("generate_handler! is not closed")?;
-    Ok(list[..end].split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+    // `ipc::calendar::cal_overview` is registered as `cal_overview`.
+    Ok(list[..end].split(',').map(|s| s.trim().rsplit("::").next().unwrap_or("").to_string()).filter(|s| !s.is_empty()).collect())
 }
 
 /// The index of the `)` closing the `(` at `open`.
@@ -184,7 +186,7 @@ pub fn typescript(commands: &[Command]) -> Result<(String, std::collections::BTr
         body.push_str(&format!("    {}: ({}) => call<{result}>(\"{}\"{args}),\n", camel(&c.name), params.join(", "), c.name));
     }
     let mut out =
-        String::from("// Generated from the #[tauri::command]s in src-tauri/app/lib.rs by `cargo test` (app/ipc_table.rs). Do not edit.\n");
+        String::from("// Generated from the #[tauri::command]s in src-tauri/app/ipc/ by `cargo test` (app/ipc_table.rs). Do not edit.\n");
     for n in &named {
         out.push_str(&format!("import type {{ {n} }} from \"./{n}\";\n"));
     }
@@ -219,7 +221,7 @@ fn change_passphrase(
 fn ui_ready() {}
 fn main() { tauri::generate_handler![cred_add, cal_feed_sync, change_passphrase, ui_ready] }
 "#;
-        let cmds = commands(src).unwrap();
+        let cmds = commands(src, src).unwrap();
         assert_eq!(cmds.len(), 4);
         assert_eq!(cmds[1].args, vec![("channel_id".to_string(), "Option<String>".to_string())]);
         let (ts, named) = typescript(&cmds).unwrap();
@@ -234,21 +236,35 @@ fn main() { tauri::generate_handler![cred_add, cal_feed_sync, change_passphrase,
         assert!(ts.contains("uiReady: () => call<void>(\"ui_ready\"),"), "{ts}");
         assert_eq!(named.into_iter().collect::<Vec<_>>(), ["CredentialDetail", "CredentialInput", "Rekeyed", "SyncOutcome"]);
         // A command not registered, or registered and missing, is an error, not a silent gap.
-        assert!(commands(&src.replace("ui_ready]", "]")).unwrap_err().contains("ui_ready is not registered"));
-        assert!(commands(&src.replace("ui_ready]", "ui_ready, gone]")).unwrap_err().contains("gone is registered"));
+        assert!(commands(src, &src.replace("ui_ready]", "]")).unwrap_err().contains("ui_ready is not registered"));
+        assert!(commands(src, &src.replace("ui_ready]", "ui_ready, gone]")).unwrap_err().contains("gone is registered"));
+        // Registered by path, as commands in modules are.
+        assert_eq!(commands(src, &src.replace("[cred_add,", "[ipc::credentials::cred_add,")).unwrap().len(), 4);
         let mut n = std::collections::BTreeSet::new();
         assert_eq!(super::ts("Vec<Option<u8>>", &mut n).unwrap(), "(number | null)[]");
         assert_eq!(super::ts("chrono::DateTime<chrono::Utc>", &mut n).unwrap(), "string");
         assert!(super::ts("(String, u8)", &mut n).is_err(), "what has no mapping is refused");
     }
 
-    /// Writes ui/src/bindings/commands.ts from lib.rs (where ts-rs writes the
+    /// Writes ui/src/bindings/commands.ts from the commands (where ts-rs writes the
     /// other bindings: $TS_RS_EXPORT_DIR) and checks that every named type it
     /// uses is a binding.
     #[test]
     fn export_bindings_command_table() {
-        let src = include_str!("lib.rs");
-        let cmds = commands(src).unwrap();
+        // Every command file; a file left out here leaves its commands unfound (an error).
+        let src = [
+            include_str!("ipc/session.rs"),
+            include_str!("ipc/credentials.rs"),
+            include_str!("ipc/backup.rs"),
+            include_str!("ipc/calendar.rs"),
+            include_str!("ipc/customers.rs"),
+            include_str!("ipc/vendors.rs"),
+            include_str!("ipc/handover.rs"),
+            include_str!("ipc/migrate.rs"),
+            include_str!("ipc/files.rs"),
+        ]
+        .concat();
+        let cmds = commands(&src, include_str!("lib.rs")).unwrap();
         let (ts, named) = typescript(&cmds).unwrap();
         let dir = std::path::PathBuf::from(std::env::var("TS_RS_EXPORT_DIR").unwrap_or_else(|_| "../../ui/src/bindings".into()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -1,4 +1,4 @@
-// Generated from the #[tauri::command]s in src-tauri/app/lib.rs by `cargo test` (app/ipc_table.rs). Do not edit.
+// Generated from the #[tauri::command]s in src-tauri/app/ipc/ by `cargo test` (app/ipc_table.rs). Do not edit.
 import type { ActionItem } from "./ActionItem";
 import type { AppSettings } from "./AppSettings";
 import type { AppStatus } from "./AppStatus";
