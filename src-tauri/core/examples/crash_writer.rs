@@ -2,7 +2,8 @@
 //!
 //! `crash_writer write DIR` opens (or creates) a store and runs every kind of
 //! write in a random order until it is killed: add a login, rotate a password,
-//! import a CSV batch, add a customer, an inquiry, a post, export a backup,
+//! import a CSV batch, add a customer, an inquiry (with its customer's
+//! timeline line: a two-collection write), a post, export a backup,
 //! restore it into a new store, change the passphrase (a full re-key) and make
 //! a new emergency kit (another re-key). Before a write it prints
 //! `begin\t<what>…` and after the write returned `ok\t<what>…` (stdout flushed
@@ -13,7 +14,8 @@
 //! acknowledged record is there and readable, each password is the last one
 //! acknowledged or one that was being written; the last acknowledged backup
 //! file is complete and authentic and holds at least what it held; the last
-//! acknowledged restore opens with all its logins; the last acknowledged kit
+//! acknowledged restore opens with all its logins; no inquiry of a customer
+//! lacks its line on the customer's timeline (acknowledged or not); the last acknowledged kit
 //! still recovers the store (on a copy); the search index and the reminder
 //! facts say exactly what the records say.
 //! Prints `checked <n> missing <m> …`; exit 1 on any loss, 2 when no
@@ -204,11 +206,15 @@ fn write(dir: &Path, log_path: &Path) {
                 say(&["ok", "customer", &c.id]);
             }
             62..=70 => {
+                // From a known customer when there is one: the inquiry and the line on the
+                // customer's timeline are one write (`Store::put_pair`), both or neither.
+                let known = store.all::<Customer>().unwrap().first().map(|c| c.id.clone());
                 let input = InquiryInput {
-                    sender: Some(format!("問い合わせ {tag}")),
+                    sender: known.is_none().then(|| format!("問い合わせ {tag}")),
+                    customer: known,
                     channel: Some(customer::ContactKind::Email),
                     received_at: Some(now),
-                    summary: Some("予約の変更".into()),
+                    summary: Some(format!("予約の変更 {tag}")),
                     ..Default::default()
                 };
                 let q = inquiry::add(&store, &input, &Default::default(), chrono_tz::Asia::Tokyo, now).unwrap();
@@ -293,8 +299,21 @@ fn check(dir: &Path, log_path: &Path) {
     }
     let by_id: HashMap<&str, &Credential> = all.iter().map(|c| (c.id.as_str(), c)).collect();
     let names: BTreeSet<&str> = all.iter().map(|c| c.name.as_str()).collect();
-    let customers: BTreeSet<String> = store.all::<Customer>().unwrap().into_iter().map(|c| c.id).collect();
-    let inquiries: BTreeSet<String> = store.all::<Inquiry>().unwrap().into_iter().map(|q| q.id).collect();
+    let all_customers = store.all::<Customer>().unwrap();
+    let all_inquiries = store.all::<Inquiry>().unwrap();
+    let customers: BTreeSet<String> = all_customers.iter().map(|c| c.id.clone()).collect();
+    let inquiries: BTreeSet<String> = all_inquiries.iter().map(|q| q.id.clone()).collect();
+    // Both or neither: every inquiry of a customer has its line on the customer's
+    // timeline, acknowledged or not (one write, `Store::put_pair`).
+    let half_written: Vec<String> = all_inquiries
+        .iter()
+        .filter(|q| {
+            q.customer_id
+                .as_ref()
+                .is_some_and(|cid| !all_customers.iter().any(|c| &c.id == cid && c.timeline.iter().any(|e| e.text.ends_with(&q.summary))))
+        })
+        .map(|q| format!("inquiry {} without its line on the customer's timeline", q.id))
+        .collect();
     let posts: BTreeSet<String> = store.all::<calendar::Post>().unwrap().into_iter().map(|p| p.id).collect();
 
     // Per login: the passwords it may have (the last acknowledged, and any being written after it).
@@ -373,6 +392,8 @@ fn check(dir: &Path, log_path: &Path) {
         }
     }
     let _ = std::fs::remove_dir_all(&copy);
+    checked += all_inquiries.len();
+    missing.extend(half_written);
     println!("checked {checked} missing {} records {}", missing.len(), all.len());
     if !missing.is_empty() {
         for m in missing.iter().take(5) {
