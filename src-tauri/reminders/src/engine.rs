@@ -49,10 +49,14 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct RecordRef {
-    #[ts(type = "string")]
+    /// One of `RECORD_COLLECTIONS` (a test keeps the engine to them; the window dispatches on them).
+    #[ts(type = "\"backup\" | \"channels\" | \"credentials\" | \"incidents\" | \"inquiries\" | \"people\" | \"posts\" | \"renewals\"")]
     pub collection: &'static str,
     pub id: String,
 }
+
+/// What a due item can point to: the TypeScript type of `RecordRef.collection` says the same.
+pub const RECORD_COLLECTIONS: [&str; 8] = ["backup", "channels", "credentials", "incidents", "inquiries", "people", "posts", "renewals"];
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -570,6 +574,19 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The engine points only at the collections the window knows (`RecordRef`'s TypeScript type).
+    #[test]
+    fn due_items_point_only_at_the_collections_the_window_dispatches_on() {
+        let source = include_str!("engine.rs");
+        let used: std::collections::BTreeSet<&str> =
+            source.split("RecordRef { collection: \"").skip(1).filter_map(|s| s.split('"').next()).collect();
+        assert_eq!(used.into_iter().collect::<Vec<_>>(), RECORD_COLLECTIONS.to_vec());
+        let ts = <RecordRef as TS>::decl(&ts_rs::Config::default());
+        for c in RECORD_COLLECTIONS {
+            assert!(ts.contains(&format!("\"{c}\"")), "{c} missing from {ts}");
+        }
+    }
 
     #[test]
     fn the_owners_day_is_counted_in_shop_time() {

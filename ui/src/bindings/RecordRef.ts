@@ -3,4 +3,8 @@
 /**
  * The record a due item points to (collection and id), for "open the item".
  */
-export type RecordRef = { collection: string, id: string, };
+export type RecordRef = { 
+/**
+ * One of `RECORD_COLLECTIONS` (a test keeps the engine to them; the window dispatches on them).
+ */
+collection: "backup" | "channels" | "credentials" | "incidents" | "inquiries" | "people" | "posts" | "renewals", id: string, };
