@@ -78,17 +78,13 @@ pub fn inquiry_get(c: &mut AppCore, id: &str) -> IpcResult<InquiryView> {
 }
 
 pub fn inquiry_add(c: &mut AppCore, input: &InquiryInput) -> IpcResult<Inquiry> {
-    let store = c.store_unlocked()?;
-    let shop = business::load(store)?;
-    let r = inquiry::add(store, input, &shop, shop.zone(), Utc::now())?;
-    Ok(r)
+    Ok(noren_core::inquiries::add(c.store_unlocked()?, input, None, Utc::now())?)
 }
 
 /// A reply; with `promised_by` (a local date), an interim one due at closing time that day.
 pub fn reply(c: &mut AppCore, id: &str, text: &str, promised_by: Option<NaiveDate>) -> IpcResult<Inquiry> {
     let store = c.store_unlocked()?;
-    let shop = business::load(store)?;
-    let by = promised_by.map(|d| shop.closing_on(d, shop.zone()));
+    let by = promised_by.map(|d| noren_core::inquiries::promised_by(store, d, None)).transpose()?;
     let r = inquiry::reply(store, id, text, by, Utc::now())?;
     Ok(r)
 }

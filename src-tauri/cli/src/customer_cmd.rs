@@ -361,7 +361,6 @@ fn status_ja(s: InquiryStatus) -> &'static str {
 pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, now: DateTime<Utc>) -> CliResult<u8> {
     let store = open_store(&store_dir)?;
     let tz = settings(&store)?.timezone;
-    let shop = business::load(&store)?;
     let out = |i: &Inquiry, verb: &str| -> CliResult<()> {
         if json_out {
             io::print_json(&to_json(i))
@@ -382,13 +381,13 @@ pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, 
                 kind: Some(kind.parse()?),
                 reply_within,
             };
-            let i = inquiry::add(&store, &input, &shop, tz, now)?;
+            let i = noren_core::inquiries::add(&store, &input, Some(tz), now)?;
             out(&i, "logged")?;
         }
         InquiryCmd::Reply { id, text, interim, by } => {
             let promised = match (interim, by) {
                 (true, Some(b)) => Some(match noren_core::credential::parse_date("by", &b) {
-                    Ok(Some(d)) => shop.closing_on(d, tz),
+                    Ok(Some(d)) => noren_core::inquiries::promised_by(&store, d, Some(tz))?,
                     _ => crate::args::parse_now(&b).map_err(CliError::Usage)?,
                 }),
                 _ => None,

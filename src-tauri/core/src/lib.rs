@@ -12,6 +12,7 @@
 pub mod checks;
 pub mod demo;
 pub mod guide;
+pub mod inquiries;
 pub mod kit;
 pub mod rekeyed;
 pub mod session;
