@@ -177,22 +177,23 @@ impl AppCore {
     /// shell wakes the reminder loop. One mechanism for every command: none
     /// picks its side effects by hand.
     pub fn run<T>(&mut self, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> (IpcResult<T>, bool) {
-        let before = self.writes();
-        let r = f(self);
-        let wrote = self.wrote_since(before);
-        if wrote {
-            self.after_change();
-        }
-        (r, wrote)
+        self.run_then(f, true)
     }
 
     /// As `run`, for the backup's own commands: what they write (the folder,
     /// the store's backup key) is the backup's bookkeeping, not the shop's
     /// data, so no snapshot follows it; a change is still reported.
     pub fn run_backup<T>(&mut self, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> (IpcResult<T>, bool) {
+        self.run_then(f, false)
+    }
+
+    fn run_then<T>(&mut self, f: impl FnOnce(&mut AppCore) -> IpcResult<T>, snapshot: bool) -> (IpcResult<T>, bool) {
         let before = self.writes();
         let r = f(self);
         let wrote = self.wrote_since(before);
+        if wrote && snapshot {
+            self.after_change();
+        }
         (r, wrote)
     }
 

@@ -64,13 +64,7 @@ fn wake(app: &State<'_, App>) {
 /// `with` for the backup's own commands (`AppCore::run_backup`: no snapshot
 /// follows what they write).
 fn with_backup<T>(app: &State<'_, App>, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> IpcResult<T> {
-    let mut core = app.core.lock().map_err(|_| IpcError { code: "internal".into(), message: "state poisoned".into(), field: None })?;
-    let (r, wrote) = core.run_backup(f);
-    drop(core);
-    if wrote {
-        wake(app);
-    }
-    r
+    locked(app, |c| c.run_backup(f))
 }
 
 /// Runs `f` and wakes the reminder thread whatever it did: for what changes the
@@ -151,8 +145,13 @@ fn reminder_loop(handle: AppHandle, rx: std::sync::mpsc::Receiver<()>) {
 /// `AppCore::run`: the snapshot follows there), the reminder thread wakes: a
 /// change may raise or clear items, whichever command made it.
 fn with<T>(app: &State<'_, App>, f: impl FnOnce(&mut AppCore) -> IpcResult<T>) -> IpcResult<T> {
+    locked(app, |c| c.run(f))
+}
+
+/// Runs `run` with the state locked, then wakes the reminder thread when it says a record changed.
+fn locked<T>(app: &State<'_, App>, run: impl FnOnce(&mut AppCore) -> (IpcResult<T>, bool)) -> IpcResult<T> {
     let mut core = app.core.lock().map_err(|_| IpcError { code: "internal".into(), message: "state poisoned".into(), field: None })?;
-    let (r, wrote) = core.run(f);
+    let (r, wrote) = run(&mut core);
     drop(core);
     if wrote {
         wake(app);
