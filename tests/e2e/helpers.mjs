@@ -36,12 +36,12 @@ export const tokyoDay = (days) => new Date(Date.now() + 9 * 3600_000 + days * 86
 /** Shop-local (Tokyo) wall time `hours` from now, for datetime-local inputs: "YYYY-MM-DDTHH:MM". */
 export const tokyoLocal = (hours) => new Date(Date.now() + (9 + hours) * 3600_000).toISOString().slice(0, 16);
 
-/** Chooses an <option> by its visible text. */
-export async function choose(d, css, text) {
+/** Chooses an <option> by its visible text (`by: "value"`: by its value), as the owner would: a change event follows. */
+export async function choose(d, css, text, by = "text") {
   await d.wait(css);
   const ok = await d.exec(
-    "const el = document.querySelector(arguments[0]); const o = [...el.options].find((o) => o.text === arguments[1]); if (!o) return false; el.value = o.value; el.dispatchEvent(new Event('change', { bubbles: true })); return true;",
-    [css, text],
+    "const el = document.querySelector(arguments[0]); const o = [...el.options].find((o) => o[arguments[2]] === arguments[1]); if (!o) return false; el.value = o.value; el.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+    [css, text, by],
   );
   if (!ok) throw new Error(`no option ${text} in ${css}`);
 }

@@ -7,18 +7,11 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Driver } from "./webdriver.mjs";
-import { firstRun, setInput, freshHome } from "./helpers.mjs";
+import { firstRun, setInput, freshHome, choose } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
 const SHOTS = resolve(process.env.NOREN_SCREENSHOTS ?? join(process.env.HOME, "screenshots"));
 const PASS = "ベルリン-の-おみせ-も-おなじ-あんしん";
-
-/** Sets a select to `value` as the owner would (a change event follows). */
-const pick = (d, css, value) =>
-  d.exec(
-    "const el = document.querySelector(arguments[0]); if (![...el.options].some((o) => o.value === arguments[1])) return false; el.value = arguments[1]; el.dispatchEvent(new Event('change', { bubbles: true })); return true;",
-    [css, value],
-  );
 
 test("the shop's time zone: chosen once, every time read and shown in it", async () => {
   freshHome();
@@ -29,7 +22,7 @@ test("the shop's time zone: chosen once, every time read and shown in it", async
     await d.click("[data-nav=settings]");
     await d.wait("[data-testid=shop-zone]");
     assert.equal(await d.exec("return document.querySelector('[data-testid=shop-zone]').value"), "Asia/Tokyo", "Japan by default");
-    assert.ok(await pick(d, "[data-testid=shop-zone]", "Europe/Berlin"), "Berlin is offered");
+    await choose(d, "[data-testid=shop-zone]", "Europe/Berlin", "value");
     await d.click("[data-testid=shop-save]");
     await d.waitText("[data-testid=toast]", "営業日を保存しました");
     await d.exec("document.querySelector('[data-testid=shop-zone]').scrollIntoView({ block: 'center' })");
@@ -40,7 +33,7 @@ test("the shop's time zone: chosen once, every time read and shown in it", async
     await setInput(d, "[data-testid=iq-received]", "2026-11-20T15:00");
     await d.type("[data-testid=iq-sender]", "M. Weber");
     await d.type("[data-testid=iq-summary]", "予約の確認");
-    assert.ok(await pick(d, "[data-testid=iq-within]", "24h"));
+    await choose(d, "[data-testid=iq-within]", "24h", "value");
     await d.click("[data-testid=iq-save]");
     await d.waitText("body", "2026/11/21 15:00");
     const page = await d.exec("return document.body.innerText");
