@@ -8,6 +8,7 @@ pub mod error;
 pub mod fence;
 pub mod files;
 pub mod harden;
+pub mod messages;
 pub mod normalize;
 pub mod paths;
 pub mod secret;

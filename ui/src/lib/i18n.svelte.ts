@@ -1,4 +1,4 @@
-import { messages, type Lang, type MessageKey } from "./messages";
+import { format, hasMessage, type Lang, type MessageKey } from "./messages";
 import { shopInstant, shopZone } from "./zone";
 
 /** The current language; components re-render when it changes. */
@@ -10,8 +10,7 @@ export function setLang(lang: string) {
 }
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = messages[locale.lang][key] ?? messages.ja[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return format(locale.lang, key, params) ?? key;
 }
 
 /** Localized text for an IPC error. */
@@ -19,15 +18,15 @@ export function errorText(err: unknown): string {
   const e = err as { code?: string; message?: string; field?: string | null };
   const code = e?.code ?? "unknown";
   if (code === "invalid_input") {
-    const specific = `error.invalid.${e.field ?? ""}` as MessageKey;
-    if (specific in messages.ja) return t(specific);
-    const fieldKey = `field.${e.field ?? ""}` as MessageKey;
-    const field = fieldKey in messages.ja ? t(fieldKey) : (e.field ?? "");
+    const specific = `error-invalid-${e.field ?? ""}` as MessageKey;
+    if (hasMessage(specific)) return t(specific);
+    const fieldKey = `field-${e.field ?? ""}` as MessageKey;
+    const field = hasMessage(fieldKey) ? t(fieldKey) : (e.field ?? "");
     const detail = (e.message ?? "").replace(/^[a-z_]+: /, "");
-    return t("error.invalid_input", { field, message: detail });
+    return t("error-invalid_input", { field, message: detail });
   }
-  const key = `error.${code}` as MessageKey;
-  return key in messages.ja ? t(key) : t("error.unknown");
+  const key = `error-${code}` as MessageKey;
+  return hasMessage(key) ? t(key) : t("error-unknown");
 }
 
 const inShop = (lang: Lang, opts: Intl.DateTimeFormatOptions) =>

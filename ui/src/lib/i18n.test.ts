@@ -1,30 +1,46 @@
 import { describe, it, expect, afterEach } from "vitest";
-import { messages } from "./messages";
+import { LANGS, format, hasMessage, render, variables } from "./messages";
 import { t, setLang, errorText, formatDate, formatDateTime, locale } from "./i18n.svelte";
 
 afterEach(() => setLang("ja"));
 
 describe("messages", () => {
+  // The catalogue is src-tauri/locales/{ja,en}.ftl, read by the window and by Rust alike.
   it("English has every Japanese key and no empty text", () => {
-    const ja = Object.keys(messages.ja).sort();
-    expect(Object.keys(messages.en).sort()).toEqual(ja);
-    for (const lang of ["ja", "en"] as const) {
-      for (const [k, v] of Object.entries(messages[lang])) expect(v.trim(), `${lang}:${k}`).not.toBe("");
+    const ja = [...variables("ja").keys()].sort();
+    expect([...variables("en").keys()].sort()).toEqual(ja);
+    expect(ja.length).toBeGreaterThan(800);
+    for (const lang of LANGS) {
+      for (const k of ja) expect(format(lang, k)?.trim(), `${lang}:${k}`).not.toBe("");
     }
   });
 
   it("placeholders match between languages", () => {
-    const ph = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
-    for (const k of Object.keys(messages.ja) as (keyof typeof messages.ja)[]) expect(ph(messages.en[k]), k).toBe(ph(messages.ja[k]));
+    const ja = variables("ja");
+    const en = variables("en");
+    for (const [k, v] of ja) expect(en.get(k), k).toEqual(v);
+  });
+
+  it("every key the window can name is in the catalogue (MessageKey is generated from it)", () => {
+    const ja = variables("ja");
+    for (const k of ja.keys()) expect(hasMessage(k), k).toBe(true);
+    expect(hasMessage("no-such-key")).toBe(false);
+  });
+
+  it("renders a back-end message with nested messages and lists in the current language", () => {
+    const m = { key: "error-invalid_input", params: { field: [{ key: "field-url" }, { key: "field-name" }], message: "x" } };
+    expect(render("ja", m)).toBe(`${format("ja", "field-url")}、${format("ja", "field-name")}の入力を確認してください：x`);
+    expect(render("en", m)).toContain(`${format("en", "field-url")}, ${format("en", "field-name")}`);
+    expect(render("en", { key: "no-such-key" })).toBe("no-such-key");
   });
 });
 
 describe("t and errors", () => {
   it("interpolates and switches language", () => {
-    expect(t("cred.copied", { s: 20 })).toContain("20秒後");
+    expect(t("cred-copied", { s: 20 })).toContain("20秒後");
     setLang("en");
     expect(locale.lang).toBe("en");
-    expect(t("cred.copied", { s: 20 })).toBe("Copied. The clipboard is cleared in 20 seconds.");
+    expect(t("cred-copied", { s: 20 })).toBe("Copied. The clipboard is cleared in 20 seconds.");
     setLang("fr");
     expect(locale.lang).toBe("ja");
   });
@@ -36,7 +52,7 @@ describe("t and errors", () => {
       const ja = errorText({ code, message: "x" });
       setLang("en");
       const en = errorText({ code, message: "x" });
-      expect(ja).not.toBe(t("error.unknown"));
+      expect(ja).not.toBe(t("error-unknown"));
       expect(en).not.toBe(ja);
     }
     setLang("ja");

@@ -1,0 +1,289 @@
+//! The one message catalogue: every text Noren shows — the window, notifications, the
+//! tray, the CLI, reports — comes from `src-tauri/locales/{ja,en}.ftl` (Fluent), the same
+//! files the window reads. Japanese is the reference and the default; English has every
+//! key with the same variables (the tests below).
+//!
+//! Layers below the front ends produce a [`Message`] (a key and its parameters, no prose);
+//! a front end renders it in the user's language with [`Message::text`].
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+const JA: &str = include_str!("../../locales/ja.ftl");
+const EN: &str = include_str!("../../locales/en.ftl");
+
+/// A language of the catalogue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Ja, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language a setting or `$LANG`-like value names; Japanese for anything else.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Ja
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::Ja => JA,
+            Lang::En => EN,
+        }
+    }
+}
+
+/// A text to show, not yet in any language: a catalogue key and its parameters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Message {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(optional, as = "Option<BTreeMap<String, Arg>>")]
+    pub params: BTreeMap<String, Arg>,
+}
+
+/// A parameter: the user's own text (a name, a date), another message shown in the same
+/// language, or a list of messages joined the language's way (`list-separator`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum Arg {
+    Text(String),
+    Message(Message),
+    List(Vec<Message>),
+}
+
+impl Message {
+    pub fn new(key: impl Into<String>) -> Self {
+        Message { key: key.into(), params: BTreeMap::new() }
+    }
+
+    /// With a text parameter (anything displayable: a name, a number, a date).
+    #[must_use]
+    pub fn with(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.params.insert(name.to_string(), Arg::Text(value.to_string()));
+        self
+    }
+
+    /// With a parameter that is itself a message, shown in the same language.
+    #[must_use]
+    pub fn with_message(mut self, name: &str, value: Message) -> Self {
+        self.params.insert(name.to_string(), Arg::Message(value));
+        self
+    }
+
+    /// With a list of messages, joined with the language's separator.
+    #[must_use]
+    pub fn with_list(mut self, name: &str, values: Vec<Message>) -> Self {
+        self.params.insert(name.to_string(), Arg::List(values));
+        self
+    }
+
+    /// The text in `lang` (Japanese where `lang` lacks the key; the key itself where both do,
+    /// which the tests keep from happening).
+    pub fn text(&self, lang: Lang) -> String {
+        let mut args = FluentArgs::new();
+        for (name, arg) in &self.params {
+            let value = match arg {
+                Arg::Text(s) => s.clone(),
+                Arg::Message(m) => m.text(lang),
+                Arg::List(items) => {
+                    let sep = text(lang, "list-separator");
+                    items.iter().map(|m| m.text(lang)).collect::<Vec<_>>().join(&sep)
+                }
+            };
+            args.set(name.clone(), FluentValue::from(value));
+        }
+        format(lang, &self.key, Some(&args)).unwrap_or_else(|| self.key.clone())
+    }
+}
+
+/// The text of a key without parameters.
+pub fn text(lang: Lang, key: &str) -> String {
+    format(lang, key, None).unwrap_or_else(|| key.to_string())
+}
+
+/// Whether the catalogue has `key` (keys built at run time, e.g. from an enum's name).
+pub fn has(key: &str) -> bool {
+    bundle(Lang::Ja).has_message(key)
+}
+
+fn format(lang: Lang, key: &str, args: Option<&FluentArgs>) -> Option<String> {
+    for l in [lang, Lang::Ja] {
+        let b = bundle(l);
+        if let Some(pattern) = b.get_message(key).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            return Some(b.format_pattern(pattern, args, &mut errors).into_owned());
+        }
+    }
+    None
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+fn bundle(lang: Lang) -> &'static Bundle {
+    static JA_BUNDLE: OnceLock<Bundle> = OnceLock::new();
+    static EN_BUNDLE: OnceLock<Bundle> = OnceLock::new();
+    let cell = match lang {
+        Lang::Ja => &JA_BUNDLE,
+        Lang::En => &EN_BUNDLE,
+    };
+    cell.get_or_init(|| build(lang))
+}
+
+fn build(lang: Lang) -> Bundle {
+    let locale = lang.code().parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![locale]);
+    // Every text is shown left to right and compared in tests: no bidi isolation marks.
+    b.set_use_isolating(false);
+    // A syntax error drops only the broken entry (tests keep the files free of them).
+    let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(partial, _)| partial);
+    // Adding to a fresh bundle can only fail on a key written twice; the first one stays.
+    let _ = b.add_resource(resource);
+    b
+}
+
+/// The catalogue's keys with the variables each uses, in file order (for tests and generators).
+pub fn keys(lang: Lang) -> Result<Vec<(String, Vec<String>)>, String> {
+    use fluent_syntax::ast;
+    let resource =
+        FluentResource::try_new(lang.source().to_string()).map_err(|(_, e)| format!("{}.ftl does not parse: {e:?}", lang.code()))?;
+    fn vars(p: &ast::Pattern<&str>, out: &mut Vec<String>) {
+        for el in &p.elements {
+            if let ast::PatternElement::Placeable { expression } = el {
+                expr(expression, out);
+            }
+        }
+    }
+    fn expr(e: &ast::Expression<&str>, out: &mut Vec<String>) {
+        match e {
+            ast::Expression::Inline(i) => inline(i, out),
+            ast::Expression::Select { selector, variants } => {
+                inline(selector, out);
+                for v in variants {
+                    vars(&v.value, out);
+                }
+            }
+        }
+    }
+    fn inline(i: &ast::InlineExpression<&str>, out: &mut Vec<String>) {
+        match i {
+            ast::InlineExpression::VariableReference { id } => out.push(id.name.to_string()),
+            ast::InlineExpression::Placeable { expression } => expr(expression, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for entry in resource.entries() {
+        match entry {
+            ast::Entry::Message(m) => {
+                let mut v = Vec::new();
+                if let Some(p) = &m.value {
+                    vars(p, &mut v);
+                }
+                v.sort();
+                v.dedup();
+                out.push((m.id.name.to_string(), v));
+            }
+            ast::Entry::Junk { content } => return Err(format!("{}.ftl: not a message: {content}", lang.code())),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys_and_variables_and_no_empty_text() {
+        let ja = keys(Lang::Ja).unwrap();
+        let en = keys(Lang::En).unwrap();
+        assert!(ja.len() > 800, "{}", ja.len());
+        let ja_map: BTreeMap<_, _> = ja.iter().cloned().collect();
+        let en_map: BTreeMap<_, _> = en.iter().cloned().collect();
+        assert_eq!(ja_map.len(), ja.len(), "a key is written twice in ja.ftl");
+        assert_eq!(en_map.len(), en.len(), "a key is written twice in en.ftl");
+        let only_ja: Vec<_> = ja_map.keys().filter(|k| !en_map.contains_key(*k)).collect();
+        let only_en: Vec<_> = en_map.keys().filter(|k| !ja_map.contains_key(*k)).collect();
+        assert!(only_ja.is_empty() && only_en.is_empty(), "only in ja: {only_ja:?}; only in en: {only_en:?}");
+        for (k, v) in &ja_map {
+            assert_eq!(&en_map[k], v, "variables of {k} differ");
+        }
+        for lang in Lang::ALL {
+            for (k, _) in &ja {
+                assert!(!text(lang, k).trim().is_empty(), "{}:{k} is empty", lang.code());
+            }
+        }
+    }
+
+    #[test]
+    fn renders_parameters_nested_messages_and_lists_in_the_language_asked() {
+        let m = Message::new("cred-copied").with("s", 20);
+        assert_eq!(m.text(Lang::En), "Copied. The clipboard is cleared in 20 seconds.");
+        assert!(m.text(Lang::Ja).contains("20秒後"));
+        // No bidi isolation marks, no digit grouping of text parameters.
+        assert!(!Message::new("cred-copied").with("s", 12345).text(Lang::En).contains(['\u{2068}', ',']));
+        let nested = Message::new("error-invalid_input").with_message("field", Message::new("field-url")).with("message", "x");
+        assert!(nested.text(Lang::Ja).contains(&text(Lang::Ja, "field-url")));
+        assert!(nested.text(Lang::En).contains(&text(Lang::En, "field-url")));
+        let list = Message::new("error-invalid_input")
+            .with_list("field", vec![Message::new("field-url"), Message::new("field-name")])
+            .with("message", "x");
+        let en = list.text(Lang::En);
+        assert!(en.contains(&format!("{}{}{}", text(Lang::En, "field-url"), text(Lang::En, "list-separator"), text(Lang::En, "field-name"))), "{en}");
+        // An unknown key shows itself rather than nothing, and never panics.
+        assert_eq!(Message::new("no-such-key").text(Lang::En), "no-such-key");
+        assert!(has("cred-copied") && !has("no-such-key"));
+        assert_eq!(Lang::from_code("en_GB.UTF-8"), Lang::En);
+        assert_eq!(Lang::from_code("fr"), Lang::Ja);
+    }
+
+    #[test]
+    fn crosses_ipc_as_key_and_params() {
+        let m = Message::new("a").with("n", 3).with_message("m", Message::new("b"));
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json, serde_json::json!({"key": "a", "params": {"n": "3", "m": {"key": "b"}}}));
+        assert_eq!(serde_json::from_value::<Message>(json).unwrap(), m);
+    }
+
+    /// Writes ui/src/bindings/messages.ts: the window's `MessageKey` type, one member per key
+    /// of ja.ftl (the bindings check fails when it is stale).
+    #[test]
+    fn export_bindings_message_keys() {
+        let keys = keys(Lang::Ja).unwrap();
+        let mut ts = String::from(
+            "// Generated from src-tauri/locales/ja.ftl by `cargo test` (noren-base messages). Do not edit.\n\nexport type MessageKey =\n",
+        );
+        for (k, _) in &keys {
+            ts.push_str(&format!("  | \"{k}\"\n"));
+        }
+        ts.push_str(";\n");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+        std::fs::write(dir.join("messages.ts"), ts).unwrap();
+    }
+}
