@@ -33,6 +33,11 @@ describe("messages", () => {
     expect(render("en", m)).toContain(`${format("en", "field-url")}, ${format("en", "field-name")}`);
     expect(render("en", { key: "no-such-key" })).toBe("no-such-key");
   });
+
+  it("shows a template's own placeholders literally (Fluent escapes them)", () => {
+    expect(format("ja", "inq-templateHint")).toContain("{name}（お名前）{shop}（店名）");
+    expect(format("en", "inq-templateHint")).toContain("{summary} (subject)");
+  });
 });
 
 describe("t and errors", () => {
