@@ -733,8 +733,13 @@ mod tests {
         assert!(all.len() >= 8);
         assert!(c.search("エキテン").unwrap().len() == 1);
         assert!(!c.due().unwrap().is_empty(), "the demo shop has reminders to show");
-        let lapses: Vec<String> =
-            c.due().unwrap().into_iter().filter(|i| i.kind == noren_core::reminders::Kind::PostingLapse).map(|i| i.title_ja).collect();
+        let lapses: Vec<String> = c
+            .due()
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.kind == noren_core::reminders::Kind::PostingLapse)
+            .map(|i| i.title.text(noren_core::messages::Lang::Ja))
+            .collect();
         assert_eq!(lapses.len(), 1, "only the quiet Instagram, not the healthy blog or the paused LINE: {lapses:?}");
         assert!(lapses[0].contains("Instagram"));
         let views = crate::calendar::overview(&mut c).unwrap();

@@ -964,3 +964,92 @@ vnd-yen = ¥{ $n }
 vnd-assets-placeholder = Website, example.jp
 vnd-contacts-placeholder = Tanaka, 090-0000-0000, tanaka@example.jp
 settings-shop-phone-placeholder = 03-1234-5678
+
+## Today's list and notifications: one text per reminder kind (noren-reminders gives the key and values).
+due-rotation = Time to change the password: { $name }
+due-handover = { $name } has left: { $done }/{ $total } accounts made safe (next: { $next })
+due-backup-missing = Backup folder not available: { $dir }
+due-backup-old = No backup for more than { $days } days
+due-backup-none = No backup yet
+due-renewal-overdue = Renewal overdue: { $name } ({ $date })
+due-renewal-soon = Renewal in { $left } days: { $name } ({ $date })
+due-renewal-soon-auto = Renewal in { $left } days (auto-renews): { $name } ({ $date })
+due-card = { $renewal } is charged to card { $card }, which expires { $expires } (renewal { $due })
+due-action-late = Action item overdue ({ $due }): { $action } — { $incident }
+due-action-today = Action item due today: { $action } — { $incident }
+due-lapse = { $name } has gone quiet: usually every ~{ $usual } days, { $silent } days since the last post
+due-planned = Planned post not published yet: { $channel } "{ $what }" ({ $date })
+due-inquiry-what = { $name } ({ $channel }) "{ $summary }"
+due-reply-overdue = Reply overdue: { $what }
+due-reply-soon = Reply by { $time }: { $what }
+due-promise = You promised to reply by { $time } today: { $what }
+due-reply-today = Reply today by { $time }: { $what }
+due-reply-tomorrow = Reply by { $time } tomorrow: { $what }
+due-followup = Follow up: { $what }
+due-why-received = received { $day } { $time }
+due-why-hours = { $received }, reply within { $hours } hours
+due-why-days = { $received }, { $n } business day(s) later at closing time ({ $time })
+due-why-skipped = { $rule }; skipping the days the shop is closed: { $closed }
+due-why-closed-day = { $day }
+date-short = { $weekday ->
+        [0] Mon
+        [1] Tue
+        [2] Wed
+        [3] Thu
+        [4] Fri
+        [5] Sat
+       *[6] Sun
+    } { $day } { $month ->
+        [1] Jan
+        [2] Feb
+        [3] Mar
+        [4] Apr
+        [5] May
+        [6] Jun
+        [7] Jul
+        [8] Aug
+        [9] Sep
+        [10] Oct
+        [11] Nov
+       *[12] Dec
+    }
+closed-weekly = regular day off
+closed-holiday = public holiday
+closed-period = closed
+closed-note = { $note }
+holiday-new-year = New Year's Day
+holiday-coming-of-age = Coming of Age Day
+holiday-foundation = National Foundation Day
+holiday-emperor = Emperor's Birthday
+holiday-vernal-equinox = Vernal Equinox Day
+holiday-showa = Showa Day
+holiday-constitution = Constitution Memorial Day
+holiday-greenery = Greenery Day
+holiday-children = Children's Day
+holiday-marine = Marine Day
+holiday-mountain = Mountain Day
+holiday-aged = Respect for the Aged Day
+holiday-autumnal-equinox = Autumnal Equinox Day
+holiday-sports = Sports Day
+holiday-culture = Culture Day
+holiday-labour-thanksgiving = Labour Thanksgiving Day
+holiday-substitute = substitute holiday
+holiday-citizens = Citizens' Holiday
+
+## Desktop notifications: the summary names the kind of reminder.
+notify-summary = Noren: { $what }
+notify-open = Open
+notify-posting_lapse = A channel has gone quiet
+notify-planned_post_missed = Planned post
+notify-reply_overdue = Reply overdue
+notify-reply_due_soon = Reply due
+notify-reply_due_today = Reply due
+notify-reply_due_tomorrow = Reply due
+notify-promise_due = Promised reply
+notify-follow_up_due = Follow-up due
+notify-password_rotation = Password change
+notify-renewal_approaching = Renewal
+notify-card_expiry = Card expiry
+notify-incident_action_due = Incident action
+notify-backup_overdue = Backup
+notify-handover_rotation = Someone left

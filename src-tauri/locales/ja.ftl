@@ -964,3 +964,79 @@ vnd-yen = { $n }円
 vnd-assets-placeholder = ホームページ、example.jp
 vnd-contacts-placeholder = 田中, 090-0000-0000, tanaka@example.jp
 settings-shop-phone-placeholder = 03-1234-5678
+
+## 今日やること and notifications: one text per reminder kind (noren-reminders gives the key and values).
+due-rotation = パスワード変更の時期です: { $name }
+due-handover = { $name }さんの退職に伴う変更: { $done }/{ $total }件完了（次は「{ $next }」）
+due-backup-missing = バックアップ先のフォルダが見つかりません: { $dir }
+due-backup-old = { $days }日以上バックアップがありません
+due-backup-none = まだバックアップがありません
+due-renewal-overdue = 更新期限を過ぎています: { $name } ({ $date })
+due-renewal-soon = 更新まであと{ $left }日: { $name } ({ $date })
+due-renewal-soon-auto = 更新まであと{ $left }日（自動更新）: { $name } ({ $date })
+due-card = 「{ $renewal }」の支払いカード「{ $card }」は{ $expires }に期限切れ（更新日 { $due }）
+due-action-late = 対応項目の期限切れ（{ $due }）: { $action } — { $incident }
+due-action-today = 今日が期限の対応項目: { $action } — { $incident }
+due-lapse = 「{ $name }」の投稿が止まっています。普段は約{ $usual }日ごと、最後の投稿から{ $silent }日
+due-planned = 予定の投稿がまだです: { $channel } 「{ $what }」({ $date })
+due-inquiry-what = { $name }（{ $channel }）「{ $summary }」
+due-reply-overdue = 返信期限を過ぎています: { $what }
+due-reply-soon = { $time }までに返信: { $what }
+due-promise = 今日{ $time }までに返信すると約束しています: { $what }
+due-reply-today = 今日{ $time }までに返信: { $what }
+due-reply-tomorrow = 明日{ $time }までに返信: { $what }
+due-followup = フォローアップの日です: { $what }
+due-why-received = { $day } { $time }受付
+due-why-hours = { $received }、{ $hours }時間以内に返信
+due-why-days = { $received }、{ $n }営業日後の閉店時刻（{ $time }）まで
+due-why-skipped = { $rule }。お休みの日を飛ばしています: { $closed }
+due-why-closed-day = { $day } { $reason }
+date-short = { $month }/{ $day }({ $weekday ->
+        [0] 月
+        [1] 火
+        [2] 水
+        [3] 木
+        [4] 金
+        [5] 土
+       *[6] 日
+    })
+closed-weekly = 定休日
+closed-holiday = 祝日
+closed-period = 休業
+closed-note = { $note }
+holiday-new-year = 元日
+holiday-coming-of-age = 成人の日
+holiday-foundation = 建国記念の日
+holiday-emperor = 天皇誕生日
+holiday-vernal-equinox = 春分の日
+holiday-showa = 昭和の日
+holiday-constitution = 憲法記念日
+holiday-greenery = みどりの日
+holiday-children = こどもの日
+holiday-marine = 海の日
+holiday-mountain = 山の日
+holiday-aged = 敬老の日
+holiday-autumnal-equinox = 秋分の日
+holiday-sports = スポーツの日
+holiday-culture = 文化の日
+holiday-labour-thanksgiving = 勤労感謝の日
+holiday-substitute = 振替休日
+holiday-citizens = 国民の休日
+
+## Desktop notifications: the summary names the kind of reminder.
+notify-summary = Noren: { $what }
+notify-open = 開く
+notify-posting_lapse = 投稿が止まっています
+notify-planned_post_missed = 予定の投稿
+notify-reply_overdue = 返信期限
+notify-reply_due_soon = 返信
+notify-reply_due_today = 返信
+notify-reply_due_tomorrow = 返信
+notify-promise_due = 返信の約束
+notify-follow_up_due = フォローアップ
+notify-password_rotation = パスワード変更
+notify-renewal_approaching = 更新期限
+notify-card_expiry = 支払いカードの期限
+notify-incident_action_due = トラブル対応
+notify-backup_overdue = バックアップ
+notify-handover_rotation = 退職に伴う変更

@@ -531,7 +531,7 @@ pub fn notify_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: NotifyCmd, no
 pub fn notify_items(store: &Store, items: &[DueItem], now: DateTime<Utc>, settings: &Settings) -> CliResult<usize> {
     let ns = notify::load_settings(store)?;
     let state = notify::load_state(store)?;
-    let lang = notify::Lang::from_tag(&std::env::var("NOREN_LANG").or_else(|_| std::env::var("LANG")).unwrap_or_default());
+    let lang = io::lang();
     let mut shown = Vec::new();
     for item in notify::select(items, &state, &ns, now, settings.timezone) {
         match notify::show(item, lang, None) {

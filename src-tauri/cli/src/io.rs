@@ -108,6 +108,30 @@ pub fn confirm(question: &str) -> CliResult<bool> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "はい"))
 }
 
+/// The language of the CLI's words for people and of desktop notifications: `$NOREN_LANG`,
+/// else `$LANG`; Japanese unless it names English.
+pub fn lang() -> noren_core::messages::Lang {
+    noren_core::messages::Lang::from_tag(&std::env::var("NOREN_LANG").or_else(|_| std::env::var("LANG")).unwrap_or_default())
+}
+
+/// Due items as `--json` shows them: each item as the engine gives it (`title` and `why` as
+/// catalogue messages) plus, as the contract has always had, `title_ja`, `title_en`, `why_ja`
+/// and `why_en` rendered from the catalogue (why: "" when there is none).
+pub fn due_json(items: &[noren_core::reminders::DueItem]) -> serde_json::Value {
+    use noren_core::messages::Lang;
+    let rows = items.iter().map(|i| {
+        let mut v = serde_json::to_value(i).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            for (suffix, lang) in [("ja", Lang::Ja), ("en", Lang::En)] {
+                o.insert(format!("title_{suffix}"), i.title.text(lang).into());
+                o.insert(format!("why_{suffix}"), i.why.as_ref().map(|w| w.text(lang)).unwrap_or_default().into());
+            }
+        }
+        v
+    });
+    serde_json::Value::Array(rows.collect())
+}
+
 pub fn print_json(v: &serde_json::Value) -> CliResult<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| Error::Storage(e.to_string()))?;
     println!("{}", noren_core::validate::printable_json(&s));

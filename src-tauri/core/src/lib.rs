@@ -19,7 +19,7 @@ pub mod session;
 pub mod shop;
 
 // The base layer.
-pub use noren_base::{disk, error, files, harden, normalize, paths, secret, time, utc, validate};
+pub use noren_base::{disk, error, files, harden, messages, normalize, paths, secret, time, utc, validate};
 // The store.
 pub use noren_store::{crypto, store};
 // The domain, one folder per area.

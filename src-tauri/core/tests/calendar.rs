@@ -79,7 +79,10 @@ fn lapse_explains_itself_and_escalates() {
     let items = lapses(&st, last + Duration::days(11));
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].severity, Severity::Warning);
-    assert_eq!(items[0].title_ja, "「ブログ」の投稿が止まっています。普段は約3日ごと、最後の投稿から11日");
+    assert_eq!(
+        items[0].title.text(noren_core::messages::Lang::Ja),
+        "「ブログ」の投稿が止まっています。普段は約3日ごと、最後の投稿から11日"
+    );
     assert!(items[0].key.ends_with(":lapsed"));
     let items = lapses(&st, last + Duration::days(15));
     assert_eq!(items[0].severity, Severity::Urgent);

@@ -138,12 +138,15 @@ fn reply_reminders_escalate_and_clear() {
     let kinds = |now: &str| due(&st, utc(now)).into_iter().map(|i| (i.kind, i.severity)).collect::<Vec<_>>();
     // Due tomorrow: already on today's list (issue 20), below today's work.
     assert_eq!(kinds("2026-11-24T12:00:00+09:00"), vec![(Kind::ReplyDueTomorrow, Severity::Info)]);
-    assert_eq!(due(&st, utc("2026-11-24T12:00:00+09:00"))[0].title_ja, "明日10:00までに返信: 山田 花子（LINE）「予約の変更」");
+    assert_eq!(
+        due(&st, utc("2026-11-24T12:00:00+09:00"))[0].title.text(noren_core::messages::Lang::Ja),
+        "明日10:00までに返信: 山田 花子（LINE）「予約の変更」"
+    );
     assert_eq!(kinds("2026-11-25T07:00:00+09:00"), vec![(Kind::ReplyDueToday, Severity::Info)]);
     assert_eq!(kinds("2026-11-25T08:30:00+09:00"), vec![(Kind::ReplyDueSoon, Severity::Warning)]);
     let over = due(&st, utc("2026-11-25T10:01:00+09:00"));
     assert_eq!((over[0].kind, over[0].severity), (Kind::ReplyOverdue, Severity::Urgent));
-    assert_eq!(over[0].title_ja, "返信期限を過ぎています: 山田 花子（LINE）「予約の変更」");
+    assert_eq!(over[0].title.text(noren_core::messages::Lang::Ja), "返信期限を過ぎています: 山田 花子（LINE）「予約の変更」");
     // An interim reply moves the deadline; on the promised day it says so.
     let by = utc("2026-11-27T18:00:00+09:00");
     let r = inquiry::reply(&st, &inq.id, "確認して27日までにご連絡します", Some(by), utc("2026-11-25T10:05:00+09:00")).unwrap();
@@ -314,7 +317,11 @@ fn a_complaint_due_tomorrow_is_on_todays_list_and_high() {
     inquiry::add(&st, &input, &ShopHours::default(), TZ, utc("2026-11-24T19:05:00+09:00")).unwrap();
     let items = due(&st, utc("2026-11-24T19:10:00+09:00"));
     assert_eq!((items[0].kind, items[0].severity), (Kind::ReplyDueTomorrow, Severity::Warning), "{items:?}");
-    assert!(items[0].title_ja.starts_with("明日19:00までに返信"), "{}", items[0].title_ja);
+    assert!(
+        items[0].title.text(noren_core::messages::Lang::Ja).starts_with("明日19:00までに返信"),
+        "{}",
+        items[0].title.text(noren_core::messages::Lang::Ja)
+    );
 }
 
 /// 今日やること explains a deadline the owner would not guess: a LINE message
@@ -328,7 +335,8 @@ fn a_reply_deadline_says_which_closed_days_it_skipped() {
     let inq = line_inquiry(&st, "2026-11-21T15:00:00+09:00", "1bd");
     assert_eq!(inq.due_at, utc("2026-11-24T18:00:00+09:00"));
     let shop = ShopHours::default();
-    let (ja, en) = reminders::deadline_why(&inq, &shop, TZ);
+    let why = reminders::deadline_why(&inq, &shop, TZ);
+    let (ja, en) = (why.text(noren_core::messages::Lang::Ja), why.text(noren_core::messages::Lang::En));
     assert_eq!(
         ja,
         "11/21(土) 15:00受付、1営業日後の閉店時刻（18:00）まで。お休みの日を飛ばしています: 11/22(日) 定休日、11/23(月) 勤労感謝の日"
@@ -340,10 +348,14 @@ fn a_reply_deadline_says_which_closed_days_it_skipped() {
     let inputs = Inputs { customers: &customers.0, inquiries: &inquiries, shop: Some(&shop), ..Default::default() };
     let items = reminders::due_items(&inputs, utc("2026-11-23T10:00:00+09:00"), &Settings::default());
     let item = items.iter().find(|i| i.kind == Kind::ReplyDueTomorrow).unwrap();
-    assert!(item.why_ja.ends_with("11/23(月) 勤労感謝の日"), "{}", item.why_ja);
+    assert!(
+        item.why.as_ref().unwrap().text(noren_core::messages::Lang::Ja).ends_with("11/23(月) 勤労感謝の日"),
+        "{}",
+        item.why.as_ref().unwrap().text(noren_core::messages::Lang::Ja)
+    );
     // Wall-clock hours skip nothing, and say so plainly.
     let fast = line_inquiry(&st, "2026-11-21T15:00:00+09:00", "24h");
-    assert_eq!(reminders::deadline_why(&fast, &shop, TZ).0, "11/21(土) 15:00受付、24時間以内に返信");
+    assert_eq!(reminders::deadline_why(&fast, &shop, TZ).text(noren_core::messages::Lang::Ja), "11/21(土) 15:00受付、24時間以内に返信");
 }
 
 /// An inquiry from a known customer and the line on the customer's timeline

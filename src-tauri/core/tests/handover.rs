@@ -65,7 +65,11 @@ fn departure_checklist_closes_item_by_item() {
     let items = s.due_items(now, &Settings::default()).unwrap();
     let h: Vec<_> = items.iter().filter(|i| i.kind == Kind::HandoverRotation).collect();
     assert_eq!(h.len(), 1);
-    assert!(h[0].title_ja.contains("田中さんの退職に伴う変更: 0/2件完了（次は「salon-example.jp」）"), "{}", h[0].title_ja);
+    assert!(
+        h[0].title.text(noren_core::messages::Lang::Ja).contains("田中さんの退職に伴う変更: 0/2件完了（次は「salon-example.jp」）"),
+        "{}",
+        h[0].title.text(noren_core::messages::Lang::Ja)
+    );
 
     let all = credential::list(s.store()).unwrap();
     let dep = people::checklist(&people::resolve(s.store(), "田中").unwrap(), &Accounts::derive(&all).0, TZ).unwrap();

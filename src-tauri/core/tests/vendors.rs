@@ -63,13 +63,17 @@ fn renewal_stages_follow_the_clock() {
     let at30 = items(&st, "2027-03-01T09:00:00+09:00");
     assert_eq!(at30[0].key, format!("renewal:{}:30", r.id));
     assert_eq!(at30[0].severity, Severity::Warning);
-    assert!(at30[0].title_ja.contains("あと30日"), "{}", at30[0].title_ja);
+    assert!(
+        at30[0].title.text(noren_core::messages::Lang::Ja).contains("あと30日"),
+        "{}",
+        at30[0].title.text(noren_core::messages::Lang::Ja)
+    );
     assert_eq!(items(&st, "2027-03-24T09:00:00+09:00")[0].key, format!("renewal:{}:7", r.id));
     // 2027-03-31T16:00Z is already 04-01 in Tokyo: overdue.
     let late = items(&st, "2027-03-31T16:00:00Z");
     assert_eq!(late[0].key, format!("renewal:{}:0", r.id));
     assert_eq!(late[0].severity, Severity::Urgent);
-    assert!(late[0].title_ja.contains("過ぎています"));
+    assert!(late[0].title.text(noren_core::messages::Lang::Ja).contains("過ぎています"));
 
     // Configurable stages, stored with the notification settings and used by the session.
     let mut ns = noren_core::notify::load_settings(&st).unwrap();
@@ -147,7 +151,11 @@ fn a_card_expiring_before_a_renewal_is_flagged() {
     let flag: Vec<_> = later.iter().filter(|i| i.kind == Kind::CardExpiry).collect();
     assert_eq!(flag.len(), 1);
     assert_eq!(flag[0].record.id, dom.id);
-    assert!(flag[0].title_ja.contains("会社のVisa"), "{}", flag[0].title_ja);
+    assert!(
+        flag[0].title.text(noren_core::messages::Lang::Ja).contains("会社のVisa"),
+        "{}",
+        flag[0].title.text(noren_core::messages::Lang::Ja)
+    );
 
     // The new card arrives: its expiry moves and the conflict is gone.
     renewal::done(&st, "会社のVisa", Some("2031-05"), d("2027-03-15"), utc("2027-03-15T00:00:00Z")).unwrap();
@@ -446,7 +454,7 @@ fn action_items_become_reminders_until_done() {
     assert_eq!(today.len(), 1);
     assert_eq!(today[0].kind, Kind::IncidentActionDue);
     assert_eq!(today[0].severity, Severity::Warning);
-    assert!(today[0].title_ja.contains("お客様6名にお詫び"));
+    assert!(today[0].title.text(noren_core::messages::Lang::Ja).contains("お客様6名にお詫び"));
     let late = items(&st, "2026-11-28T09:00:00+09:00");
     assert_eq!(late.len(), 2);
     assert!(late.iter().all(|i| i.severity == Severity::Urgent));

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use ts_rs::TS;
 
+use noren_base::messages::Message;
 use noren_domain::credentials::facts::AccountFacts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
@@ -66,14 +67,13 @@ pub struct DueItem {
     pub kind: Kind,
     pub severity: Severity,
     pub due_at: DateTime<Utc>,
-    /// Short, safe to show in a desktop notification (no secrets).
-    pub title_ja: String,
-    pub title_en: String,
+    /// What is due, as a catalogue message (a key and its parameters, no prose): short and
+    /// safe to show in a desktop notification (no secrets). Front ends render it.
+    pub title: Message,
     pub record: RecordRef,
     /// Why it is due then, when that is not obvious (a reply deadline moved
-    /// past closed days: 「11/23(月) 勤労感謝の日」); empty otherwise.
-    pub why_ja: String,
-    pub why_en: String,
+    /// past closed days: 「11/23(月) 勤労感謝の日」); none otherwise.
+    pub why: Option<Message>,
     /// Where it stands in the owner's day (shop time): late, today, tomorrow or later.
     pub when: When,
 }
@@ -185,11 +185,9 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                     kind: Kind::PasswordRotation,
                     severity: Severity::Info,
                     due_at: due,
-                    title_ja: format!("パスワード変更の時期です: {}", c.name),
-                    title_en: format!("Time to change the password: {}", c.name),
+                    title: Message::new("due-rotation").with("name", &c.name),
                     record: RecordRef { collection: "credentials", id: c.id.clone() },
-                    why_ja: String::new(),
-                    why_en: String::new(),
+                    why: None,
                     when: When::Later,
                 });
             }
@@ -212,41 +210,33 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
             kind: Kind::HandoverRotation,
             severity: Severity::Urgent,
             due_at: p.departed_on.map(|d| local_midnight_utc(d, settings.timezone)).unwrap_or(now),
-            title_ja: format!("{}さんの退職に伴う変更: {}/{}件完了（次は「{next}」）", p.name, dep.done, dep.total),
-            title_en: format!("{} has left: {}/{} accounts made safe (next: {next})", p.name, dep.done, dep.total),
+            title: Message::new("due-handover").with("name", &p.name).with("done", dep.done).with("total", dep.total).with("next", next),
             record: RecordRef { collection: "people", id: p.id.clone() },
-            why_ja: String::new(),
-            why_en: String::new(),
+            why: None,
             when: When::Later,
         });
     }
     incident_items(inputs, now, settings, &mut out);
     if let Some(b) = inputs.backup {
         let overdue_since = b.newest.map(|t| t + Duration::days(BACKUP_MAX_AGE_DAYS));
-        let (due, ja, en) = if !b.available {
-            (now, format!("バックアップ先のフォルダが見つかりません: {}", b.dir), format!("Backup folder not available: {}", b.dir))
+        let due = if !b.available {
+            Some((now, Message::new("due-backup-missing").with("dir", &b.dir)))
         } else {
             match overdue_since {
-                Some(t) if now < t => (t, String::new(), String::new()),
-                Some(t) => (
-                    t,
-                    format!("{BACKUP_MAX_AGE_DAYS}日以上バックアップがありません"),
-                    format!("No backup for more than {BACKUP_MAX_AGE_DAYS} days"),
-                ),
-                None => (now, "まだバックアップがありません".to_string(), "No backup yet".to_string()),
+                Some(t) if now < t => None,
+                Some(t) => Some((t, Message::new("due-backup-old").with("days", BACKUP_MAX_AGE_DAYS))),
+                None => Some((now, Message::new("due-backup-none"))),
             }
         };
-        if !ja.is_empty() {
+        if let Some((due, title)) = due {
             out.push(DueItem {
                 key: "backup:overdue".into(),
                 kind: Kind::BackupOverdue,
                 severity: Severity::Warning,
                 due_at: due,
-                title_ja: ja,
-                title_en: en,
+                title,
                 record: RecordRef { collection: "backup", id: "backup".into() },
-                why_ja: String::new(),
-                why_en: String::new(),
+                why: None,
                 when: When::Later,
             });
         }
@@ -272,9 +262,8 @@ fn renewal_item(
 ) -> Option<DueItem> {
     let stage = renewal_stage(date, today, &settings.renewal_stages)?;
     let left = (date - today).num_days();
-    let (auto_ja, auto_en) = if auto { ("（自動更新）", " (auto-renews)") } else { ("", "") };
-    let (severity, ja, en) = if stage == 0 {
-        (Severity::Urgent, format!("更新期限を過ぎています: {name} ({date})"), format!("Renewal overdue: {name} ({date})"))
+    let (severity, title) = if stage == 0 {
+        (Severity::Urgent, Message::new("due-renewal-overdue").with("name", name).with("date", date))
     } else {
         // An auto-renewal only needs a look (is the card still valid?), not action.
         let sev = if auto {
@@ -286,18 +275,17 @@ fn renewal_item(
         } else {
             Severity::Info
         };
-        (sev, format!("更新まであと{left}日{auto_ja}: {name} ({date})"), format!("Renewal in {left} days{auto_en}: {name} ({date})"))
+        let key = if auto { "due-renewal-soon-auto" } else { "due-renewal-soon" };
+        (sev, Message::new(key).with("left", left).with("name", name).with("date", date))
     };
     Some(DueItem {
         key: format!("renewal:{id}:{stage}"),
         kind: Kind::RenewalApproaching,
         severity,
         due_at: local_midnight_utc(date, settings.timezone),
-        title_ja: ja,
-        title_en: en,
+        title,
         record: RecordRef { collection, id: id.to_string() },
-        why_ja: String::new(),
-        why_en: String::new(),
+        why: None,
         when: When::Later,
     })
 }
@@ -319,14 +307,13 @@ fn renewal_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
             kind: Kind::CardExpiry,
             severity: Severity::Warning,
             due_at: local_midnight_utc(c.card_expires, settings.timezone),
-            title_ja: format!("「{}」の支払いカード「{}」は{}に期限切れ（更新日 {}）", c.renewal_name, c.card_name, c.card_expires, c.due),
-            title_en: format!(
-                "{} is charged to card {}, which expires {} (renewal {})",
-                c.renewal_name, c.card_name, c.card_expires, c.due
-            ),
+            title: Message::new("due-card")
+                .with("renewal", &c.renewal_name)
+                .with("card", &c.card_name)
+                .with("expires", c.card_expires)
+                .with("due", c.due),
             record: RecordRef { collection: "renewals", id: c.renewal_id.clone() },
-            why_ja: String::new(),
-            why_en: String::new(),
+            why: None,
             when: When::Later,
         });
     }
@@ -346,19 +333,12 @@ fn incident_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, 
                 kind: Kind::IncidentActionDue,
                 severity: if late { Severity::Urgent } else { Severity::Warning },
                 due_at: local_midnight_utc(due, settings.timezone),
-                title_ja: if late {
-                    format!("対応項目の期限切れ（{due}）: {} — {}", a.text, inc.title)
-                } else {
-                    format!("今日が期限の対応項目: {} — {}", a.text, inc.title)
-                },
-                title_en: if late {
-                    format!("Action item overdue ({due}): {} — {}", a.text, inc.title)
-                } else {
-                    format!("Action item due today: {} — {}", a.text, inc.title)
-                },
+                title: Message::new(if late { "due-action-late" } else { "due-action-today" })
+                    .with("due", due)
+                    .with("action", &a.text)
+                    .with("incident", &inc.title),
                 record: RecordRef { collection: "incidents", id: inc.id.clone() },
-                why_ja: String::new(),
-                why_en: String::new(),
+                why: None,
                 when: When::Later,
             });
         }
@@ -375,7 +355,27 @@ pub fn days_text(d: f64) -> String {
     }
 }
 
-const WEEKDAY_JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+/// A day as the owner reads it: 「11/23(月)」, "Mon 23 Nov".
+fn short_day(d: NaiveDate) -> Message {
+    use chrono::Datelike;
+    Message::new("date-short")
+        .with_number("month", i64::from(d.month()))
+        .with_number("day", i64::from(d.day()))
+        .with_number("weekday", i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// Why the shop is closed on a day, for a sentence.
+fn closed_reason(c: noren_domain::customers::business::Closed) -> Message {
+    use noren_domain::customers::business::Closed;
+    match c {
+        Closed::Weekly => Message::new("closed-weekly"),
+        Closed::Holiday(name) => {
+            noren_domain::customers::holidays::holiday_key(name).map_or_else(|| Message::new("closed-holiday"), Message::new)
+        }
+        Closed::Period(note) if note.is_empty() => Message::new("closed-period"),
+        Closed::Period(note) => Message::new("closed-note").with("note", note),
+    }
+}
 
 /// Why a reply is due when it is: received when, the rule, and the closed
 /// days it skipped (「11/22(日) 定休日、11/23(月) 勤労感謝の日」).
@@ -383,39 +383,33 @@ pub fn deadline_why(
     inq: &noren_domain::customers::inquiry::Inquiry,
     shop: &noren_domain::customers::business::ShopHours,
     tz: Tz,
-) -> (String, String) {
-    use chrono::Datelike;
+) -> Message {
     use noren_domain::customers::inquiry::ReplyPolicy;
     let got = inq.received_at.with_timezone(&tz);
     let due = inq.due_at.with_timezone(&tz);
-    let day_ja = |d: NaiveDate| format!("{}/{}({})", d.month(), d.day(), WEEKDAY_JA[d.weekday().num_days_from_monday() as usize]);
-    let day_en = |d: NaiveDate| d.format("%a %-d %b").to_string();
-    let received_ja = format!("{} {}受付", day_ja(got.date_naive()), got.format("%H:%M"));
-    let received_en = format!("received {} {}", day_en(got.date_naive()), got.format("%H:%M"));
+    let received = Message::new("due-why-received").with_message("day", short_day(got.date_naive())).with("time", got.format("%H:%M"));
     match inq.policy {
-        ReplyPolicy::Hours(h) => (format!("{received_ja}、{h}時間以内に返信"), format!("{received_en}, reply within {h} hours")),
+        ReplyPolicy::Hours(h) => Message::new("due-why-hours").with_message("received", received).with("hours", h),
         ReplyPolicy::BusinessDays(n) => {
-            let mut closed_ja = Vec::new();
-            let mut closed_en = Vec::new();
+            let mut closed = Vec::new();
             let mut d = got.date_naive().succ_opt();
             // Bounded: a deadline is at most a few weeks past the day received.
             for _ in 0..60 {
                 let Some(day) = d.filter(|x| *x < due.date_naive()) else { break };
-                if let Some(reason) = shop.closed_reason(day) {
-                    closed_ja.push(format!("{} {reason}", day_ja(day)));
-                    closed_en.push(day_en(day));
+                if let Some(reason) = shop.closed_on(day) {
+                    closed.push(
+                        Message::new("due-why-closed-day")
+                            .with_message("day", short_day(day))
+                            .with_message("reason", closed_reason(reason)),
+                    );
                 }
                 d = day.succ_opt();
             }
-            let rule_ja = format!("{received_ja}、{n}営業日後の閉店時刻（{}）まで", due.format("%H:%M"));
-            let rule_en = format!("{received_en}, {n} business day(s) later at closing time ({})", due.format("%H:%M"));
-            if closed_ja.is_empty() {
-                (rule_ja, rule_en)
+            let rule = Message::new("due-why-days").with_message("received", received).with("n", n).with("time", due.format("%H:%M"));
+            if closed.is_empty() {
+                rule
             } else {
-                (
-                    format!("{rule_ja}。お休みの日を飛ばしています: {}", closed_ja.join("、")),
-                    format!("{rule_en}; skipping the days the shop is closed: {}", closed_en.join(", ")),
-                )
+                Message::new("due-why-skipped").with_message("rule", rule).with_list("closed", closed)
             }
         }
     }
@@ -432,37 +426,32 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
             continue;
         }
         let name = names.who(inq);
-        let what = format!("{name}（{}）「{}」", inq.channel.label_ja(), inq.summary);
-        let what_en = format!("{name} ({}) \"{}\"", inq.channel.label_en(), inq.summary);
+        let what = Message::new("due-inquiry-what")
+            .with("name", name)
+            .with_message("channel", Message::of_enum("contact", &inq.channel))
+            .with("summary", &inq.summary);
         let record = RecordRef { collection: "inquiries", id: inq.id.clone() };
         let stamp = inq.due_at.timestamp();
-        let (why_ja, why_en) = inputs.shop.map(|s| deadline_why(inq, s, tz)).unwrap_or_default();
-        let mut push = |key: String, kind: Kind, severity: Severity, due_at: DateTime<Utc>, ja: String, en: String| {
-            out.push(DueItem {
-                key,
-                kind,
-                severity,
-                due_at,
-                title_ja: ja,
-                title_en: en,
-                record: record.clone(),
-                why_ja: why_ja.clone(),
-                why_en: why_en.clone(),
-                when: When::Later,
-            });
+        let why = inputs.shop.map(|s| deadline_why(inq, s, tz));
+        let mut push = |key: String, kind: Kind, severity: Severity, due_at: DateTime<Utc>, title: &str, time: Option<String>| {
+            let mut title = Message::new(title).with_message("what", what.clone());
+            if let Some(t) = time {
+                title = title.with("time", t);
+            }
+            out.push(DueItem { key, kind, severity, due_at, title, record: record.clone(), why: why.clone(), when: When::Later });
         };
         match inq.status {
             InquiryStatus::Open => {
                 let local_due = inq.due_at.with_timezone(&tz);
-                let hm = local_due.format("%H:%M");
+                let hm = local_due.format("%H:%M").to_string();
                 if now >= inq.due_at {
                     push(
                         format!("reply:{}:overdue:{stamp}", inq.id),
                         Kind::ReplyOverdue,
                         Severity::Urgent,
                         inq.due_at,
-                        format!("返信期限を過ぎています: {what}"),
-                        format!("Reply overdue: {what_en}"),
+                        "due-reply-overdue",
+                        None,
                     );
                 } else if inq.due_at - Duration::hours(REPLY_SOON_HOURS) <= now {
                     push(
@@ -470,8 +459,8 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                         Kind::ReplyDueSoon,
                         Severity::Warning,
                         inq.due_at,
-                        format!("{hm}までに返信: {what}"),
-                        format!("Reply by {hm}: {what_en}"),
+                        "due-reply-soon",
+                        Some(hm.clone()),
                     );
                 } else if inq.promise().is_some_and(|p| p.with_timezone(&tz).date_naive() == today) {
                     push(
@@ -479,8 +468,8 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                         Kind::PromiseDue,
                         Severity::Warning,
                         inq.due_at,
-                        format!("今日{hm}までに返信すると約束しています: {what}"),
-                        format!("You promised to reply by {hm} today: {what_en}"),
+                        "due-promise",
+                        Some(hm.clone()),
                     );
                 } else if local_due.date_naive() == today {
                     push(
@@ -488,8 +477,8 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                         Kind::ReplyDueToday,
                         Severity::Info,
                         inq.due_at,
-                        format!("今日{hm}までに返信: {what}"),
-                        format!("Reply today by {hm}: {what_en}"),
+                        "due-reply-today",
+                        Some(hm.clone()),
                     );
                 } else if today.succ_opt() == Some(local_due.date_naive()) {
                     // A complaint waits for no one: above the rest of the day's list.
@@ -503,8 +492,8 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                         Kind::ReplyDueTomorrow,
                         severity,
                         inq.due_at,
-                        format!("明日{hm}までに返信: {what}"),
-                        format!("Reply by {hm} tomorrow: {what_en}"),
+                        "due-reply-tomorrow",
+                        Some(hm.clone()),
                     );
                 }
             }
@@ -516,8 +505,8 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                             Kind::FollowUpDue,
                             Severity::Warning,
                             local_midnight_utc(f, tz),
-                            format!("フォローアップの日です: {what}"),
-                            format!("Follow up: {what_en}"),
+                            "due-followup",
+                            None,
                         );
                     }
                 }
@@ -541,11 +530,9 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                 kind: Kind::PostingLapse,
                 severity: if serious { Severity::Urgent } else { Severity::Warning },
                 due_at: a.lapse_at.unwrap_or(now),
-                title_ja: format!("「{}」の投稿が止まっています。普段は約{usual}日ごと、最後の投稿から{silent}日", ch.name),
-                title_en: format!("{} has gone quiet: usually every ~{usual} days, {silent} days since the last post", ch.name),
+                title: Message::new("due-lapse").with("name", &ch.name).with("usual", usual).with("silent", silent),
                 record: RecordRef { collection: "channels", id: ch.id.clone() },
-                why_ja: String::new(),
-                why_en: String::new(),
+                why: None,
                 when: When::Later,
             });
         }
@@ -560,11 +547,9 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                 kind: Kind::PlannedPostMissed,
                 severity: Severity::Warning,
                 due_at: p.at + Duration::days(1),
-                title_ja: format!("予定の投稿がまだです: {} 「{what}」({date})", ch.name),
-                title_en: format!("Planned post not published yet: {} \"{what}\" ({date})", ch.name),
+                title: Message::new("due-planned").with("channel", &ch.name).with("what", what).with("date", date),
                 record: RecordRef { collection: "posts", id: p.id.clone() },
-                why_ja: String::new(),
-                why_en: String::new(),
+                why: None,
                 when: When::Later,
             });
         }
@@ -574,6 +559,48 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every kind names its notification in the catalogue, every contact channel its label, every
+    /// holiday its name; a day is written the language's way.
+    #[test]
+    fn keys_built_from_values_are_in_the_catalogue() {
+        use noren_base::messages::{has, Lang};
+        use noren_domain::customers::customer::ContactKind;
+        let kinds = [
+            Kind::PostingLapse,
+            Kind::PlannedPostMissed,
+            Kind::ReplyOverdue,
+            Kind::ReplyDueSoon,
+            Kind::ReplyDueToday,
+            Kind::ReplyDueTomorrow,
+            Kind::PromiseDue,
+            Kind::FollowUpDue,
+            Kind::PasswordRotation,
+            Kind::RenewalApproaching,
+            Kind::CardExpiry,
+            Kind::IncidentActionDue,
+            Kind::BackupOverdue,
+            Kind::HandoverRotation,
+        ];
+        for k in kinds {
+            assert!(has(&Message::of_enum("notify", &k).key), "{k:?}");
+        }
+        use ContactKind::*;
+        for c in [Line, Email, Phone, Instagram, Facebook, X, GoogleReview, HotpepperReview, Other] {
+            assert!(has(&Message::of_enum("contact", &c).key), "{c:?}");
+        }
+        for year in [2026, 2027, 2028] {
+            for (_, name) in noren_domain::customers::holidays::holidays(year) {
+                let key = noren_domain::customers::holidays::holiday_key(name).unwrap();
+                assert!(has(key), "{key}");
+                assert_eq!(Message::new(key).text(Lang::Ja), name);
+            }
+        }
+        let day = short_day(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!((day.text(Lang::Ja).as_str(), day.text(Lang::En).as_str()), ("11/23(月)", "Mon 23 Nov"));
+        let sun = short_day(NaiveDate::from_ymd_opt(2026, 12, 27).unwrap());
+        assert_eq!((sun.text(Lang::Ja).as_str(), sun.text(Lang::En).as_str()), ("12/27(日)", "Sun 27 Dec"));
+    }
 
     /// The engine points only at the collections the window knows (`RecordRef`'s TypeScript type).
     #[test]
@@ -619,7 +646,7 @@ mod tests {
         assert_eq!(late.len(), 1);
         assert_eq!(late[0].kind, Kind::BackupOverdue);
         assert_eq!(eval(&st(true, None)).len(), 1);
-        assert!(eval(&st(false, Some(now)))[0].title_ja.contains("見つかりません"));
+        assert!(eval(&st(false, Some(now)))[0].title.text(noren_base::messages::Lang::Ja).contains("見つかりません"));
         assert!(due_items(&Inputs::default(), now, &Settings::default()).is_empty());
     }
 

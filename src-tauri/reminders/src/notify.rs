@@ -186,45 +186,14 @@ pub fn snooze(store: &Store, key: &str, days: i64, now: DateTime<Utc>) -> Result
     Ok(until)
 }
 
-/// Which language a notification is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
-}
+/// Which language a notification is written in: the catalogue's.
+pub use noren_base::messages::Lang;
+use noren_base::messages::{text as catalogue_text, Message};
 
-impl Lang {
-    /// From a settings value or `$LANG` ("en_US.UTF-8" → En); Japanese otherwise.
-    pub fn from_tag(tag: &str) -> Lang {
-        if tag.to_ascii_lowercase().starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Ja
-        }
-    }
-}
-
-/// A notification's summary and body.
+/// A notification's summary and body, from the catalogue (`notify-<kind>` names the kind).
 pub fn text(item: &DueItem, lang: Lang) -> (String, String) {
-    use crate::engine::Kind;
-    let (ja, en) = match item.kind {
-        Kind::PostingLapse => ("投稿が止まっています", "A channel has gone quiet"),
-        Kind::PlannedPostMissed => ("予定の投稿", "Planned post"),
-        Kind::ReplyOverdue => ("返信期限", "Reply overdue"),
-        Kind::ReplyDueSoon | Kind::ReplyDueToday | Kind::ReplyDueTomorrow => ("返信", "Reply due"),
-        Kind::PromiseDue => ("返信の約束", "Promised reply"),
-        Kind::FollowUpDue => ("フォローアップ", "Follow-up due"),
-        Kind::PasswordRotation => ("パスワード変更", "Password change"),
-        Kind::RenewalApproaching => ("更新期限", "Renewal"),
-        Kind::CardExpiry => ("支払いカードの期限", "Card expiry"),
-        Kind::IncidentActionDue => ("トラブル対応", "Incident action"),
-        Kind::BackupOverdue => ("バックアップ", "Backup"),
-        Kind::HandoverRotation => ("退職に伴う変更", "Someone left"),
-    };
-    match lang {
-        Lang::Ja => (format!("Noren: {ja}"), item.title_ja.clone()),
-        Lang::En => (format!("Noren: {en}"), item.title_en.clone()),
-    }
+    let what = Message::of_enum("notify", &item.kind);
+    (Message::new("notify-summary").with_message("what", what).text(lang), item.title.text(lang))
 }
 
 /// Shows one notification through the session's notification server. With
@@ -235,13 +204,7 @@ pub fn show(item: &DueItem, lang: Lang, on_click: Option<&dyn Fn(&str)>) -> Resu
     let mut n = notify_rust::Notification::new();
     n.appname("Noren").summary(&summary).body(&body).icon("jp.noren.desktop");
     if on_click.is_some() {
-        n.action(
-            "default",
-            match lang {
-                Lang::Ja => "開く",
-                Lang::En => "Open",
-            },
-        );
+        n.action("default", &catalogue_text(lang, "notify-open"));
     }
     let urgency = match item.severity {
         crate::engine::Severity::Urgent => notify_rust::Urgency::Critical,
@@ -273,11 +236,9 @@ mod tests {
             kind: Kind::PostingLapse,
             severity: Severity::Warning,
             due_at: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(),
-            title_ja: "t".into(),
-            title_en: "t".into(),
+            title: Message::new("due-rotation").with("name", "t"),
             record: RecordRef { collection: "channels", id: "c".into() },
-            why_ja: String::new(),
-            why_en: String::new(),
+            why: None,
             when: crate::engine::When::Later,
         }
     }

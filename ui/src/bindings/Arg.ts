@@ -5,4 +5,4 @@ import type { Message } from "./Message";
  * A parameter: the user's own text (a name, a date), another message shown in the same
  * language, or a list of messages joined the language's way (`list-separator`).
  */
-export type Arg = string | Message | Array<Message>;
+export type Arg = string | number | Message | Array<Message>;

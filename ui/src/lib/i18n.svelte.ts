@@ -1,4 +1,5 @@
-import { format, hasMessage, type Lang, type MessageKey } from "./messages";
+import { format, hasMessage, render, type Lang, type MessageKey } from "./messages";
+import type { Message } from "../bindings/Message";
 import { shopInstant, shopZone } from "./zone";
 
 /** The current language; components re-render when it changes. */
@@ -11,6 +12,11 @@ export function setLang(lang: string) {
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   return format(locale.lang, key, params) ?? key;
+}
+
+/** A message from the back end (a reminder's title, a finding) in the current language. */
+export function tm(m: Message): string {
+  return render(locale.lang, m);
 }
 
 /** Localized text for an IPC error. */

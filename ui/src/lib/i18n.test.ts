@@ -18,7 +18,9 @@ describe("messages", () => {
   it("placeholders match between languages", () => {
     const ja = variables("ja");
     const en = variables("en");
-    for (const [k, v] of ja) expect(en.get(k), k).toEqual(v);
+    // Named with the reason in noren-base's messages tests too: English names the skipped days only.
+    const englishLeavesOut: Record<string, string> = { "due-why-closed-day": "reason" };
+    for (const [k, v] of ja) expect(en.get(k), k).toEqual(v.filter((x) => x !== englishLeavesOut[k]));
   });
 
   it("every key the window can name is in the catalogue (MessageKey is generated from it)", () => {

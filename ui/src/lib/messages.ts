@@ -31,9 +31,10 @@ export function hasMessage(key: string): key is MessageKey {
 }
 
 /** The text of `key` in `lang` with `params` filled in; Japanese when `lang` lacks it; null when neither has it. */
-export function format(lang: Lang, key: string, params: Record<string, string | number> = {}): string | null {
-  // Values are passed as text: numbers are shown as the caller wrote them (no digit grouping).
-  const args = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+export function format(lang: Lang, key: string, params: Record<string, string | number> = {}, numbers = false): string | null {
+  // The window's values are passed as text: numbers are shown as the caller wrote them (no digit
+  // grouping). A back-end message's numbers stay numbers, for the messages that select on them.
+  const args = numbers ? params : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
   for (const b of [catalogue[lang], catalogue.ja]) {
     const m = b.getMessage(key);
     // Collecting errors keeps a missing parameter from throwing: it shows as {$name}.
@@ -44,10 +45,14 @@ export function format(lang: Lang, key: string, params: Record<string, string | 
 
 /** A message from the back end (a key and its parameters, no prose) in `lang`; nested messages in the same language. */
 export function render(lang: Lang, m: Message): string {
-  const arg = (a: Arg): string =>
-    typeof a === "string" ? a : Array.isArray(a) ? a.map((x) => render(lang, x)).join(format(lang, "list-separator") ?? ", ") : render(lang, a);
+  const arg = (a: Arg): string | number =>
+    typeof a === "string" || typeof a === "number"
+      ? a
+      : Array.isArray(a)
+        ? a.map((x) => render(lang, x)).join(format(lang, "list-separator") ?? ", ")
+        : render(lang, a);
   const params = Object.fromEntries(Object.entries(m.params ?? {}).map(([k, a]) => [k, arg(a as Arg)]));
-  return format(lang, m.key, params) ?? m.key;
+  return format(lang, m.key, params, true) ?? m.key;
 }
 
 /** Every key of a language with the variables its text uses, from the parsed catalogue. */

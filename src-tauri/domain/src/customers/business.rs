@@ -23,6 +23,17 @@ pub struct ClosedPeriod {
     pub note: String,
 }
 
+/// Why the shop is closed on a day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Closed {
+    /// Its weekly day off (定休日).
+    Weekly,
+    /// A national holiday, by its Japanese name.
+    Holiday(&'static str),
+    /// One of the shop's own closed periods, with the owner's note (may be empty).
+    Period(String),
+}
+
 /// Shop hours (calendar tree "settings", id "shop").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -151,14 +162,16 @@ impl ShopHours {
     }
 
     /// Whether the shop is closed on a local date, and why (for explanations).
-    pub fn closed_reason(&self, date: NaiveDate) -> Option<String> {
+    /// Why the shop is closed on `date`, if it is: its weekly day off, a national holiday, or
+    /// one of its own closed periods (with the owner's note).
+    pub fn closed_on(&self, date: NaiveDate) -> Option<Closed> {
         let wd = date.weekday().num_days_from_monday() as u8;
         if self.closed_weekdays.contains(&wd) {
-            return Some("定休日".into());
+            return Some(Closed::Weekly);
         }
         if self.holidays_closed {
             if let Some(n) = holidays::holiday_name(date) {
-                return Some(n.to_string());
+                return Some(Closed::Holiday(n));
             }
         }
         let md = (date.month(), date.day());
@@ -166,10 +179,20 @@ impl ShopHours {
             let (Ok(f), Ok(t)) = (parse_md("from", &p.from), parse_md("to", &p.to)) else { continue };
             let inside = if f <= t { f <= md && md <= t } else { md >= f || md <= t };
             if inside {
-                return Some(if p.note.is_empty() { "休業".into() } else { p.note.clone() });
+                return Some(Closed::Period(p.note.clone()));
             }
         }
         None
+    }
+
+    /// The reason in Japanese as the shop writes it (定休日, the holiday's name, the note).
+    pub fn closed_reason(&self, date: NaiveDate) -> Option<String> {
+        self.closed_on(date).map(|c| match c {
+            Closed::Weekly => "定休日".into(),
+            Closed::Holiday(n) => n.to_string(),
+            Closed::Period(note) if note.is_empty() => "休業".into(),
+            Closed::Period(note) => note,
+        })
     }
 
     pub fn is_business_day(&self, date: NaiveDate) -> bool {

@@ -97,6 +97,31 @@ pub fn holiday_name(date: NaiveDate) -> Option<&'static str> {
     holidays(date.year()).into_iter().find(|(d, _)| *d == date).map(|(_, n)| n)
 }
 
+/// The catalogue key naming a holiday in every language (`holiday-labour-thanksgiving`).
+pub fn holiday_key(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "元日" => "holiday-new-year",
+        "成人の日" => "holiday-coming-of-age",
+        "建国記念の日" => "holiday-foundation",
+        "天皇誕生日" => "holiday-emperor",
+        "春分の日" => "holiday-vernal-equinox",
+        "昭和の日" => "holiday-showa",
+        "憲法記念日" => "holiday-constitution",
+        "みどりの日" => "holiday-greenery",
+        "こどもの日" => "holiday-children",
+        "海の日" => "holiday-marine",
+        "山の日" => "holiday-mountain",
+        "敬老の日" => "holiday-aged",
+        "秋分の日" => "holiday-autumnal-equinox",
+        "スポーツの日" => "holiday-sports",
+        "文化の日" => "holiday-culture",
+        "勤労感謝の日" => "holiday-labour-thanksgiving",
+        "振替休日" => "holiday-substitute",
+        "国民の休日" => "holiday-citizens",
+        _ => return None,
+    })
+}
+
 pub fn is_holiday(date: NaiveDate) -> bool {
     holiday_name(date).is_some()
 }
