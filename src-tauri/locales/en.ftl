@@ -1053,3 +1053,18 @@ notify-card_expiry = Card expiry
 notify-incident_action_due = Incident action
 notify-backup_overdue = Backup
 notify-handover_rotation = Someone left
+
+## Lines Noren writes into a customer's or an incident's history (stored as key and values).
+tl-agreement = Agreement added: { $text }
+tl-inquiry = Inquiry ({ $channel }): { $summary }
+tl-interim-reply = Interim reply: { $summary }
+tl-reply = Replied: { $summary }
+tl-closed = Done: { $summary }
+tl-followed-up = Followed up: { $summary }
+tl-no-reply = Handled without a reply: { $summary }
+tl-incident-detected = Happened / noticed: { $title }
+tl-action-done = Action done: { $text }
+tl-resolved = Resolved
+tl-resolved-note = Resolved: { $note }
+tl-reopened = Reopened
+tl-imported-csv = Imported from CSV

@@ -1040,3 +1040,18 @@ notify-card_expiry = 支払いカードの期限
 notify-incident_action_due = トラブル対応
 notify-backup_overdue = バックアップ
 notify-handover_rotation = 退職に伴う変更
+
+## Lines Noren writes into a customer's or an incident's history (stored as key and values).
+tl-agreement = 約束を追加: { $text }
+tl-inquiry = 問い合わせ（{ $channel }）: { $summary }
+tl-interim-reply = 途中経過を返信: { $summary }
+tl-reply = 返信: { $summary }
+tl-closed = 対応済み: { $summary }
+tl-followed-up = フォローアップ済み: { $summary }
+tl-no-reply = 返信せず対応を記録: { $summary }
+tl-incident-detected = 発生・検知: { $title }
+tl-action-done = 対応完了: { $text }
+tl-resolved = 解決
+tl-resolved-note = 解決: { $note }
+tl-reopened = 対応を再開
+tl-imported-csv = CSVから取り込み

@@ -327,7 +327,8 @@ pub fn import(store: &Store, preview: &Preview, keep_duplicates: bool, now: Date
             continue;
         }
         let mut c = customer::build(input, now)?;
-        c.timeline.push(noren_domain::customers::customer::TimelineEntry { at: now, text: "CSVから取り込み".into() });
+        c.timeline
+            .push(noren_domain::customers::customer::TimelineEntry::noted(now, noren_base::messages::Message::new("tl-imported-csv")));
         batch.push(c);
     }
     store.put_many(&batch)?;

@@ -132,8 +132,31 @@ pub fn due_json(items: &[noren_core::reminders::DueItem]) -> serde_json::Value {
     serde_json::Value::Array(rows.collect())
 }
 
+/// History lines Noren recorded as a catalogue message (`{"text": "", "message": {...}}`) keep
+/// the `text` the JSON has always had, rendered in Japanese as it used to be stored.
+fn fill_texts(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Array(items) => items.iter_mut().for_each(fill_texts),
+        serde_json::Value::Object(o) => {
+            let rendered = match (o.get("text"), o.get("message")) {
+                (Some(serde_json::Value::String(t)), Some(m)) if t.is_empty() => {
+                    serde_json::from_value::<noren_core::messages::Message>(m.clone()).ok().map(|m| m.text(noren_core::messages::Lang::Ja))
+                }
+                _ => None,
+            };
+            if let Some(text) = rendered {
+                o.insert("text".into(), text.into());
+            }
+            o.values_mut().for_each(fill_texts);
+        }
+        _ => {}
+    }
+}
+
 pub fn print_json(v: &serde_json::Value) -> CliResult<()> {
-    let s = serde_json::to_string_pretty(v).map_err(|e| Error::Storage(e.to_string()))?;
+    let mut v = v.clone();
+    fill_texts(&mut v);
+    let s = serde_json::to_string_pretty(&v).map_err(|e| Error::Storage(e.to_string()))?;
     println!("{}", noren_core::validate::printable_json(&s));
     Ok(())
 }

@@ -308,9 +308,11 @@ fn check(dir: &Path, log_path: &Path) {
     let half_written: Vec<String> = all_inquiries
         .iter()
         .filter(|q| {
-            q.customer_id
-                .as_ref()
-                .is_some_and(|cid| !all_customers.iter().any(|c| &c.id == cid && c.timeline.iter().any(|e| e.text.ends_with(&q.summary))))
+            q.customer_id.as_ref().is_some_and(|cid| {
+                !all_customers
+                    .iter()
+                    .any(|c| &c.id == cid && c.timeline.iter().any(|e| e.shown(noren_core::messages::Lang::Ja).ends_with(&q.summary)))
+            })
         })
         .map(|q| format!("inquiry {} without its line on the customer's timeline", q.id))
         .collect();

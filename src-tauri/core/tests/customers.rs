@@ -81,7 +81,7 @@ fn customers_are_found_by_name_kana_phone_email_and_tag() {
     assert_eq!(names, vec!["佐藤 一郎", "山田 花子"]);
     // The agreement went into the timeline.
     let c = customer::resolve(&st, "山田 花子").unwrap();
-    assert!(c.timeline.iter().any(|t| t.text.contains("第2土曜")));
+    assert!(c.timeline.iter().any(|t| t.shown(noren_core::messages::Lang::Ja).contains("第2土曜")));
 }
 
 #[test]
@@ -167,7 +167,7 @@ fn reply_reminders_escalate_and_clear() {
     assert!(kinds("2026-12-06T09:00:00+09:00").is_empty());
     // The customer's timeline tells the story.
     let c = customer::resolve(&st, "山田 花子").unwrap();
-    let story: Vec<&str> = c.timeline.iter().map(|t| t.text.as_str()).collect();
+    let story: Vec<String> = c.timeline.iter().map(|t| t.shown(noren_core::messages::Lang::Ja)).collect();
     assert!(
         story.iter().any(|t| t.starts_with("問い合わせ"))
             && story.iter().any(|t| t.starts_with("途中経過"))
@@ -379,6 +379,34 @@ fn an_inquiry_and_its_customer_timeline_are_one_write() {
     inquiry::reply(&st, &inq.id, "変更しました", None, now).unwrap();
     inquiry::close(&st, &inq.id, None, now, TZ).unwrap();
     assert_eq!(st.writes().1, before + 3, "each step one write");
-    let texts: Vec<String> = customer::resolve(&st, &cid).unwrap().timeline.into_iter().map(|t| t.text).collect();
+    let texts: Vec<String> =
+        customer::resolve(&st, &cid).unwrap().timeline.into_iter().map(|t| t.shown(noren_core::messages::Lang::Ja)).collect();
     assert!(texts.iter().any(|t| t.starts_with("問い合わせ")) && texts.iter().any(|t| t.starts_with("対応済み")), "{texts:?}");
+}
+
+/// The lines Noren writes into a customer's history are stored as a catalogue key and its
+/// values, not as Japanese prose, and read in either language; a line written before the
+/// catalogue (Japanese text) still reads as it was.
+#[test]
+fn timeline_lines_are_stored_without_ui_text_and_read_in_either_language() {
+    use noren_core::messages::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let st = store(&dir);
+    let cid = yamada(&st);
+    let input = InquiryInput {
+        channel: Some(ContactKind::Line),
+        customer: Some(cid.clone()),
+        summary: Some("予約の変更".into()),
+        ..Default::default()
+    };
+    inquiry::add(&st, &input, &ShopHours::default(), TZ, utc("2026-11-20T06:00:00Z")).unwrap();
+    let c = customer::resolve(&st, &cid).unwrap();
+    let line = c.timeline.iter().find(|t| t.message.as_ref().is_some_and(|m| m.key == "tl-inquiry")).unwrap();
+    let stored = serde_json::to_string(line).unwrap();
+    assert!(!stored.contains("問い合わせ"), "no UI text in the record: {stored}");
+    assert!(line.text.is_empty());
+    assert_eq!(line.shown(Lang::Ja), "問い合わせ（LINE）: 予約の変更");
+    assert_eq!(line.shown(Lang::En), "Inquiry (LINE): 予約の変更");
+    let old: customer::TimelineEntry = serde_json::from_str(r#"{"at":"2026-01-01T00:00:00Z","text":"問い合わせ（電話）: 相談"}"#).unwrap();
+    assert_eq!((old.shown(Lang::En).as_str(), old.message.is_none()), ("問い合わせ（電話）: 相談", true));
 }

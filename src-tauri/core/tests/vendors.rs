@@ -460,7 +460,7 @@ fn action_items_become_reminders_until_done() {
     assert!(late.iter().all(|i| i.severity == Severity::Urgent));
     let apology = inc.actions.iter().find(|a| a.text.contains("お詫び")).unwrap();
     let after = incident::set_action_done(&st, &apology.id, true, utc("2026-11-21T10:00:00+09:00")).unwrap();
-    assert!(after.timeline.iter().any(|e| e.text.contains("対応完了")));
+    assert!(after.timeline.iter().any(|e| e.shown(noren_core::messages::Lang::Ja).contains("対応完了")));
     assert_eq!(items(&st, "2026-11-28T09:00:00+09:00").len(), 1);
     assert_eq!(incident::set_action_done(&st, "nope", true, utc("2026-11-21T10:00:00+09:00")).unwrap_err().code(), "not_found");
     // Bad input: empty title, empty log line, a future detection time.

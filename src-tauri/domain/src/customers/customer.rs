@@ -3,6 +3,7 @@
 //! key, invisible while locked.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use noren_base::messages::{Lang, Message};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -147,7 +148,32 @@ pub struct Agreement {
 pub struct TimelineEntry {
     #[serde(deserialize_with = "noren_base::utc::de")]
     pub at: DateTime<Utc>,
+    /// The owner's own words; empty when Noren recorded the line as `message`. Lines
+    /// written before the message catalogue hold Noren's Japanese text here.
+    #[serde(default)]
     pub text: String,
+    /// What Noren recorded (a catalogue key and its values, no prose): shown in the
+    /// reader's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message: Option<Message>,
+}
+
+impl TimelineEntry {
+    /// A line in the owner's own words.
+    pub fn said(at: DateTime<Utc>, text: impl Into<String>) -> Self {
+        TimelineEntry { at, text: text.into(), message: None }
+    }
+
+    /// A line Noren records, shown in the reader's language.
+    pub fn noted(at: DateTime<Utc>, message: Message) -> Self {
+        TimelineEntry { at, text: String::new(), message: Some(message) }
+    }
+
+    /// The line as `lang` reads it.
+    pub fn shown(&self, lang: Lang) -> String {
+        self.message.as_ref().map_or_else(|| self.text.clone(), |m| m.text(lang))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -197,6 +223,9 @@ impl Customer {
         for e in &self.timeline {
             v::instant("timeline", &e.at)?;
             v::text("timeline", &e.text)?;
+            if let Some(m) = &e.message {
+                v::text("timeline", &m.text(Lang::Ja))?;
+            }
         }
         v::instant("created_at", &self.created_at)?;
         v::instant("updated_at", &self.updated_at)
@@ -284,7 +313,7 @@ impl Customer {
         if let Some(a) = &input.agreements {
             let new = check_agreements(a)?;
             for ag in new.iter().filter(|ag| !self.agreements.contains(ag)) {
-                self.timeline.push(TimelineEntry { at: now, text: format!("約束を追加: {}", ag.text) });
+                self.timeline.push(TimelineEntry::noted(now, Message::new("tl-agreement").with("text", &ag.text)));
             }
             self.agreements = new;
         }
@@ -295,7 +324,7 @@ impl Customer {
             let l = l.trim();
             if !l.is_empty() {
                 check_text("log", l, MAX_NOTES, true)?;
-                self.timeline.push(TimelineEntry { at: now, text: l.to_string() });
+                self.timeline.push(TimelineEntry::said(now, l));
             }
         }
         self.timeline.sort_by_key(|t| t.at);

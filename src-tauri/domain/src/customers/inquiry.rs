@@ -3,6 +3,7 @@
 //! replies that move it, a follow-up after resolution, and for complaints a
 //! guided playbook. Vault data.
 
+use noren_base::messages::Message;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -226,14 +227,15 @@ pub struct InquiryInput {
 
 /// Writes the inquiry and, when it is from a known customer, `text` on the
 /// customer's timeline at `at`: one write, both or neither (`Store::put_pair`).
-fn put_logged(store: &Store, inq: &Inquiry, at: DateTime<Utc>, text: String) -> Result<()> {
+fn put_logged(store: &Store, inq: &Inquiry, at: DateTime<Utc>, line: &str) -> Result<()> {
+    let line = Message::new(line).with("summary", &inq.summary).with_message("channel", Message::of_enum("contact", &inq.channel));
     let customer = match &inq.customer_id {
         Some(id) => store.get::<Customer>(id)?,
         None => None,
     };
     match customer {
         Some(mut c) => {
-            c.timeline.push(TimelineEntry { at, text });
+            c.timeline.push(TimelineEntry::noted(at, line));
             c.timeline.sort_by_key(|t| t.at);
             store.put_pair(inq, &c)
         }
@@ -284,7 +286,7 @@ pub fn add(store: &Store, input: &InquiryInput, shop: &ShopHours, tz: Tz, now: D
         created_at: now,
         updated_at: now,
     };
-    put_logged(store, &inq, received_at, format!("問い合わせ（{}）: {}", inq.channel.label_ja(), inq.summary))?;
+    put_logged(store, &inq, received_at, "tl-inquiry")?;
     Ok(inq)
 }
 
@@ -311,8 +313,7 @@ pub fn reply(store: &Store, id: &str, text: &str, promised_by: Option<DateTime<U
     }
     inq.replies.push(Reply { at: now, text: text.trim_end().to_string(), promised_by });
     inq.updated_at = now;
-    let what = if promised_by.is_some() { "途中経過を返信" } else { "返信" };
-    put_logged(store, &inq, now, format!("{what}: {}", inq.summary))?;
+    put_logged(store, &inq, now, if promised_by.is_some() { "tl-interim-reply" } else { "tl-reply" })?;
     Ok(inq)
 }
 
@@ -329,7 +330,7 @@ pub fn close(store: &Store, id: &str, follow_up: Option<NaiveDate>, now: DateTim
     inq.follow_up_done = false;
     inq.closed_at = Some(now);
     inq.updated_at = now;
-    put_logged(store, &inq, now, format!("対応済み: {}", inq.summary))?;
+    put_logged(store, &inq, now, "tl-closed")?;
     Ok(inq)
 }
 
@@ -340,7 +341,7 @@ pub fn follow_up_done(store: &Store, id: &str, now: DateTime<Utc>) -> Result<Inq
     }
     inq.follow_up_done = true;
     inq.updated_at = now;
-    put_logged(store, &inq, now, format!("フォローアップ済み: {}", inq.summary))?;
+    put_logged(store, &inq, now, "tl-followed-up")?;
     Ok(inq)
 }
 
@@ -380,7 +381,7 @@ pub fn set_exception(
     inq.status = InquiryStatus::Done;
     inq.closed_at = Some(now);
     inq.updated_at = now;
-    put_logged(store, &inq, now, format!("返信せず対応を記録: {}", inq.summary))?;
+    put_logged(store, &inq, now, "tl-no-reply")?;
     Ok(inq)
 }
 

@@ -3,6 +3,7 @@
 //! action items that become reminders, and a report (経緯報告書 while it is
 //! ongoing, 顛末書 once resolved) for internal or external readers. Vault data.
 
+use noren_base::messages::{Lang, Message};
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -45,7 +46,32 @@ pub struct Impact {
 #[ts(export)]
 pub struct IncidentEntry {
     pub at: DateTime<Utc>,
+    /// The owner's own words; empty when Noren recorded the line as `message`. Lines
+    /// written before the message catalogue hold Noren's Japanese text here.
+    #[serde(default)]
     pub text: String,
+    /// What Noren recorded (a catalogue key and its values, no prose): shown in the
+    /// reader's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message: Option<Message>,
+}
+
+impl IncidentEntry {
+    /// A line in the owner's own words.
+    pub fn said(at: DateTime<Utc>, text: impl Into<String>) -> Self {
+        IncidentEntry { at, text: text.into(), message: None }
+    }
+
+    /// A line Noren records, shown in the reader's language.
+    pub fn noted(at: DateTime<Utc>, message: Message) -> Self {
+        IncidentEntry { at, text: String::new(), message: Some(message) }
+    }
+
+    /// The line as `lang` reads it.
+    pub fn shown(&self, lang: Lang) -> String {
+        self.message.as_ref().map_or_else(|| self.text.clone(), |m| m.text(lang))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -146,6 +172,9 @@ impl Record for Incident {
         for e in &self.timeline {
             v::instant("timeline", &e.at)?;
             v::text("timeline", &e.text)?;
+            if let Some(m) = &e.message {
+                v::text("timeline", &m.text(Lang::Ja))?;
+            }
         }
         v::entries("actions", &self.actions)?;
         for a in &self.actions {
@@ -291,7 +320,7 @@ pub fn add(store: &Store, input: &IncidentInput, now: DateTime<Utc>) -> Result<I
         updated_at: now,
     };
     inc.apply(input, now)?;
-    inc.timeline.push(IncidentEntry { at: inc.detected_at, text: format!("発生・検知: {}", inc.title) });
+    inc.timeline.push(IncidentEntry::noted(inc.detected_at, Message::new("tl-incident-detected").with("title", &inc.title)));
     store.put(&inc)?;
     Ok(inc)
 }
@@ -324,7 +353,7 @@ pub fn log(store: &Store, key: &str, text: &str, at: Option<DateTime<Utc>>, now:
     if at > now + chrono::Duration::minutes(5) {
         return Err(Error::invalid("at", "lies in the future"));
     }
-    inc.timeline.push(IncidentEntry { at, text });
+    inc.timeline.push(IncidentEntry::said(at, text));
     inc.timeline.sort_by_key(|e| e.at);
     save(store, inc, now)
 }
@@ -362,7 +391,7 @@ pub fn set_action_done(store: &Store, action_id: &str, done: bool, now: DateTime
         text = a.text.clone();
     }
     if done {
-        inc.timeline.push(IncidentEntry { at: now, text: format!("対応完了: {text}") });
+        inc.timeline.push(IncidentEntry::noted(now, Message::new("tl-action-done").with("text", text)));
     }
     save(store, inc, now)
 }
@@ -389,7 +418,11 @@ pub fn close_at(store: &Store, key: &str, note: Option<&str>, at: Option<DateTim
     }
     inc.status = IncidentStatus::Resolved;
     inc.resolved_at = Some(at);
-    inc.timeline.push(IncidentEntry { at, text: note.map(|n| format!("解決: {n}")).unwrap_or_else(|| "解決".into()) });
+    let line = match note {
+        Some(n) => Message::new("tl-resolved-note").with("note", n),
+        None => Message::new("tl-resolved"),
+    };
+    inc.timeline.push(IncidentEntry::noted(at, line));
     inc.timeline.sort_by_key(|e| e.at);
     save(store, inc, now)
 }
@@ -398,7 +431,7 @@ pub fn reopen(store: &Store, key: &str, now: DateTime<Utc>) -> Result<Incident> 
     let mut inc = resolve(store, key)?;
     inc.status = IncidentStatus::Open;
     inc.resolved_at = None;
-    inc.timeline.push(IncidentEntry { at: now, text: "対応を再開".into() });
+    inc.timeline.push(IncidentEntry::noted(now, Message::new("tl-reopened")));
     save(store, inc, now)
 }
 
@@ -548,7 +581,7 @@ fn blocks(inc: &Incident, audience: Audience, shop: &str, now: DateTime<Utc>, tz
     b.push(Block::Heading("経緯（時系列）".into()));
     let mut tl: Vec<&IncidentEntry> = inc.timeline.iter().collect();
     tl.sort_by_key(|e| e.at);
-    b.push(Block::List(tl.iter().map(|e| format!("{} {}", t(e.at), e.text)).collect()));
+    b.push(Block::List(tl.iter().map(|e| format!("{} {}", t(e.at), e.shown(Lang::Ja))).collect()));
     b.push(Block::Heading("対応項目".into()));
     let mut acts: Vec<&ActionItem> = inc.actions.iter().collect();
     acts.sort_by_key(|a| (a.done_at.is_some(), a.due));
