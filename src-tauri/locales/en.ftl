@@ -1068,3 +1068,30 @@ tl-resolved = Resolved
 tl-resolved-note = Resolved: { $note }
 tl-reopened = Reopened
 tl-imported-csv = Imported from CSV
+
+## The audit: why each finding matters and what to do.
+finding-name = { $name }
+finding-recovery_loop-self-why = The renewal notices for { $domain } go to { $recovery }, an address on that same domain: if the domain lapses, its mail stops and the notices and the recovery are lost with it.
+finding-recovery_loop-why = { $name }'s recovery address { $recovery } lives on { $domain }: if the domain lapses, this account's recovery is lost with it.
+finding-recovery_loop-what = Use a recovery address on another domain (e.g. the shop's Gmail).
+finding-recovery_free_address-why = The recovery address { $recovery } is a free personal mailbox; if it is someone's private one, it leaves with them.
+finding-recovery_free_address-what = Use an address the shop controls.
+finding-recovery_departed-why = { $name }'s recovery address or 2FA device belongs to { $person }, who has left.
+finding-recovery_departed-what = Move them to the shop's (see the departure checklist).
+finding-reused_password-why = The same password is used for { $others }: one leak opens them all.
+finding-reused_password-what = Give each its own password (the generator makes this easy).
+finding-weak_password-why = The password is easy to guess (strength { $level } of 5).
+finding-weak_password-what = Change it to a long random one (16+ characters).
+finding-old_password-why = The password has not changed for { $days } days.
+finding-old_password-what = Change it if anyone who left or any vendor may know it.
+finding-no_two_factor-why = No two-factor authentication on record: a leaked password is enough to take it over.
+finding-no_two_factor-what = Turn on 2FA at the service and record the code or who holds the device in Noren.
+finding-card_expiring-why = { $name } ({ $due }) is charged to { $card }, which expires { $expires }: the renewal may fail.
+finding-card_expiring-what = Update the payment card at the service.
+
+## The departure checklist: each step for one login ({ $login }) and the person who left.
+step-review = Find out whether { $person } knew the password of { $login } (if so, change it)
+step-change-password = Change the password of { $login } at the service and save the new one in Noren
+step-move-two-factor = Move two-factor authentication from { $person }'s device to the shop's and update the 2FA holder
+step-change-recovery = Change the registered email from { $person }'s address ({ $email }) to the shop's
+step-remove-admin = Remove { $person } from the admins and members (LINE Official Account, Google Business Profile, Meta Business …)

@@ -1055,3 +1055,30 @@ tl-resolved = 解決
 tl-resolved-note = 解決: { $note }
 tl-reopened = 対応を再開
 tl-imported-csv = CSVから取り込み
+
+## 引き継ぎの点検 (audit): why each finding matters and what to do.
+finding-name = 「{ $name }」
+finding-recovery_loop-self-why = ドメイン { $domain } の更新通知が、そのドメインのメール（{ $recovery }）に届く設定です。ドメインが切れるとメールも止まり、更新の案内も受け取れず、取り戻せなくなります。
+finding-recovery_loop-why = 「{ $name }」の登録メール（{ $recovery }）はドメイン { $domain } のメールです。ドメインが切れるとこのアカウントも取り戻せなくなります。
+finding-recovery_loop-what = 登録メールを、別のドメインの店のアドレス（例: 店用の Gmail）に変更してください。
+finding-recovery_free_address-why = 登録メール { $recovery } は無料の個人向けアドレスです。担当者の私用アドレスだと、退職とともに取り戻せなくなります。
+finding-recovery_free_address-what = 店として管理しているアドレスに変更してください。
+finding-recovery_departed-why = 「{ $name }」の登録メールか2段階認証の端末が、退職した{ $person }さんのものです。
+finding-recovery_departed-what = 登録メールと2段階認証を店のものに移してください（引き継ぎのチェックリスト）。
+finding-reused_password-why = 同じパスワードを{ $others }でも使っています。1つが漏れると全部に入られます。
+finding-reused_password-what = それぞれ別のパスワードに変更してください（パスワード生成を使うと簡単です）。
+finding-weak_password-why = パスワードが推測されやすい強さです（5段階中{ $level }）。
+finding-weak_password-what = 長い（16文字以上）ランダムなパスワードに変更してください。
+finding-old_password-why = パスワードを{ $days }日変えていません。
+finding-old_password-what = 辞めた人や業者が知っている可能性があれば変更してください。
+finding-no_two_factor-why = 2段階認証の記録がありません。パスワードだけでは、漏れたときに乗っ取られます。
+finding-no_two_factor-what = サービスの設定で2段階認証を有効にし、Noren に認証コードか端末の持ち主を記録してください。
+finding-card_expiring-why = 「{ $name }」（{ $due }）の支払いカード「{ $card }」は{ $expires }に期限が切れます。更新に失敗して止まるおそれがあります。
+finding-card_expiring-what = サービスの支払い方法を新しいカードに変更してください。
+
+## The departure checklist: each step for one login ({ $login }) and the person who left.
+step-review = 「{ $login }」のパスワードを{ $person }さんが知っていたか確かめる（知っていたなら変更する）
+step-change-password = 「{ $login }」のパスワードをサービスの画面で変更し、Noren にも新しいパスワードを保存する
+step-move-two-factor = 2段階認証を{ $person }さんの端末から店の端末に移し、「2段階認証の端末」を書き換える
+step-change-recovery = 登録メールアドレスを{ $person }さんのアドレス（{ $email }）から店のアドレスに変更する
+step-remove-admin = 管理者・メンバーから{ $person }さんを外す（LINE公式アカウント、Googleビジネスプロフィール、Meta ビジネスなど）

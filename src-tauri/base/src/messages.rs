@@ -322,7 +322,8 @@ mod tests {
         let mut files = Vec::new();
         rust_files(&root, &mut files);
         assert!(files.len() > 50, "{}", files.len());
-        let prefixes = ["due-", "tl-", "notify-", "closed-", "holiday-", "date-", "tray-", "cli-", "kit-", "cat-", "list-"];
+        let prefixes =
+            ["due-", "tl-", "finding-", "step-", "notify-", "closed-", "holiday-", "date-", "tray-", "cli-", "kit-", "cat-", "list-"];
         let mut named = 0;
         for f in files {
             let src = std::fs::read_to_string(&f).unwrap();

@@ -566,11 +566,12 @@ pub fn run(cli: Cli) -> CliResult<u8> {
             let items = session.due_items(at, &settings)?;
             let shown = if notify { calendar_cmd::notify_items(session.store(), &items, at, &settings)? } else { 0 };
             if json_out {
-                io::print_json(&json!({ "now": at, "items": io::due_json(&items), "notified": shown }))?;
+                io::print_json(&json!({ "now": at, "items": items, "notified": shown }))?;
             } else if items.is_empty() {
                 say!("nothing due");
             } else {
-                let lang = io::lang();
+                // One line per item in Japanese, as it has always printed.
+                let lang = noren_core::messages::Lang::Ja;
                 for i in &items {
                     say!("{:?}\t{}\t{}", i.severity, i.due_at.with_timezone(&settings.timezone).format("%Y-%m-%d"), i.title.text(lang));
                 }

@@ -94,8 +94,8 @@ fn checklist_lines(d: &people::Departure) {
             " "
         };
         say!("  [{mark}] {} ({})", i.credential_name, i.category.as_str());
-        for s in &i.steps_en {
-            say!("      - {s}");
+        for s in &i.steps {
+            say!("      - {}", s.text(noren_core::messages::Lang::En));
         }
     }
 }
@@ -199,8 +199,10 @@ pub fn audit_cmd(store_dir: Option<PathBuf>, json_out: bool, now: DateTime<Utc>)
     } else if findings.is_empty() {
         say!("no findings: every account looks healthy");
     } else {
+        // The CLI's words for people here are English, as they have been.
+        let lang = noren_core::messages::Lang::En;
         for f in &findings {
-            say!("{:?}\t{}\t{}\n    {}\n    → {}", f.kind, f.name, f.record_id, f.why_en, f.what_en);
+            say!("{:?}\t{}\t{}\n    {}\n    → {}", f.kind, f.name, f.record_id, f.why.text(lang), f.what.text(lang));
         }
     }
     Ok(if findings.is_empty() { 0 } else { 10 })

@@ -114,22 +114,42 @@ pub fn lang() -> noren_core::messages::Lang {
     noren_core::messages::Lang::from_tag(&std::env::var("NOREN_LANG").or_else(|_| std::env::var("LANG")).unwrap_or_default())
 }
 
-/// Due items as `--json` shows them: each item as the engine gives it (`title` and `why` as
-/// catalogue messages) plus, as the contract has always had, `title_ja`, `title_en`, `why_ja`
-/// and `why_en` rendered from the catalogue (why: "" when there is none).
-pub fn due_json(items: &[noren_core::reminders::DueItem]) -> serde_json::Value {
-    use noren_core::messages::Lang;
-    let rows = items.iter().map(|i| {
-        let mut v = serde_json::to_value(i).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            for (suffix, lang) in [("ja", Lang::Ja), ("en", Lang::En)] {
-                o.insert(format!("title_{suffix}"), i.title.text(lang).into());
-                o.insert(format!("why_{suffix}"), i.why.as_ref().map(|w| w.text(lang)).unwrap_or_default().into());
+/// Fields that hold catalogue messages in what the CLI prints. Beside each, the JSON has
+/// always had `<field>_ja` and `<field>_en` (due items' `title`/`why`, the audit's
+/// `why`/`what`, the departure checklist's `steps`): they are rendered from the catalogue.
+const RENDERED: [&str; 4] = ["title", "why", "what", "steps"];
+
+/// Adds `<field>_ja`/`<field>_en` beside every field of `RENDERED` that holds a message
+/// (its text; "" for null) or a list of messages (their texts).
+fn with_renderings(v: &mut serde_json::Value) {
+    use noren_core::messages::{Lang, Message};
+    use serde_json::Value;
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(with_renderings),
+        Value::Object(o) => {
+            for f in RENDERED {
+                let rendered: Option<Box<dyn Fn(Lang) -> Value>> = match o.get(f) {
+                    Some(Value::Null) => Some(Box::new(|_| Value::from(""))),
+                    Some(m @ Value::Object(_)) => match serde_json::from_value::<Message>(m.clone()) {
+                        Ok(m) => Some(Box::new(move |l| Value::from(m.text(l)))),
+                        Err(_) => None,
+                    },
+                    Some(Value::Array(a)) => match serde_json::from_value::<Vec<Message>>(Value::Array(a.clone())) {
+                        Ok(ms) => Some(Box::new(move |l| Value::from(ms.iter().map(|m| m.text(l)).collect::<Vec<_>>()))),
+                        Err(_) => None,
+                    },
+                    _ => None,
+                };
+                if let Some(r) = rendered {
+                    for (suffix, lang) in [("ja", Lang::Ja), ("en", Lang::En)] {
+                        o.insert(format!("{f}_{suffix}"), r(lang));
+                    }
+                }
             }
+            o.values_mut().for_each(with_renderings);
         }
-        v
-    });
-    serde_json::Value::Array(rows.collect())
+        _ => {}
+    }
 }
 
 /// History lines Noren recorded as a catalogue message (`{"text": "", "message": {...}}`) keep
@@ -156,6 +176,7 @@ fn fill_texts(v: &mut serde_json::Value) {
 pub fn print_json(v: &serde_json::Value) -> CliResult<()> {
     let mut v = v.clone();
     fill_texts(&mut v);
+    with_renderings(&mut v);
     let s = serde_json::to_string_pretty(&v).map_err(|e| Error::Storage(e.to_string()))?;
     println!("{}", noren_core::validate::printable_json(&s));
     Ok(())

@@ -112,6 +112,32 @@ fn audit_reports_reuse_across_categories() {
     assert!(!String::from_utf8_lossy(&o.stdout).contains("Same-Pass"), "no password in the audit output");
 }
 
+/// The JSON keeps the texts it has always had beside the catalogue messages: the audit's
+/// why/what and the checklist's steps in Japanese and English.
+#[test]
+fn json_keeps_texts_in_both_languages() {
+    let e = Env::new();
+    e.json(&["people", "add", "田中", "--role", "web", "--email", "tanaka@example.net"]);
+    add_cred(&e, &["--category", "sns", "--name", "Instagram", "--known-by", "田中"], "Same-Pass-2026!xyz");
+    add_cred(&e, &["--category", "portal", "--name", "ホットペッパー"], "Same-Pass-2026!xyz");
+    let v: serde_json::Value = serde_json::from_slice(&e.run(&["audit", "--json"]).stdout).unwrap();
+    let reused = v["findings"].as_array().unwrap().iter().find(|f| f["kind"] == "reused_password" && f["name"] == "Instagram").unwrap();
+    assert_eq!(reused["why_ja"], "同じパスワードを「ホットペッパー」でも使っています。1つが漏れると全部に入られます。");
+    assert_eq!(reused["why_en"], "The same password is used for ホットペッパー: one leak opens them all.");
+    assert!(
+        reused["what_ja"].as_str().unwrap().contains("別のパスワード") && reused["what_en"].as_str().unwrap().contains("its own password")
+    );
+    assert_eq!(reused["why"]["key"], "finding-reused_password-why");
+    let d = e.json(&["people", "depart", "田中"]);
+    let item = &d["departure"]["items"][0];
+    assert_eq!(item["steps_ja"][0], "「Instagram」のパスワードをサービスの画面で変更し、Noren にも新しいパスワードを保存する");
+    assert_eq!(item["steps_en"][0], "Change the password of Instagram at the service and save the new one in Noren");
+    let check: serde_json::Value = serde_json::from_slice(&e.run(&["check", "--json"]).stdout).unwrap();
+    let first = &check["items"][0];
+    assert!(!first["title_ja"].as_str().unwrap().is_empty() && !first["title_en"].as_str().unwrap().is_empty());
+    assert_eq!(first["why_ja"], "");
+}
+
 #[test]
 fn kit_export_and_recover_with_two_of_three() {
     let e = Env::new();

@@ -78,8 +78,11 @@ fn departure_checklist_closes_item_by_item() {
         vec![dom.as_str(), insta.as_str()],
         "domain first; 佐藤's untouched"
     );
-    assert!(dep.items[0].recovery_is_theirs && dep.items[0].steps_ja.iter().any(|x| x.contains("登録メールアドレス")));
-    assert!(dep.items[1].holds_two_factor && dep.items[1].steps_ja.iter().any(|x| x.contains("管理者")));
+    assert!(
+        dep.items[0].recovery_is_theirs
+            && dep.items[0].steps.iter().any(|x| x.text(noren_core::messages::Lang::Ja).contains("登録メールアドレス"))
+    );
+    assert!(dep.items[1].holds_two_factor && dep.items[1].steps.iter().any(|x| x.text(noren_core::messages::Lang::Ja).contains("管理者")));
 
     // New password after the departure: not enough while the recovery email is still theirs.
     s.edit(&dom, &CredentialInput { password: Some(SecretString::new("Nw7!kd93#Lq0pZ2x")), ..Default::default() }, now).unwrap();
@@ -182,9 +185,17 @@ fn audit_finds_every_kind() {
     let has = |kind: FindingKind, id: &str| f.iter().any(|x| x.kind == kind && x.record_id == id);
     let dom = credential::resolve(&st, "salon-example.jp").unwrap().id;
     assert!(has(FindingKind::RecoveryLoop, &dom));
-    assert!(f.iter().find(|x| x.kind == FindingKind::RecoveryLoop).unwrap().why_ja.contains("取り戻せなく"));
+    assert!(f
+        .iter()
+        .find(|x| x.kind == FindingKind::RecoveryLoop)
+        .unwrap()
+        .why
+        .text(noren_core::messages::Lang::Ja)
+        .contains("取り戻せなく"));
     assert!(has(FindingKind::ReusedPassword, &a) && has(FindingKind::ReusedPassword, &b));
-    assert!(f.iter().any(|x| x.kind == FindingKind::ReusedPassword && x.record_id == a && x.why_ja.contains("ホットペッパー")));
+    assert!(f.iter().any(|x| x.kind == FindingKind::ReusedPassword
+        && x.record_id == a
+        && x.why.text(noren_core::messages::Lang::Ja).contains("ホットペッパー")));
     assert!(has(FindingKind::WeakPassword, &weak));
     assert!(!has(FindingKind::WeakPassword, &a));
     assert!(has(FindingKind::OldPassword, &aged));
@@ -195,9 +206,12 @@ fn audit_finds_every_kind() {
     assert!(f.iter().any(|x| x.kind == FindingKind::CardExpiring && x.name == "サーバー"));
     // Worst kinds first; every finding says why and what to do in both languages.
     assert_eq!(f[0].kind, FindingKind::RecoveryLoop);
-    assert!(f.iter().all(|x| !x.why_ja.is_empty() && !x.what_ja.is_empty() && !x.why_en.is_empty() && !x.what_en.is_empty()));
+    let (ja, en) = (noren_core::messages::Lang::Ja, noren_core::messages::Lang::En);
+    assert!(f
+        .iter()
+        .all(|x| !x.why.text(ja).is_empty() && !x.what.text(ja).is_empty() && !x.why.text(en).is_empty() && !x.what.text(en).is_empty()));
     // No finding ever carries a password.
-    assert!(f.iter().all(|x| !format!("{}{}{}{}", x.why_ja, x.what_ja, x.why_en, x.what_en).contains("Same-Pass")));
+    assert!(f.iter().all(|x| !format!("{}{}{}{}", x.why.text(ja), x.what.text(ja), x.why.text(en), x.what.text(en)).contains("Same-Pass")));
 }
 
 #[test]
@@ -342,7 +356,11 @@ fn a_departure_misses_no_login_and_ticks_instead_of_dropping() {
     assert_eq!(order, vec![server.as_str(), mail.as_str(), wp.as_str(), insta.as_str(), line.as_str(), hp.as_str()]);
     let review: Vec<&str> = dep.items.iter().filter(|i| i.needs_review).map(|i| i.credential_name.as_str()).collect();
     assert_eq!(review, vec!["レンタルサーバー", "お店のメール", "Instagram"]);
-    assert!(dep.items[0].steps_ja[0].contains("田中さんが知っていたか確かめる"), "{:?}", dep.items[0].steps_ja);
+    assert!(
+        dep.items[0].steps[0].text(noren_core::messages::Lang::Ja).contains("田中さんが知っていたか確かめる"),
+        "{:?}",
+        dep.items[0].steps
+    );
 
     // Fixing the recovery email (and the password) ticks the item; it stays, 6件中.
     let input = CredentialInput {

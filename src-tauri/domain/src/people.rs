@@ -1,6 +1,7 @@
 //! People who know the shop's accounts, departure mode (the rotation checklist
 //! when someone leaves) and the account health audit. Vault data.
 
+use noren_base::messages::Message;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -239,8 +240,8 @@ pub struct RotationItem {
     /// The owner confirmed they did not know it.
     pub cleared: bool,
     pub done: bool,
-    pub steps_ja: Vec<String>,
-    pub steps_en: Vec<String>,
+    /// What to do, in order, as catalogue messages.
+    pub steps: Vec<Message>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -277,32 +278,22 @@ pub fn checklist(person: &Person, creds: &[AccountFacts], tz: Tz) -> Option<Depa
         }
         let needs_review = unknown && !knew && !cleared && !changed;
         let done = (!knew || changed) && !holds && !recovery && !needs_review;
-        let (mut ja, mut en) = (Vec::new(), Vec::new());
+        let step = |key: &str| Message::new(key).with("login", &c.name).with("person", &person.name).with("email", &person.email);
+        let mut steps = Vec::new();
         if needs_review {
-            ja.push(format!("「{}」のパスワードを{}さんが知っていたか確かめる（知っていたなら変更する）", c.name, person.name));
-            en.push(format!("Find out whether {} knew the password of {} (if so, change it)", person.name, c.name));
+            steps.push(step("step-review"));
         }
         if knew && !changed {
-            ja.push(format!("「{}」のパスワードをサービスの画面で変更し、Noren にも新しいパスワードを保存する", c.name));
-            en.push(format!("Change the password of {} at the service and save the new one in Noren", c.name));
+            steps.push(step("step-change-password"));
         }
         if holds {
-            ja.push(format!("2段階認証を{}さんの端末から店の端末に移し、「2段階認証の端末」を書き換える", person.name));
-            en.push(format!("Move two-factor authentication from {}'s device to the shop's and update the 2FA holder", person.name));
+            steps.push(step("step-move-two-factor"));
         }
         if recovery {
-            ja.push(format!("登録メールアドレスを{}さんのアドレス（{}）から店のアドレスに変更する", person.name, person.email));
-            en.push(format!("Change the registered email from {}'s address ({}) to the shop's", person.name, person.email));
+            steps.push(step("step-change-recovery"));
         }
         if !done && matches!(c.category, Category::Sns | Category::Portal | Category::Website) {
-            ja.push(format!(
-                "管理者・メンバーから{}さんを外す（LINE公式アカウント、Googleビジネスプロフィール、Meta ビジネスなど）",
-                person.name
-            ));
-            en.push(format!(
-                "Remove {} from the admins and members (LINE Official Account, Google Business Profile, Meta Business …)",
-                person.name
-            ));
+            steps.push(step("step-remove-admin"));
         }
         items.push(RotationItem {
             credential_id: c.id.clone(),
@@ -315,8 +306,7 @@ pub fn checklist(person: &Person, creds: &[AccountFacts], tz: Tz) -> Option<Depa
             needs_review,
             cleared,
             done,
-            steps_ja: ja,
-            steps_en: en,
+            steps,
         });
     }
     items.sort_by(|a, b| {
@@ -353,10 +343,9 @@ pub struct Finding {
     /// The credential (or renewal, for card findings) it is about.
     pub record_id: String,
     pub name: String,
-    pub why_ja: String,
-    pub what_ja: String,
-    pub why_en: String,
-    pub what_en: String,
+    /// Why it matters and what to do, as catalogue messages (no prose in the domain).
+    pub why: Message,
+    pub what: Message,
 }
 
 /// Free mail services: fine for a person, risky as a shop's recovery address.
@@ -404,8 +393,9 @@ pub fn audit(
     max_age_days: i64,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut push = |kind, c: &Credential, why_ja: String, what_ja: String, why_en: String, what_en: String| {
-        out.push(Finding { kind, record_id: c.id.clone(), name: c.name.clone(), why_ja, what_ja, why_en, what_en });
+    let mut push = |kind: FindingKind, c: &Credential, why: Message| {
+        let what = Message::new(format!("{}-what", Message::of_enum("finding", &kind).key));
+        out.push(Finding { kind, record_id: c.id.clone(), name: c.name.clone(), why, what });
     };
     let domains: Vec<(String, &Credential)> =
         creds.iter().filter(|c| c.category == Category::Domain).filter_map(|c| registered_domain(c).map(|d| (d, c))).collect();
@@ -420,33 +410,11 @@ pub fn audit(
         // domain that this shop must keep renewing itself.
         if let Some(rd) = &rdomain {
             if let Some((d, dc)) = domains.iter().find(|(d, _)| under(rd, d)) {
-                let self_loop = dc.id == c.id;
-                push(
-                    FindingKind::RecoveryLoop,
-                    c,
-                    if self_loop {
-                        format!("ドメイン {d} の更新通知が、そのドメインのメール（{recovery}）に届く設定です。ドメインが切れるとメールも止まり、更新の案内も受け取れず、取り戻せなくなります。")
-                    } else {
-                        format!("「{}」の登録メール（{recovery}）はドメイン {d} のメールです。ドメインが切れるとこのアカウントも取り戻せなくなります。", c.name)
-                    },
-                    "登録メールを、別のドメインの店のアドレス（例: 店用の Gmail）に変更してください。".into(),
-                    format!("The recovery address {recovery} lives on {d}: if the domain lapses, its renewal notices and this account's recovery are lost with it."),
-                    "Use a recovery address on another domain (e.g. the shop's Gmail).".into(),
-                );
+                let key = if dc.id == c.id { "finding-recovery_loop-self-why" } else { "finding-recovery_loop-why" };
+                push(FindingKind::RecoveryLoop, c, Message::new(key).with("name", &c.name).with("recovery", recovery).with("domain", d));
             }
             if FREE_MAIL.contains(&rd.as_str()) && !people.iter().any(|p| p.role == PersonRole::Owner && same_email(&p.email, recovery)) {
-                push(
-                    FindingKind::RecoveryFreeAddress,
-                    c,
-                    format!(
-                        "登録メール {recovery} は無料の個人向けアドレスです。担当者の私用アドレスだと、退職とともに取り戻せなくなります。"
-                    ),
-                    "店として管理しているアドレスに変更してください。".into(),
-                    format!(
-                        "The recovery address {recovery} is a free personal mailbox; if it is someone's private one, it leaves with them."
-                    ),
-                    "Use an address the shop controls.".into(),
-                );
+                push(FindingKind::RecoveryFreeAddress, c, Message::new("finding-recovery_free_address-why").with("recovery", recovery));
             }
         }
         for p in people.iter().filter(|p| p.departed_on.is_some()) {
@@ -455,58 +423,27 @@ pub fn audit(
                 push(
                     FindingKind::RecoveryDeparted,
                     c,
-                    format!("「{}」の登録メールか2段階認証の端末が、退職した{}さんのものです。", c.name, p.name),
-                    "登録メールと2段階認証を店のものに移してください（引き継ぎのチェックリスト）。".into(),
-                    format!("{}'s recovery address or 2FA device belongs to {}, who has left.", c.name, p.name),
-                    "Move them to the shop's (see the departure checklist).".into(),
+                    Message::new("finding-recovery_departed-why").with("name", &c.name).with("person", &p.name),
                 );
             }
         }
         if let Some(group) = by_password.get(c.password.expose()).filter(|g| g.len() > 1 && !c.password.is_empty()) {
-            let others: Vec<&str> = group.iter().filter(|o| o.id != c.id).map(|o| o.name.as_str()).collect();
-            push(
-                FindingKind::ReusedPassword,
-                c,
-                format!("同じパスワードを「{}」でも使っています。1つが漏れると全部に入られます。", others.join("」「")),
-                "それぞれ別のパスワードに変更してください（パスワード生成を使うと簡単です）。".into(),
-                format!("The same password is used for {}: one leak opens them all.", others.join(", ")),
-                "Give each its own password (the generator makes this easy).".into(),
-            );
+            let others = group.iter().filter(|o| o.id != c.id).map(|o| Message::new("finding-name").with("name", &o.name)).collect();
+            push(FindingKind::ReusedPassword, c, Message::new("finding-reused_password-why").with_list("others", others));
         }
         if !c.password.is_empty() {
             let s = crate::credentials::generator::strength(&c.password, &[c.name.as_str()]);
             if s.score < 3 {
-                push(
-                    FindingKind::WeakPassword,
-                    c,
-                    format!("パスワードが推測されやすい強さです（5段階中{}）。", s.score + 1),
-                    "長い（16文字以上）ランダムなパスワードに変更してください。".into(),
-                    format!("The password is easy to guess (strength {} of 4).", s.score),
-                    "Change it to a long random one (16+ characters).".into(),
-                );
+                push(FindingKind::WeakPassword, c, Message::new("finding-weak_password-why").with("level", s.score + 1));
             }
             let age = (now - c.last_rotated).num_days();
             if age > max_age_days {
-                push(
-                    FindingKind::OldPassword,
-                    c,
-                    format!("パスワードを{age}日変えていません。"),
-                    "辞めた人や業者が知っている可能性があれば変更してください。".into(),
-                    format!("The password has not changed for {age} days."),
-                    "Change it if anyone who left or any vendor may know it.".into(),
-                );
+                push(FindingKind::OldPassword, c, Message::new("finding-old_password-why").with("days", age));
             }
         }
         let important = matches!(c.category, Category::Email | Category::Domain | Category::Server | Category::Sns | Category::Website);
         if important && c.totp.is_none() && c.two_factor_holder.is_none() {
-            push(
-                FindingKind::NoTwoFactor,
-                c,
-                "2段階認証の記録がありません。パスワードだけでは、漏れたときに乗っ取られます。".into(),
-                "サービスの設定で2段階認証を有効にし、Noren に認証コードか端末の持ち主を記録してください。".into(),
-                "No two-factor authentication on record: a leaked password is enough to take it over.".into(),
-                "Turn on 2FA at the service and record the code or who holds the device in Noren.".into(),
-            );
+            push(FindingKind::NoTwoFactor, c, Message::new("finding-no_two_factor-why"));
         }
     }
     for cc in crate::vendors::renewal::card_conflicts(renewals) {
@@ -514,16 +451,12 @@ pub fn audit(
             kind: FindingKind::CardExpiring,
             record_id: cc.renewal_id.clone(),
             name: cc.renewal_name.clone(),
-            why_ja: format!(
-                "「{}」（{}）の支払いカード「{}」は{}に期限が切れます。更新に失敗して止まるおそれがあります。",
-                cc.renewal_name, cc.due, cc.card_name, cc.card_expires
-            ),
-            what_ja: "サービスの支払い方法を新しいカードに変更してください。".into(),
-            why_en: format!(
-                "{} ({}) is charged to {}, which expires {}: the renewal may fail.",
-                cc.renewal_name, cc.due, cc.card_name, cc.card_expires
-            ),
-            what_en: "Update the payment card at the service.".into(),
+            why: Message::new("finding-card_expiring-why")
+                .with("name", &cc.renewal_name)
+                .with("due", cc.due)
+                .with("card", &cc.card_name)
+                .with("expires", cc.card_expires),
+            what: Message::new("finding-card_expiring-what"),
         });
     }
     out.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
