@@ -233,7 +233,7 @@ pub fn write_with_argon2(creds: &[Credential], password: &SecretString, memory: 
     db.root.name = "Noren".into();
     db.meta.database_name = Some("Noren".into());
     for cat in Category::ALL {
-        let mut g = Group::new(cat.label_ja());
+        let mut g = Group::new(&cat.label(noren_base::messages::Lang::Ja));
         let mut mine: Vec<&Credential> = creds.iter().filter(|c| c.category == cat).collect();
         mine.sort_by(|a, b| a.name.cmp(&b.name));
         for c in mine {

@@ -476,7 +476,7 @@ fn print_summaries(json_out: bool, items: &[&CredentialSummary]) -> CliResult<()
     let mut last = None;
     for c in items {
         if last != Some(c.category) {
-            say!("[{}] {}", c.category, c.category.label_ja());
+            say!("[{}] {}", c.category, c.category.label(noren_core::messages::Lang::Ja));
             last = Some(c.category);
         }
         say!("  {}  {}  {}  {}", c.id, c.name, c.login.as_deref().unwrap_or("-"), c.url.as_deref().unwrap_or("-"));
@@ -491,7 +491,7 @@ fn print_detail(c: &credential::Credential, reveal: bool) {
     let d = CredentialDetail::new(c, reveal);
     say!("id:        {}", d.id);
     say!("name:      {}", d.name);
-    say!("category:  {} ({})", d.category, d.category.label_ja());
+    say!("category:  {} ({})", d.category, d.category.label(noren_core::messages::Lang::Ja));
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     say!("url:       {}", opt(&d.url));
     say!("login:     {}", opt(&d.login));

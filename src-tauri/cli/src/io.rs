@@ -116,8 +116,9 @@ pub fn lang() -> noren_core::messages::Lang {
 
 /// Fields that hold catalogue messages in what the CLI prints. Beside each, the JSON has
 /// always had `<field>_ja` and `<field>_en` (due items' `title`/`why`, the audit's
-/// `why`/`what`, the departure checklist's `steps`): they are rendered from the catalogue.
-const RENDERED: [&str; 4] = ["title", "why", "what", "steps"];
+/// `why`/`what`, the departure checklist's `steps`, a vendor call's `cost`): they are
+/// rendered from the catalogue.
+const RENDERED: [&str; 5] = ["title", "why", "what", "steps", "cost"];
 
 /// Adds `<field>_ja`/`<field>_en` beside every field of `RENDERED` that holds a message
 /// (its text; "" for null) or a list of messages (their texts).

@@ -3,6 +3,7 @@
 //! calendar compartment (the calendar key file is enough); vendors and
 //! incidents are vault data.
 
+use noren_core::messages::Lang;
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -268,7 +269,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             } else {
                 for v in &list {
                     let end = v.contract.as_ref().and_then(|c| c.end).map(|e| format!("\tcontract until {e}")).unwrap_or_default();
-                    say!("{}\t{}\t{}\t{}{end}", v.id, v.role.label_ja(), v.company, v.phone);
+                    say!("{}\t{}\t{}\t{}{end}", v.id, v.role.label(Lang::Ja), v.company, v.phone);
                 }
             }
         }
@@ -277,7 +278,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
             if json_out {
                 io::print_json(&to_json(&v))?;
             } else {
-                say!("{} ({}) — {}", v.company, v.id, v.role.label_ja());
+                say!("{} ({}) — {}", v.company, v.id, v.role.label(Lang::Ja));
                 for (k, val) in [("phone", &v.phone), ("email", &v.email)] {
                     if !val.is_empty() {
                         say!("  {k}: {val}");
@@ -294,8 +295,7 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
                 }
                 if let Some(c) = &v.contract {
                     say!("  support: {}", hours_text(&c.hours));
-                    let (cost, _) = vendor::cost_text(Some(c), Some(true));
-                    say!("  fee: {cost}");
+                    say!("  fee: {}", vendor::cost_text(Some(c), Some(true)).text(Lang::Ja));
                     if !c.included.is_empty() {
                         say!("  included: {}", c.included);
                     }
@@ -337,7 +337,13 @@ pub fn vendor_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: VendorCmd, no
                         (Some(false), None) => "outside support hours".to_string(),
                         (None, _) => "support hours unknown".to_string(),
                     };
-                    say!("{} ({})  {}  — {state}; {}", a.vendor.company, a.vendor.role.label_ja(), a.vendor.phone, a.cost_en);
+                    say!(
+                        "{} ({})  {}  — {state}; {}",
+                        a.vendor.company,
+                        a.vendor.role.label(Lang::Ja),
+                        a.vendor.phone,
+                        a.cost.text(Lang::En)
+                    );
                 }
             }
             return Ok(if advice.is_empty() { 1 } else { 0 });

@@ -105,6 +105,8 @@ fn vendor_contract_and_who_to_call() {
 
     let who = e.json(&["vendor", "who", "ホームページ", "--now", "2026-11-24T10:30:00+09:00"]);
     assert_eq!(who["vendors"][0]["inside_hours"], true);
+    // The cost in both languages, as the JSON has always had it.
+    assert!(!who["vendors"][0]["cost_ja"].as_str().unwrap().is_empty() && !who["vendors"][0]["cost_en"].as_str().unwrap().is_empty());
     // 勤労感謝の日 (Mon 2026-11-23): closed, next opening Tuesday 10:00 JST.
     let who = e.json(&["vendor", "who", "ホームページ", "--now", "2026-11-23T12:00:00+09:00"]);
     assert_eq!(who["vendors"][0]["inside_hours"], false);

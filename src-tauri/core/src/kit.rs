@@ -5,6 +5,7 @@
 //! passphrase; fewer fail clearly. Each share carries the store's fingerprint
 //! and a checksum, so a mistyped or damaged share is named, not guessed.
 
+use noren_base::messages::Lang;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -197,7 +198,7 @@ pub fn sheet_body(store: &Store, shares: Option<(u8, u8, &[String])>, now: DateT
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            c.category.label_ja(),
+            c.category.label(Lang::Ja),
             esc(&c.name),
             esc(c.url.as_deref().unwrap_or("")),
             esc(c.registered_email.as_deref().unwrap_or("")),
@@ -213,7 +214,7 @@ pub fn sheet_body(store: &Store, shares: Option<(u8, u8, &[String])>, now: DateT
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&v.company),
-                v.role.label_ja(),
+                v.role.label(Lang::Ja),
                 esc(&v.phone),
                 esc(&v.assets.join("、"))
             );
@@ -227,7 +228,7 @@ pub fn sheet_body(store: &Store, shares: Option<(u8, u8, &[String])>, now: DateT
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                r.kind.label_ja(),
+                r.kind.label(Lang::Ja),
                 esc(&r.name),
                 r.due,
                 if r.auto_renew { "はい" } else { "いいえ" }

@@ -211,12 +211,12 @@ fn vendors_mirror_their_contract_end_as_a_renewal_and_answer_who_to_call() {
     let a = vendor::who_to_call(&all, "ホームページ", &[], now, TZ);
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].inside_hours, Some(true));
-    assert!(a[0].cost_ja.contains("月額11,000円"));
+    assert!(a[0].cost.text(noren_core::messages::Lang::Ja).contains("月額11,000円"));
     // Saturday: outside hours, with the emergency terms and the next opening (Monday 09:00).
     let sat = vendor::who_to_call(&all, "salon-example.com", &[], utc("2026-11-28T11:00:00+09:00"), TZ);
     assert_eq!(sat[0].inside_hours, Some(false));
     assert_eq!(sat[0].next_open, Some(utc("2026-11-30T09:00:00+09:00")));
-    assert!(sat[0].cost_ja.contains("緊急対応"));
+    assert!(sat[0].cost.text(noren_core::messages::Lang::Ja).contains("緊急対応"));
 
     // Backups carry vendors and renewals (and check them on restore).
     let doc = noren_core::backup::document(&st, now).unwrap();

@@ -19,6 +19,11 @@ export function tm(m: Message): string {
   return render(locale.lang, m);
 }
 
+/** The text of a catalogue key the back end names (a template field's label); the key itself if unknown. */
+export function tKey(key: string): string {
+  return hasMessage(key) ? t(key) : key;
+}
+
 /** Localized text for an IPC error. */
 export function errorText(err: unknown): string {
   const e = err as { code?: string; message?: string; field?: string | null };

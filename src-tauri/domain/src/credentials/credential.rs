@@ -1,5 +1,6 @@
 //! Credentials: the vault's first collection, with everything a handover needs.
 
+use noren_base::messages::{Lang, Message};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -43,62 +44,45 @@ impl Category {
         }
     }
 
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Category::Website => "ホームページ・CMS",
-            Category::Sns => "SNS",
-            Category::Portal => "ポータル・掲載サイト",
-            Category::Email => "メール",
-            Category::Domain => "ドメイン",
-            Category::Server => "サーバー",
-            Category::Other => "その他",
-        }
+    /// Its name as the owner reads it, from the catalogue (`cat-<value>`).
+    pub fn label(self, lang: Lang) -> String {
+        Message::of_enum("cat", &self).text(lang)
     }
 
     /// Suggested extra fields for this kind of account.
     pub fn template(self) -> &'static [TemplateField] {
         match self {
             Category::Website => &[
-                TemplateField { key: "cms", label_ja: "CMSの種類", label_en: "CMS", hint: "WordPress" },
-                TemplateField { key: "admin_url", label_ja: "管理画面URL", label_en: "Admin URL", hint: "https://example.jp/wp-admin" },
+                TemplateField { key: "cms", label: "tpl-website-cms", hint: "tpl-website-cms-hint" },
+                TemplateField { key: "admin_url", label: "tpl-website-admin_url", hint: "tpl-website-admin_url-hint" },
             ],
             Category::Sns => &[
-                TemplateField { key: "handle", label_ja: "アカウント名", label_en: "Handle", hint: "@sakura_seikotsu" },
-                TemplateField { key: "admins", label_ja: "管理者", label_en: "Admins", hint: "院長, 受付" },
+                TemplateField { key: "handle", label: "tpl-sns-handle", hint: "tpl-sns-handle-hint" },
+                TemplateField { key: "admins", label: "tpl-sns-admins", hint: "tpl-sns-admins-hint" },
             ],
             Category::Portal => &[
-                TemplateField {
-                    key: "listing_url",
-                    label_ja: "掲載ページURL",
-                    label_en: "Listing URL",
-                    hint: "https://www.ekiten.jp/shop_...",
-                },
-                TemplateField { key: "plan", label_ja: "掲載プラン", label_en: "Plan", hint: "無料掲載" },
+                TemplateField { key: "listing_url", label: "tpl-portal-listing_url", hint: "tpl-portal-listing_url-hint" },
+                TemplateField { key: "plan", label: "tpl-portal-plan", hint: "tpl-portal-plan-hint" },
             ],
             Category::Email => &[
-                TemplateField { key: "imap_host", label_ja: "受信サーバー (IMAP)", label_en: "IMAP host", hint: "imap.example.jp" },
-                TemplateField { key: "imap_port", label_ja: "IMAPポート", label_en: "IMAP port", hint: "993" },
-                TemplateField { key: "imap_security", label_ja: "IMAP暗号化", label_en: "IMAP security", hint: "SSL/TLS" },
-                TemplateField { key: "smtp_host", label_ja: "送信サーバー (SMTP)", label_en: "SMTP host", hint: "smtp.example.jp" },
-                TemplateField { key: "smtp_port", label_ja: "SMTPポート", label_en: "SMTP port", hint: "465" },
-                TemplateField { key: "smtp_security", label_ja: "SMTP暗号化", label_en: "SMTP security", hint: "SSL/TLS" },
-                TemplateField { key: "webmail_url", label_ja: "Webメール", label_en: "Webmail", hint: "https://webmail.example.jp" },
+                TemplateField { key: "imap_host", label: "tpl-email-imap_host", hint: "tpl-email-imap_host-hint" },
+                TemplateField { key: "imap_port", label: "tpl-email-imap_port", hint: "tpl-email-imap_port-hint" },
+                TemplateField { key: "imap_security", label: "tpl-email-imap_security", hint: "tpl-email-imap_security-hint" },
+                TemplateField { key: "smtp_host", label: "tpl-email-smtp_host", hint: "tpl-email-smtp_host-hint" },
+                TemplateField { key: "smtp_port", label: "tpl-email-smtp_port", hint: "tpl-email-smtp_port-hint" },
+                TemplateField { key: "smtp_security", label: "tpl-email-smtp_security", hint: "tpl-email-smtp_security-hint" },
+                TemplateField { key: "webmail_url", label: "tpl-email-webmail_url", hint: "tpl-email-webmail_url-hint" },
             ],
             Category::Domain => &[
-                TemplateField { key: "domain", label_ja: "ドメイン名", label_en: "Domain", hint: "sakura-seikotsu.jp" },
-                TemplateField { key: "registrar", label_ja: "登録業者", label_en: "Registrar", hint: "お名前.com" },
-                TemplateField { key: "nameservers", label_ja: "ネームサーバー", label_en: "Name servers", hint: "ns1.example.jp" },
+                TemplateField { key: "domain", label: "tpl-domain-domain", hint: "tpl-domain-domain-hint" },
+                TemplateField { key: "registrar", label: "tpl-domain-registrar", hint: "tpl-domain-registrar-hint" },
+                TemplateField { key: "nameservers", label: "tpl-domain-nameservers", hint: "tpl-domain-nameservers-hint" },
             ],
             Category::Server => &[
-                TemplateField { key: "host", label_ja: "ホスト名", label_en: "Host", hint: "sv1234.xserver.jp" },
-                TemplateField {
-                    key: "control_panel",
-                    label_ja: "コントロールパネル",
-                    label_en: "Control panel",
-                    hint: "https://secure.xserver.ne.jp",
-                },
-                TemplateField { key: "ftp_host", label_ja: "FTPホスト", label_en: "FTP host", hint: "sv1234.xserver.jp" },
-                TemplateField { key: "plan", label_ja: "契約プラン", label_en: "Plan", hint: "スタンダード" },
+                TemplateField { key: "host", label: "tpl-server-host", hint: "tpl-server-host-hint" },
+                TemplateField { key: "control_panel", label: "tpl-server-control_panel", hint: "tpl-server-control_panel-hint" },
+                TemplateField { key: "ftp_host", label: "tpl-server-ftp_host", hint: "tpl-server-ftp_host-hint" },
+                TemplateField { key: "plan", label: "tpl-server-plan", hint: "tpl-server-plan-hint" },
             ],
             Category::Other => &[],
         }
@@ -125,10 +109,9 @@ impl FromStr for Category {
 pub struct TemplateField {
     #[ts(type = "string")]
     pub key: &'static str,
+    /// Catalogue keys of its label and of the example shown in the empty field.
     #[ts(type = "string")]
-    pub label_ja: &'static str,
-    #[ts(type = "string")]
-    pub label_en: &'static str,
+    pub label: &'static str,
     #[ts(type = "string")]
     pub hint: &'static str,
 }
@@ -397,7 +380,7 @@ impl Credential {
         }
         s.push_str(self.category.as_str());
         s.push('\u{1F}');
-        s.push_str(self.category.label_ja());
+        s.push_str(&self.category.label(Lang::Ja));
         for t in &self.tags {
             s.push('\u{1F}');
             s.push_str(t);

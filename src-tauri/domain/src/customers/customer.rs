@@ -58,35 +58,6 @@ impl ContactKind {
             ContactKind::Other => "other",
         }
     }
-
-    /// How the owner says it, for text shown in Japanese (「山田 花子（LINE）」).
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            ContactKind::Line => "LINE",
-            ContactKind::Email => "メール",
-            ContactKind::Phone => "電話",
-            ContactKind::Instagram => "Instagram",
-            ContactKind::Facebook => "Facebook",
-            ContactKind::X => "X",
-            ContactKind::GoogleReview => "Google口コミ",
-            ContactKind::HotpepperReview => "ホットペッパー口コミ",
-            ContactKind::Other => "その他",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ContactKind::Line => "LINE",
-            ContactKind::Email => "email",
-            ContactKind::Phone => "phone",
-            ContactKind::Instagram => "Instagram",
-            ContactKind::Facebook => "Facebook",
-            ContactKind::X => "X",
-            ContactKind::GoogleReview => "Google review",
-            ContactKind::HotpepperReview => "Hot Pepper review",
-            ContactKind::Other => "other",
-        }
-    }
 }
 
 impl std::str::FromStr for ContactKind {

@@ -2,6 +2,7 @@
 //! the card that pays for them, licences. Calendar compartment: the reminders
 //! keep firing while the vault is locked, and nothing here is a secret.
 
+use noren_base::messages::{Lang, Message};
 use std::fmt;
 use std::str::FromStr;
 
@@ -49,16 +50,9 @@ impl RenewalKind {
         }
     }
 
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            RenewalKind::Domain => "ドメイン",
-            RenewalKind::Ssl => "SSL証明書",
-            RenewalKind::Hosting => "サーバー",
-            RenewalKind::Contract => "契約",
-            RenewalKind::Card => "カード",
-            RenewalKind::License => "ライセンス",
-            RenewalKind::Other => "その他",
-        }
+    /// Its name as the owner reads it, from the catalogue (`ren-kind-<value>`).
+    pub fn label(self, lang: Lang) -> String {
+        Message::of_enum("ren-kind", &self).text(lang)
     }
 
     /// How far "renewed" moves the date when the renewal has no period of its own.

@@ -3,6 +3,7 @@
 //! it costs. Vault data. A contract's end date is mirrored as a `contract`
 //! renewal in the calendar compartment so it is announced even while locked.
 
+use noren_base::messages::{Lang, Message};
 use std::fmt;
 use std::str::FromStr;
 
@@ -47,15 +48,9 @@ impl VendorRole {
         }
     }
 
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            VendorRole::Production => "制作",
-            VendorRole::Maintenance => "保守",
-            VendorRole::Hosting => "サーバー",
-            VendorRole::Registrar => "ドメイン管理",
-            VendorRole::Sns => "SNS運用代行",
-            VendorRole::Other => "その他",
-        }
+    /// Its name as the owner reads it, from the catalogue (`vnd-role-<value>`).
+    pub fn label(self, lang: Lang) -> String {
+        Message::of_enum("vnd-role", &self).text(lang)
     }
 }
 
@@ -69,7 +64,7 @@ impl FromStr for VendorRole {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim();
-        let by_label = VendorRole::ALL.into_iter().find(|r| r.label_ja() == t || (t == "保守" && *r == VendorRole::Maintenance));
+        let by_label = VendorRole::ALL.into_iter().find(|r| r.label(Lang::Ja) == t || (t == "保守" && *r == VendorRole::Maintenance));
         let lower = t.to_ascii_lowercase();
         VendorRole::ALL
             .into_iter()
@@ -464,8 +459,8 @@ pub struct CallAdvice {
     pub inside_hours: Option<bool>,
     /// When they are next available, when not now.
     pub next_open: Option<DateTime<Utc>>,
-    pub cost_ja: String,
-    pub cost_en: String,
+    /// What a call costs, as a catalogue message.
+    pub cost: Message,
 }
 
 fn yen(n: u64) -> String {
@@ -480,30 +475,28 @@ fn yen(n: u64) -> String {
     out
 }
 
-/// What the contract says a call costs, in words.
-pub fn cost_text(c: Option<&Contract>, inside: Option<bool>) -> (String, String) {
+/// What the contract says a call costs, as a catalogue message.
+pub fn cost_text(c: Option<&Contract>, inside: Option<bool>) -> Message {
     let Some(c) = c else {
-        return ("契約の登録がありません（費用は都度確認）".into(), "No contract on file (ask about the cost)".into());
+        return Message::new("vnd-cost-none");
     };
     let amount = c.fee_yen.map(yen);
-    let (mut ja, mut en) = match (c.fee_kind, amount) {
-        (FeeKind::Monthly, Some(a)) => (format!("月額{a}円の範囲内"), format!("Covered by the monthly fee (¥{a})")),
-        (FeeKind::Yearly, Some(a)) => (format!("年額{a}円の範囲内"), format!("Covered by the yearly fee (¥{a})")),
-        (FeeKind::Monthly | FeeKind::Yearly, None) => ("定額契約の範囲内".into(), "Covered by the fixed fee".into()),
-        (FeeKind::PerIncident, Some(a)) => (format!("1件{a}円"), format!("¥{a} per incident")),
-        (FeeKind::Hourly, Some(a)) => (format!("1時間{a}円"), format!("¥{a} per hour")),
-        (FeeKind::PerIncident | FeeKind::Hourly, None) => ("都度見積もり".into(), "Quoted each time".into()),
-        (FeeKind::None, _) => ("費用の定めなし".into(), "No fee agreed".into()),
+    let mut cost = match (c.fee_kind, amount) {
+        (FeeKind::Monthly, Some(a)) => Message::new("vnd-cost-monthly").with("amount", a),
+        (FeeKind::Yearly, Some(a)) => Message::new("vnd-cost-yearly").with("amount", a),
+        (FeeKind::Monthly | FeeKind::Yearly, None) => Message::new("vnd-cost-fixed"),
+        (FeeKind::PerIncident, Some(a)) => Message::new("vnd-cost-per-incident").with("amount", a),
+        (FeeKind::Hourly, Some(a)) => Message::new("vnd-cost-hourly").with("amount", a),
+        (FeeKind::PerIncident | FeeKind::Hourly, None) => Message::new("vnd-cost-quoted"),
+        (FeeKind::None, _) => Message::new("vnd-cost-no-fee"),
     };
     if !c.extra.is_empty() {
-        ja.push_str(&format!("（別料金: {}）", c.extra.lines().next().unwrap_or("")));
-        en.push_str(&format!(" (extra: {})", c.extra.lines().next().unwrap_or("")));
+        cost = Message::new("vnd-cost-extra").with_message("cost", cost).with("extra", c.extra.lines().next().unwrap_or(""));
     }
     if inside == Some(false) && !c.emergency.is_empty() {
-        ja.push_str(&format!(" / 時間外: {}", c.emergency.lines().next().unwrap_or("")));
-        en.push_str(&format!(" / out of hours: {}", c.emergency.lines().next().unwrap_or("")));
+        cost = Message::new("vnd-cost-emergency").with_message("cost", cost).with("emergency", c.emergency.lines().next().unwrap_or(""));
     }
-    (ja, en)
+    cost
 }
 
 /// Vendors responsible for `asset` (a word like "ホームページ", a domain, or a record
@@ -528,9 +521,9 @@ pub fn who_to_call(vendors: &[Vendor], asset: &str, extra_names: &[(String, Stri
             (Some(c), Some(false)) => c.hours.next_open(now, tz),
             _ => None,
         };
-        let (cost_ja, cost_en) = cost_text(contract, inside);
+        let cost = cost_text(contract, inside);
         let matched = extra_names.iter().find(|(id, _)| id == hit).map(|(_, n)| n.clone()).unwrap_or_else(|| hit.clone());
-        out.push(CallAdvice { vendor: v.clone(), matched, inside_hours: inside, next_open, cost_ja, cost_en });
+        out.push(CallAdvice { vendor: v.clone(), matched, inside_hours: inside, next_open, cost });
     }
     let rank = |a: &CallAdvice| match a.inside_hours {
         Some(true) => 0,
@@ -585,13 +578,13 @@ mod tests {
         // Friday 2026-11-20 10:00 JST: inside.
         let a = ask("2026-11-20T10:00:00+09:00");
         assert_eq!(a.inside_hours, Some(true));
-        assert!(a.cost_ja.contains("月額11,000円"), "{}", a.cost_ja);
+        assert!(a.cost.text(Lang::Ja).contains("月額11,000円"), "{}", a.cost.text(Lang::Ja));
         // Friday 18:00 exactly: closed; next opening skips the weekend and
         // Monday 11-23 (勤労感謝の日) → Tuesday 09:00.
         let a = ask("2026-11-20T18:00:00+09:00");
         assert_eq!(a.inside_hours, Some(false));
         assert_eq!(a.next_open, Some(utc("2026-11-24T09:00:00+09:00")));
-        assert!(a.cost_ja.contains("時間外: 緊急対応"), "{}", a.cost_ja);
+        assert!(a.cost.text(Lang::Ja).contains("時間外: 緊急対応"), "{}", a.cost.text(Lang::Ja));
         // The holiday itself, at noon: closed.
         assert_eq!(ask("2026-11-23T12:00:00+09:00").inside_hours, Some(false));
         // Early Tuesday morning UTC is still Tuesday in Tokyo: 01:00Z = 10:00 JST.
@@ -614,7 +607,7 @@ mod tests {
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].inside_hours, None);
         assert_eq!(a[0].matched, "WordPress 管理画面");
-        assert!(a[0].cost_ja.contains("契約の登録がありません"));
+        assert!(a[0].cost.text(Lang::Ja).contains("契約の登録がありません"));
         assert!(who_to_call(&vs, "instagram", &names, now, tz).is_empty());
         assert!(who_to_call(&vs, "  ", &names, now, tz).is_empty());
     }
