@@ -159,12 +159,9 @@ fn locked<T>(app: &State<'_, App>, run: impl FnOnce(&mut AppCore) -> (IpcResult<
     r
 }
 
-fn tray_labels(lang: &str) -> [&'static str; 3] {
-    if lang == "en" {
-        ["Open Noren", "Lock", "Quit"]
-    } else {
-        ["Noren を開く", "ロックする", "終了"]
-    }
+fn tray_labels(lang: &str) -> [String; 3] {
+    let lang = noren_core::messages::Lang::from_tag(lang);
+    ["tray-open", "tray-lock", "tray-quit"].map(|key| noren_core::messages::text(lang, key))
 }
 
 fn tray_menu(handle: &AppHandle, lang: &str) -> tauri::Result<Menu<tauri::Wry>> {
@@ -172,9 +169,9 @@ fn tray_menu(handle: &AppHandle, lang: &str) -> tauri::Result<Menu<tauri::Wry>> 
     Menu::with_items(
         handle,
         &[
-            &MenuItem::with_id(handle, "open", open, true, None::<&str>)?,
-            &MenuItem::with_id(handle, "lock", lock, true, None::<&str>)?,
-            &MenuItem::with_id(handle, "quit", quit, true, None::<&str>)?,
+            &MenuItem::with_id(handle, "open", &open, true, None::<&str>)?,
+            &MenuItem::with_id(handle, "lock", &lock, true, None::<&str>)?,
+            &MenuItem::with_id(handle, "quit", &quit, true, None::<&str>)?,
         ],
     )
 }

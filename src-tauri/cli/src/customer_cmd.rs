@@ -349,13 +349,8 @@ fn parse_step(s: &str) -> CliResult<PlaybookStep> {
     })
 }
 
-fn status_ja(s: InquiryStatus) -> &'static str {
-    match s {
-        InquiryStatus::Open => "要対応",
-        InquiryStatus::Waiting => "返信待ち",
-        InquiryStatus::Done => "対応済み",
-        InquiryStatus::Spam => "spam",
-    }
+fn status_ja(s: InquiryStatus) -> String {
+    noren_core::messages::Message::of_enum("inq-status", &s).text(noren_core::messages::Lang::Ja)
 }
 
 pub fn inquiry_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: InquiryCmd, now: DateTime<Utc>) -> CliResult<u8> {

@@ -796,11 +796,8 @@ impl IncidentFields {
     }
 }
 
-fn status_ja(s: IncidentStatus) -> &'static str {
-    match s {
-        IncidentStatus::Open => "対応中",
-        IncidentStatus::Resolved => "解決済み",
-    }
+fn status_ja(s: IncidentStatus) -> String {
+    noren_core::messages::Message::of_enum("inc-status", &s).text(Lang::Ja)
 }
 
 /// The shop's name in reports: $NOREN_SHOP_NAME, else none.

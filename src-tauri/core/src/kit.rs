@@ -5,7 +5,7 @@
 //! passphrase; fewer fail clearly. Each share carries the store's fingerprint
 //! and a checksum, so a mistyped or damaged share is named, not guessed.
 
-use noren_base::messages::Lang;
+use noren_base::messages::{text, Lang, Message};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -160,90 +160,108 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The language of the printed kit (a Japanese shop's handover papers), every word from the catalogue.
+pub const KIT_LANG: Lang = Lang::Ja;
+
+fn m(key: &str) -> String {
+    text(KIT_LANG, key)
+}
+
 /// The handover sheet's body (HTML, no secrets): what exists and where, how to
 /// open Noren, how to recover. Shown in the app for printing and written by `kit export`.
 pub fn sheet_body(store: &Store, shares: Option<(u8, u8, &[String])>, now: DateTime<Utc>, tz: Tz) -> Result<String> {
     let mut h = String::new();
-    let date = now.with_timezone(&tz).format("%Y年%m月%d日");
+    let local = now.with_timezone(&tz);
+    let date =
+        Message::new("report-date").with("year", local.format("%Y")).with("month", local.format("%m")).with("day", local.format("%d"));
     let _ = write!(
         h,
-        "<h1>Noren 引き継ぎシート</h1><p class=\"meta\">作成日 {date} ／ 照合用の番号（鍵と同じ金庫か確かめるためのもの） {}</p>",
-        store.fingerprint()
+        "<h1>{}</h1><p class=\"meta\">{}</p>",
+        m("kit-sheet-title"),
+        Message::new("kit-sheet-meta").with_message("date", date).with("fingerprint", store.fingerprint()).text(KIT_LANG)
     );
-    h.push_str("<p>このシートには合言葉もパスワードも書かれていません。何があるか、どこにあるか、どう開くかの案内です。</p>");
-    h.push_str("<h2>1. Noren の開き方</h2><ol>");
-    let _ = write!(
-        h,
-        "<li>このパソコンで「Noren」を起動します（メニューの「Noren」）。金庫の場所: <code>{}</code></li>",
-        esc(&store.dir().display().to_string())
-    );
-    h.push_str("<li>合言葉を入力します。合言葉はオーナーが覚えています（紙に書いて保管している場合はその場所）。</li>");
-    h.push_str("<li>新しいパソコンでは、バックアップ（.age ファイル）から「バックアップ」画面の「復元」で戻せます。</li></ol>");
-    h.push_str("<h2>2. 合言葉が分からなくなったとき（非常用の鍵）</h2>");
+    let _ = write!(h, "<p>{}</p><h2>{}</h2><ol>", m("kit-sheet-no-secrets"), m("kit-h-open"));
+    let place = format!("<code>{}</code>", esc(&store.dir().display().to_string()));
+    let _ = write!(h, "<li>{}</li>", Message::new("kit-open-start").with("place", place).text(KIT_LANG));
+    let _ = write!(h, "<li>{}</li><li>{}</li></ol>", m("kit-open-passphrase"), m("kit-open-new-laptop"));
+    let _ = write!(h, "<h2>{}</h2>", m("kit-h-forgotten"));
     match shares {
         Some((n, k, holders)) => {
-            let _ = write!(h, "<p>非常用の鍵を{n}つに分けて、次の方に預けています。そのうち<strong>{k}つ</strong>を集めると、新しい合言葉を設定して金庫を開けられます（{}つ以下では何も分かりません）。</p><ul>", k - 1);
+            let _ =
+                write!(h, "<p>{}</p><ul>", Message::new("kit-shares-lead").with("n", n).with("k", k).with("fewer", k - 1).text(KIT_LANG));
             for i in 0..n as usize {
-                let who = holders.get(i).map(|s| esc(s)).unwrap_or_else(|| "（未記入）".into());
-                let _ = write!(h, "<li>鍵 {} — {who}</li>", i + 1);
+                let who = holders.get(i).map(|s| esc(s)).unwrap_or_else(|| m("kit-holder-unknown"));
+                let _ = write!(h, "<li>{}</li>", Message::new("kit-share-line").with("i", i + 1).with("who", who).text(KIT_LANG));
             }
-            h.push_str("</ul><p>開き方: Noren を起動し、合言葉の画面の「合言葉が分からないとき（非常用の鍵で開く）」に鍵の文字（NOREN-KIT1-…）を1行に1つずつ入力して、新しい合言葉を決めます。</p><p class=\"meta\">パソコンに詳しい方へ: コマンドでは <code>noren-cli kit recover</code> です。</p>");
+            let _ = write!(
+                h,
+                "</ul><p>{}</p><p class=\"meta\">{}</p>",
+                m("kit-shares-how"),
+                Message::new("kit-shares-cli").with("command", "<code>noren-cli kit recover</code>").text(KIT_LANG)
+            );
         }
-        None => h.push_str("<p>まだ作られていません。「引き継ぎ」画面で作成できます。</p>"),
+        None => {
+            let _ = write!(h, "<p>{}</p>", m("kit-shares-none"));
+        }
     }
-    h.push_str("<h2>3. 登録されているアカウント</h2><table><tr><th>種類</th><th>名前</th><th>URL</th><th>登録メール</th><th>2段階認証の端末</th></tr>");
+    let row = |cells: &[String], tag: &str| cells.iter().map(|c| format!("<{tag}>{c}</{tag}>")).collect::<String>();
+    let heads = |keys: &[&str]| row(&keys.iter().map(|k| m(k)).collect::<Vec<_>>(), "th");
+    let _ = write!(
+        h,
+        "<h2>{}</h2><table><tr>{}</tr>",
+        m("kit-h-accounts"),
+        heads(&["kit-col-kind", "kit-col-name", "kit-col-url", "kit-col-recovery", "kit-col-two-factor"])
+    );
     let mut creds = crate::credential::list(store)?;
     creds.sort_by(|a, b| a.category.as_str().cmp(b.category.as_str()).then(a.name.cmp(&b.name)));
     for c in &creds {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            c.category.label(Lang::Ja),
+        let cells = [
+            c.category.label(KIT_LANG),
             esc(&c.name),
             esc(c.url.as_deref().unwrap_or("")),
             esc(c.registered_email.as_deref().unwrap_or("")),
-            esc(c.two_factor_holder.as_deref().unwrap_or(""))
-        );
+            esc(c.two_factor_holder.as_deref().unwrap_or("")),
+        ];
+        let _ = write!(h, "<tr>{}</tr>", row(&cells, "td"));
     }
     h.push_str("</table>");
     let vendors = crate::vendor::list(store)?;
     if !vendors.is_empty() {
-        h.push_str("<h2>4. 困ったときの連絡先</h2><table><tr><th>会社</th><th>役割</th><th>電話</th><th>担当</th></tr>");
+        let _ = write!(
+            h,
+            "<h2>{}</h2><table><tr>{}</tr>",
+            m("kit-h-vendors"),
+            heads(&["kit-col-company", "kit-col-role", "kit-col-phone", "kit-col-looks-after"])
+        );
         for v in &vendors {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&v.company),
-                v.role.label(Lang::Ja),
-                esc(&v.phone),
-                esc(&v.assets.join("、"))
-            );
+            let cells = [esc(&v.company), v.role.label(KIT_LANG), esc(&v.phone), esc(&v.assets.join(&m("list-separator")))];
+            let _ = write!(h, "<tr>{}</tr>", row(&cells, "td"));
         }
         h.push_str("</table>");
     }
     let renewals = crate::renewal::list(store)?;
     if !renewals.is_empty() {
-        h.push_str("<h2>5. 更新期限</h2><table><tr><th>種類</th><th>名前</th><th>期限</th><th>自動更新</th></tr>");
+        let _ = write!(
+            h,
+            "<h2>{}</h2><table><tr>{}</tr>",
+            m("kit-h-renewals"),
+            heads(&["kit-col-kind", "kit-col-name", "kit-col-due", "kit-col-auto"])
+        );
         for r in &renewals {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                r.kind.label(Lang::Ja),
-                esc(&r.name),
-                r.due,
-                if r.auto_renew { "はい" } else { "いいえ" }
-            );
+            let cells = [r.kind.label(KIT_LANG), esc(&r.name), r.due.to_string(), m(if r.auto_renew { "kit-yes" } else { "kit-no" })];
+            let _ = write!(h, "<tr>{}</tr>", row(&cells, "td"));
         }
         h.push_str("</table>");
     }
     let backup = crate::backup::load_settings(store)?;
-    h.push_str("<h2>6. バックアップ</h2>");
-    match backup.auto_dir {
+    let _ = write!(h, "<h2>{}</h2>", m("kit-h-backup"));
+    let line = match backup.auto_dir {
         Some(d) => {
-            let _ = write!(h, "<p>自動バックアップの保存先: <code>{}</code>（{}世代）</p>", esc(&d), backup.keep);
+            Message::new("kit-backup-auto").with("place", format!("<code>{}</code>", esc(&d))).with("keep", backup.keep).text(KIT_LANG)
         }
-        None => h.push_str("<p>自動バックアップは未設定です。「バックアップ」画面で設定してください。</p>"),
-    }
+        None => m("kit-backup-none"),
+    };
+    let _ = write!(h, "<p>{line}</p>");
     Ok(h)
 }
 
@@ -254,7 +272,11 @@ code{word-break:break-all}.share{page-break-after:always}.text{font-family:monos
 @media print{body{margin:0}}";
 
 fn page(title: &str, body: &str) -> String {
-    format!("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{}</title><style>{PAGE_STYLE}</style></head><body>\n{body}\n</body></html>\n", esc(title))
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{PAGE_STYLE}</style></head><body>\n{body}\n</body></html>\n",
+        KIT_LANG.code(),
+        esc(title)
+    )
 }
 
 /// One share's printable page.
@@ -262,17 +284,16 @@ pub fn share_page(s: &KitShare, store: &str) -> String {
     let holder = if s.holder.is_empty() {
         String::new()
     } else {
-        format!("<p>お預かりいただく方: <strong>{}</strong></p>", esc(&s.holder))
+        format!("<p>{}</p>", Message::new("kit-share-holder").with("holder", format!("<strong>{}</strong>", esc(&s.holder))).text(KIT_LANG))
     };
+    let title = Message::new("kit-share-title").with("i", s.index).with("n", s.total).text(KIT_LANG);
+    let lead = Message::new("kit-share-lead").with("store", store).with("k", s.threshold).text(KIT_LANG);
     let body = format!(
-        "<div class=\"share\"><h1>Noren 非常用の鍵 {i} / {n}</h1>{holder}<p>金庫 {store} の非常用の鍵の一部です。{k}つ集めると金庫を開けられます。1つだけでは何も分かりません。大切に保管し、求められたときだけ渡してください。</p>{svg}<p class=\"text\">{text}</p></div>",
-        i = s.index,
-        n = s.total,
-        k = s.threshold,
+        "<div class=\"share\"><h1>{title}</h1>{holder}<p>{lead}</p>{svg}<p class=\"text\">{text}</p></div>",
         svg = s.qr_svg,
         text = esc(&s.text)
     );
-    page(&format!("Noren 非常用の鍵 {}", s.index), &body)
+    page(&Message::new("kit-share-page-title").with("i", s.index).text(KIT_LANG), &body)
 }
 
 /// What `kit export` wrote.
@@ -298,7 +319,7 @@ pub fn export(store: &mut Store, n: u8, k: u8, holders: &[String], out: &Path, n
     drop(key);
     let sheet_path = out.join("noren-handover.html");
     let body = sheet_body(store, Some((n, k, holders)), now, tz)?;
-    crate::backup::write_file_atomically(&sheet_path, page("Noren 引き継ぎシート", &body).as_bytes())?;
+    crate::backup::write_file_atomically(&sheet_path, page(&m("kit-sheet-title"), &body).as_bytes())?;
     let mut paths = Vec::new();
     for s in &shares {
         let p: PathBuf = out.join(format!("noren-key-{}-of-{}.html", s.index, s.total));

@@ -3,7 +3,7 @@
 //! action items that become reminders, and a report (経緯報告書 while it is
 //! ongoing, 顛末書 once resolved) for internal or external readers. Vault data.
 
-use noren_base::messages::{Lang, Message};
+use noren_base::messages::{text, Lang, Message};
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -488,12 +488,13 @@ impl std::str::FromStr for Audience {
     }
 }
 
+/// The language reports are written in: a Japanese business document (経緯報告書, 顛末書),
+/// its every word from the catalogue.
+pub const REPORT_LANG: Lang = Lang::Ja;
+
 /// The report's title: 経緯報告書 while ongoing, 顛末書 once resolved.
-pub fn report_kind(inc: &Incident) -> &'static str {
-    match inc.status {
-        IncidentStatus::Open => "経緯報告書",
-        IncidentStatus::Resolved => "顛末書",
-    }
+pub fn report_kind(inc: &Incident) -> String {
+    text(REPORT_LANG, if inc.status == IncidentStatus::Open { "report-title-open" } else { "report-title-resolved" })
 }
 
 /// One block of a report, independent of the output format.
@@ -507,107 +508,124 @@ enum Block {
 
 fn or_unknown(s: &str) -> String {
     if s.trim().is_empty() {
-        "（記入なし）".into()
+        text(REPORT_LANG, "report-not-filled")
     } else {
         s.trim().to_string()
     }
 }
 
-fn num(n: Option<u64>, unit: &str) -> String {
-    n.map(|n| format!("{n}{unit}")).unwrap_or_else(|| "不明".into())
+/// A count (`report-count`) or an amount (`report-yen`); 不明 when unknown.
+fn num(n: Option<u64>, key: &str) -> String {
+    n.map(|n| Message::new(key).with("n", n).text(REPORT_LANG)).unwrap_or_else(|| text(REPORT_LANG, "report-unknown"))
 }
 
-const APOLOGY: &str = "このたびは、ご利用の皆様に多大なるご迷惑とご心配をおかけしましたことを、心より深くお詫び申し上げます。\
-以下のとおり経緯と対応をご報告いたします。今後このようなことがないよう、再発防止に努めてまいります。";
+/// A day of a report (2026年11月05日).
+fn report_date(d: chrono::NaiveDate) -> Message {
+    Message::new("report-date").with("year", d.format("%Y")).with("month", d.format("%m")).with("day", d.format("%d"))
+}
 
 fn blocks(inc: &Incident, audience: Audience, shop: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Block> {
-    let t = |d: DateTime<Utc>| d.with_timezone(&tz).format("%Y年%m月%d日 %H:%M").to_string();
+    let m = |key: &str| text(REPORT_LANG, key);
+    let t = |d: DateTime<Utc>| {
+        let local = d.with_timezone(&tz);
+        Message::new("report-datetime")
+            .with_message("date", report_date(local.date_naive()))
+            .with("time", local.format("%H:%M"))
+            .text(REPORT_LANG)
+    };
     let internal = audience == Audience::Internal;
     let mut b = Vec::new();
     let status = match inc.status {
-        IncidentStatus::Open => "対応中".to_string(),
-        IncidentStatus::Resolved => format!("解決済み（{}）", inc.resolved_at.map(t).unwrap_or_default()),
+        IncidentStatus::Open => m("report-status-open"),
+        IncidentStatus::Resolved => {
+            Message::new("report-status-resolved").with("at", inc.resolved_at.map(t).unwrap_or_default()).text(REPORT_LANG)
+        }
     };
     // When it began is often before it was noticed: then the report says both.
     let began = inc.impact.from.filter(|f| *f < inc.detected_at);
-    let mut head = vec![("件名".to_string(), inc.title.clone())];
+    let mut head = vec![(m("report-subject"), inc.title.clone())];
     match began {
         Some(f) => {
-            head.push(("発生日時".to_string(), t(f)));
-            head.push(("検知日時".to_string(), t(inc.detected_at)));
+            head.push((m("report-began"), t(f)));
+            head.push((m("report-detected"), t(inc.detected_at)));
         }
-        None => head.push(("発生・検知日時".to_string(), t(inc.detected_at))),
+        None => head.push((m("report-began-detected"), t(inc.detected_at))),
     }
-    head.extend([("状況".to_string(), status), ("作成日".to_string(), t(now))]);
+    head.extend([(m("report-state"), status), (m("report-written"), t(now))]);
     if !shop.is_empty() {
-        head.push(("報告者".to_string(), shop.to_string()));
+        head.push((m("report-reporter"), shop.to_string()));
     }
     if internal {
-        head.push(("区分".to_string(), "社内用".to_string()));
+        head.push((m("report-audience"), m("report-internal")));
     }
     b.push(Block::Rows(head));
     if !internal {
-        b.push(Block::Para(APOLOGY.to_string()));
+        b.push(Block::Para(m("report-apology")));
     }
-    b.push(Block::Heading("1. 発生状況".into()));
+    b.push(Block::Heading(m("report-h-situation")));
     b.push(Block::Para(or_unknown(&inc.situation)));
-    b.push(Block::Rows(vec![("検知の経緯".into(), or_unknown(&inc.detection)), ("確認した環境".into(), or_unknown(&inc.checked))]));
-    b.push(Block::Heading("2. 影響範囲".into()));
+    b.push(Block::Rows(vec![(m("report-detection"), or_unknown(&inc.detection)), (m("report-checked"), or_unknown(&inc.checked))]));
+    b.push(Block::Heading(m("report-h-impact")));
     let i = &inc.impact;
     let period = match (i.from, i.to) {
-        (Some(f), Some(to)) => format!("{} 〜 {}", t(f), t(to)),
-        (Some(f), None) => format!("{} 〜 （継続中）", t(f)),
-        _ => "不明".into(),
+        (Some(f), Some(to)) => Message::new("report-period").with("from", t(f)).with("to", t(to)).text(REPORT_LANG),
+        (Some(f), None) => Message::new("report-period-ongoing").with("from", t(f)).text(REPORT_LANG),
+        _ => m("report-unknown"),
     };
     let mut rows = vec![
-        ("影響期間".to_string(), period),
-        ("影響を受けた方".to_string(), or_unknown(&i.affected)),
-        ("失われた閲覧数".to_string(), num(i.visits_lost, "件")),
-        ("失われた予約・注文".to_string(), num(i.orders_lost, "件")),
+        (m("report-impact-period"), period),
+        (m("report-affected"), or_unknown(&i.affected)),
+        (m("report-visits"), num(i.visits_lost, "report-count")),
+        (m("report-orders"), num(i.orders_lost, "report-count")),
     ];
     if internal {
-        rows.push(("売上への影響".to_string(), num(i.sales_lost_yen, "円")));
+        rows.push((m("report-sales"), num(i.sales_lost_yen, "report-yen")));
     }
     b.push(Block::Rows(rows));
-    b.push(Block::Heading("3. 原因".into()));
+    b.push(Block::Heading(m("report-h-cause")));
     b.push(Block::Para(or_unknown(&inc.cause)));
-    b.push(Block::Heading("4. 対策".into()));
+    b.push(Block::Heading(m("report-h-measures")));
     b.push(Block::Rows(vec![
-        ("暫定対策".into(), or_unknown(&inc.countermeasure_temp)),
-        ("恒久対策".into(), or_unknown(&inc.countermeasure_perm)),
+        (m("report-temp"), or_unknown(&inc.countermeasure_temp)),
+        (m("report-perm"), or_unknown(&inc.countermeasure_perm)),
     ]));
-    b.push(Block::Heading("5. 再発防止策".into()));
+    b.push(Block::Heading(m("report-h-prevention")));
     b.push(Block::Para(or_unknown(&inc.prevention)));
-    b.push(Block::Heading("経緯（時系列）".into()));
+    b.push(Block::Heading(m("report-h-timeline")));
     let mut tl: Vec<&IncidentEntry> = inc.timeline.iter().collect();
     tl.sort_by_key(|e| e.at);
-    b.push(Block::List(tl.iter().map(|e| format!("{} {}", t(e.at), e.shown(Lang::Ja))).collect()));
-    b.push(Block::Heading("対応項目".into()));
+    b.push(Block::List(tl.iter().map(|e| format!("{} {}", t(e.at), e.shown(REPORT_LANG))).collect()));
+    b.push(Block::Heading(m("report-h-actions")));
     let mut acts: Vec<&ActionItem> = inc.actions.iter().collect();
     acts.sort_by_key(|a| (a.done_at.is_some(), a.due));
     if acts.is_empty() {
-        b.push(Block::Para("（なし）".into()));
+        b.push(Block::Para(m("report-none")));
     } else {
         b.push(Block::List(
             acts.iter()
                 .map(|a| {
-                    let state = if a.done_at.is_some() { "完了" } else { "未完了" };
-                    let due = a.due.map(|d| format!(" 期限 {}", d.format("%Y年%m月%d日"))).unwrap_or_default();
-                    let owner = if internal && !a.owner.is_empty() { format!(" 担当 {}", a.owner) } else { String::new() };
-                    format!("[{state}] {}{due}{owner}", a.text)
+                    let state = Message::new(if a.done_at.is_some() { "report-action-done" } else { "report-action-open" });
+                    let mut line = Message::new("report-action").with_message("state", state).with("text", &a.text);
+                    if let Some(d) = a.due {
+                        line = Message::new("report-action-due").with_message("line", line).with_message("date", report_date(d));
+                    }
+                    if internal && !a.owner.is_empty() {
+                        line = Message::new("report-action-owner").with_message("line", line).with("owner", &a.owner);
+                    }
+                    line.text(REPORT_LANG)
                 })
                 .collect(),
         ));
     }
     if internal {
-        b.push(Block::Heading("社内情報".into()));
+        b.push(Block::Heading(m("report-h-internal")));
         b.push(Block::Rows(vec![
-            ("対応者".into(), or_unknown(&inc.handled_by)),
-            ("対応費用".into(), num(inc.cost_yen, "円")),
-            ("社内メモ".into(), or_unknown(&inc.internal_note)),
+            (m("report-handled-by"), or_unknown(&inc.handled_by)),
+            (m("report-cost"), num(inc.cost_yen, "report-yen")),
+            (m("report-internal-note"), or_unknown(&inc.internal_note)),
         ]));
     } else {
-        b.push(Block::Para("ご不明な点がございましたら、お気軽にお問い合わせください。重ねてお詫び申し上げます。".into()));
+        b.push(Block::Para(m("report-closing")));
     }
     b
 }
@@ -648,7 +666,12 @@ pub fn report(inc: &Incident, format: ReportFormat, audience: Audience, shop: &s
                         let _ = writeln!(out, "{p}\n");
                     }
                     Block::Rows(rows) => {
-                        let _ = writeln!(out, "| 項目 | 内容 |\n|---|---|");
+                        let _ = writeln!(
+                            out,
+                            "| {} | {} |\n|---|---|",
+                            text(REPORT_LANG, "report-col-item"),
+                            text(REPORT_LANG, "report-col-content")
+                        );
                         for (k, v) in rows {
                             let _ = writeln!(out, "| {} | {} |", md_escape_cell(&k), md_escape_cell(&v));
                         }
@@ -666,15 +689,16 @@ pub fn report(inc: &Incident, format: ReportFormat, audience: Audience, shop: &s
         ReportFormat::Html => {
             let _ = write!(
                 out,
-                "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{} {}</title><style>\
+                "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{} {}</title><style>\
 body{{font-family:'Noto Sans CJK JP','Hiragino Sans',sans-serif;max-width:46em;margin:2em auto;line-height:1.7;color:#222}}\
 h1{{text-align:center;letter-spacing:.5em}}h2{{border-bottom:1px solid #888;font-size:1.1em;margin-top:1.6em}}\
 table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #aaa;padding:.3em .6em;text-align:left;vertical-align:top}}\
 th{{background:#f3f3f3;width:11em;font-weight:normal}}p{{white-space:pre-wrap}}\
 @media print{{body{{margin:0}}}}</style></head><body>\n<h1>{}</h1>\n",
-                html_escape(title),
+                REPORT_LANG.code(),
+                html_escape(&title),
                 html_escape(&inc.title),
-                html_escape(title)
+                html_escape(&title)
             );
             for b in blocks {
                 match b {
@@ -711,10 +735,7 @@ th{{background:#f3f3f3;width:11em;font-weight:normal}}p{{white-space:pre-wrap}}\
 pub fn report_file_name(inc: &Incident, format: ReportFormat, audience: Audience, tz: Tz) -> String {
     let date = inc.detected_at.with_timezone(&tz).format("%Y-%m-%d");
     let safe: String = inc.title.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(40).collect();
-    let who = match audience {
-        Audience::Internal => "社内用",
-        Audience::External => "社外用",
-    };
+    let who = text(REPORT_LANG, if audience == Audience::Internal { "report-internal" } else { "report-external" });
     let ext = match format {
         ReportFormat::Md => "md",
         ReportFormat::Html => "html",
