@@ -4,6 +4,8 @@
 ## Joins a list of items inside a sentence.
 list-separator = {", "}
 
+list-separator-days = {", "}
+
 app-name = Noren
 app-tagline = Keeps your shop's web presence alive
 

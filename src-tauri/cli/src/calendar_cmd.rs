@@ -320,7 +320,7 @@ pub fn channel(store_dir: Option<PathBuf>, json_out: bool, cmd: ChannelCmd, now:
             if json_out {
                 io::print_json(&json!({ "channels": views.iter().map(view_json).collect::<Vec<_>>() }))?;
             } else if views.is_empty() {
-                say!("no channels yet (add one with `noren-cli channel add --kind blog --name ブログ`)");
+                say!("no channels yet (add one with `noren-cli channel add --kind blog --name Blog`)");
             } else {
                 for v in &views {
                     say!("{}\t{}\t{}\t{}", v.channel.id, v.channel.kind, v.channel.name, describe(v));

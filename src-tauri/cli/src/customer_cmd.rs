@@ -599,8 +599,7 @@ pub fn shop_cmd(store_dir: Option<PathBuf>, json_out: bool, args: ShopArgs) -> C
     if json_out {
         io::print_json(&to_json(&h))?;
     } else {
-        const JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
-        let closed: Vec<&str> = h.closed_weekdays.iter().filter_map(|d| JA.get(*d as usize).copied()).collect();
+        let closed: Vec<String> = h.closed_weekdays.iter().filter_map(|d| io::weekday_ja(*d)).collect();
         let periods: Vec<String> = h.closed_periods.iter().map(|p| format!("{}〜{}", p.from, p.to)).collect();
         say!(
             "open {}–{}; closed weekdays: {}; closed periods: {}; holidays closed: {}; default reply within {}; time zone {}",

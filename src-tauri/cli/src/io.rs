@@ -174,6 +174,12 @@ fn fill_texts(v: &mut serde_json::Value) {
     }
 }
 
+/// A closed weekday (0 = Monday) as the shop writes it (月, 火, …), from the catalogue.
+pub fn weekday_ja(d: u8) -> Option<String> {
+    const KEYS: [&str; 7] = ["vnd-day-mon", "vnd-day-tue", "vnd-day-wed", "vnd-day-thu", "vnd-day-fri", "vnd-day-sat", "vnd-day-sun"];
+    KEYS.get(d as usize).map(|k| noren_core::messages::text(noren_core::messages::Lang::Ja, k))
+}
+
 pub fn print_json(v: &serde_json::Value) -> CliResult<()> {
     let mut v = v.clone();
     fill_texts(&mut v);

@@ -224,14 +224,13 @@ impl VendorFields {
 }
 
 fn hours_text(h: &ShopHours) -> String {
-    const JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
-    let closed: Vec<&str> = h.closed_weekdays.iter().filter_map(|d| JA.get(*d as usize).copied()).collect();
+    let closed: Vec<String> = h.closed_weekdays.iter().filter_map(|d| io::weekday_ja(*d)).collect();
     format!(
         "{}–{}, closed {}{}",
         h.open,
         h.close,
-        if closed.is_empty() { "never".to_string() } else { closed.join("・") },
-        if h.holidays_closed { " and 祝日" } else { "" }
+        if closed.is_empty() { "never".to_string() } else { closed.join(&noren_core::messages::text(Lang::Ja, "list-separator-days")) },
+        if h.holidays_closed { format!(" and {}", noren_core::messages::text(Lang::Ja, "closed-holiday")) } else { String::new() }
     )
 }
 

@@ -2,6 +2,7 @@
 
 export type MessageKey =
   | "list-separator"
+  | "list-separator-days"
   | "app-name"
   | "app-tagline"
   | "nav-dashboard"

@@ -187,10 +187,11 @@ impl ShopHours {
 
     /// The reason in Japanese as the shop writes it (定休日, the holiday's name, the note).
     pub fn closed_reason(&self, date: NaiveDate) -> Option<String> {
+        use noren_base::messages::{text, Lang};
         self.closed_on(date).map(|c| match c {
-            Closed::Weekly => "定休日".into(),
+            Closed::Weekly => text(Lang::Ja, "closed-weekly"),
             Closed::Holiday(n) => n.to_string(),
-            Closed::Period(note) if note.is_empty() => "休業".into(),
+            Closed::Period(note) if note.is_empty() => text(Lang::Ja, "closed-period"),
             Closed::Period(note) => note,
         })
     }
