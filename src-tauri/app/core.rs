@@ -1,7 +1,8 @@
-//! The app's state machine over `noren_core`: which store is active (real or
-//! demo), whether it is set up, locked or unlocked, and idle tracking for
-//! auto-lock. Tauri commands are one-line wrappers around these methods, so
-//! everything here is tested without a window.
+//! The window's hold on the application layer: the vault (`noren_core::vault`:
+//! which store, set up, locked or unlocked — the same state machine the CLI uses),
+//! the window's own settings, idle tracking for auto-lock, and what follows a change.
+//! Tauri commands are one-line wrappers around these methods, so everything here is
+//! tested without a window.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -12,22 +13,14 @@ use noren_core::credential::{Category, CredentialDetail, CredentialInput, Creden
 use noren_core::generator::{self, GeneratorSpec, Strength};
 use noren_core::reminders::DueItem;
 use noren_core::session::Session;
-use noren_core::{credential, demo, Error, SecretString, Store};
+use noren_core::{credential, Error, SecretString, Store};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::settings::{self, AppSettings};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Phase {
-    /// No store yet: first-run setup.
-    Setup,
-    /// A store exists; the vault is locked.
-    Locked,
-    Unlocked,
-}
+pub use noren_core::vault::Phase;
+use noren_core::vault::Vault;
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -98,17 +91,10 @@ impl From<Error> for IpcError {
 pub type IpcResult<T> = Result<T, IpcError>;
 
 pub struct AppCore {
-    real_dir: PathBuf,
-    demo_dir: PathBuf,
+    vault: Vault,
     settings_path: PathBuf,
     settings: AppSettings,
-    demo: bool,
-    session: Option<Session>,
-    /// The passphrase, held only while the vault is unlocked (like the vault
-    /// key), so snapshots can be written after changes. Dropped on lock.
-    pass: Option<SecretString>,
     last_activity: Instant,
-    rollback: Option<noren_core::store::Rollback>,
 }
 
 /// The shop's time zone, from its settings in the store (`noren_core::shop`).
@@ -118,20 +104,9 @@ pub(crate) fn shop_zone(store: &Store) -> IpcResult<chrono_tz::Tz> {
 
 impl AppCore {
     pub fn new(real_dir: PathBuf, settings_path: PathBuf) -> AppCore {
-        let name = real_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "noren".into());
-        let demo_dir = real_dir.with_file_name(format!("{name}-demo"));
         let settings = settings::load(&settings_path);
-        let mut core = AppCore {
-            real_dir,
-            demo_dir,
-            settings_path,
-            settings,
-            demo: false,
-            session: None,
-            pass: None,
-            last_activity: Instant::now(),
-            rollback: None,
-        };
+        let seen = settings_path.parent().and_then(Path::parent).map(|home| home.join("noren/seen-stores.json"));
+        let mut core = AppCore { vault: Vault::new(real_dir, seen), settings_path, settings, last_activity: Instant::now() };
         core.open_calendar_with_key_file();
         core
     }
@@ -145,12 +120,11 @@ impl AppCore {
     /// compartment at start-up: reminders fire before anyone unlocks the vault.
     fn open_calendar_with_key_file(&mut self) {
         let key = noren_core::timer::status(&self.config_home(), false).key_path;
-        if !key.exists() || !Store::exists(self.dir()) {
+        if !key.exists() || !Store::exists(self.vault.dir()) {
             return;
         }
-        match Store::open_locked(self.dir()).and_then(|l| l.unlock_calendar(&key, noren_core::CALENDAR_PROOF_TREES)) {
-            Ok(store) => self.session = Some(Session::new(store)),
-            Err(e) => eprintln!("noren: calendar key not used: {}", e.code()),
+        if let Err(e) = self.vault.open_calendar(&key, Utc::now()) {
+            eprintln!("noren: calendar key not used: {}", e.code());
         }
     }
 
@@ -161,12 +135,12 @@ impl AppCore {
 
     /// The open store even while the vault is locked (reminders, notifications).
     pub(crate) fn store_any(&self) -> Option<&Store> {
-        self.session.as_ref().map(Session::store)
+        self.vault.store_any()
     }
 
     /// After a bulk write of credentials (import): the search index is rebuilt on next use.
     pub(crate) fn reload_index(&mut self) {
-        if let Some(s) = &mut self.session {
+        if let Some(s) = self.vault.session_any() {
             s.invalidate_index();
         }
     }
@@ -205,15 +179,7 @@ impl AppCore {
     }
 
     fn writes(&self) -> Option<(u64, u64)> {
-        self.session.as_ref().map(|s| s.store().writes())
-    }
-
-    fn dir(&self) -> &Path {
-        if self.demo {
-            &self.demo_dir
-        } else {
-            &self.real_dir
-        }
+        self.vault.writes()
     }
 
     pub fn touch(&mut self) {
@@ -221,56 +187,31 @@ impl AppCore {
     }
 
     pub fn status(&self) -> AppStatus {
-        let phase = match &self.session {
-            Some(s) if s.is_unlocked() => Phase::Unlocked,
-            Some(_) => Phase::Locked,
-            None if Store::exists(self.dir()) => Phase::Locked,
-            None => Phase::Setup,
-        };
         AppStatus {
-            phase,
-            demo: self.demo,
-            store_dir: self.dir().display().to_string(),
+            phase: self.vault.phase(),
+            demo: self.vault.is_demo(),
+            store_dir: self.vault.dir().display().to_string(),
             settings: self.settings.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
-            rollback: self.rollback.clone(),
-            shop_zone: self.store_any().and_then(|s| shop_zone(s).ok()).unwrap_or(noren_core::business::DEFAULT_ZONE).name().to_string(),
-        }
-    }
-
-    /// Compares the just opened store with what this computer saw of it last.
-    fn watch(&mut self) {
-        let file = self.config_home().join("noren/seen-stores.json");
-        if let Some(s) = self.session.as_mut() {
-            if let Ok(Some(r)) = s.store_mut().watch_rollback(&file, Utc::now()) {
-                self.rollback = Some(r);
-            }
+            rollback: self.vault.rollback().cloned(),
+            shop_zone: self.vault.shop_zone().name().to_string(),
         }
     }
 
     /// The owner has read the rollback warning.
     pub fn dismiss_rollback(&mut self) -> AppStatus {
-        self.rollback = None;
+        self.vault.dismiss_rollback();
         self.status()
     }
 
     pub fn setup(&mut self, pass: &SecretString) -> IpcResult<AppStatus> {
-        let store = Store::init(self.dir(), pass, chrono::Utc::now())?;
-        self.session = Some(Session::new(store));
-        self.pass = Some(pass.clone());
+        self.vault.setup(pass, Utc::now())?;
         self.touch();
         Ok(self.status())
     }
 
     pub fn unlock(&mut self, pass: &SecretString) -> IpcResult<AppStatus> {
-        match &mut self.session {
-            Some(s) => s.unlock(pass)?,
-            None => self.session = Some(Session::new(Store::open(self.dir(), pass)?)),
-        }
-        if !self.demo {
-            self.watch();
-        }
-        self.pass = Some(pass.clone());
+        self.vault.unlock(pass, Utc::now())?;
         self.touch();
         Ok(self.status())
     }
@@ -280,21 +221,13 @@ impl AppCore {
     /// header made before, open nothing written from now on; the snapshots'
     /// store key and the reminder timer's key follow.
     pub fn change_passphrase(&mut self, current: &SecretString, new: &SecretString) -> IpcResult<noren_core::rekeyed::Rekeyed> {
-        if self.demo {
-            return Err(Error::invalid("passphrase", "the demo shop keeps its passphrase").into());
-        }
-        let held = self.pass.as_ref().ok_or(Error::Locked)?;
-        if !noren_core::crypto::constant_time_eq(held.expose().as_bytes(), current.expose().as_bytes()) {
-            return Err(IpcError { field: Some("current".into()), ..Error::WrongPassphrase.into() });
-        }
-        if new.expose() == current.expose() {
-            return Err(Error::invalid("passphrase", "the new passphrase is the one in use").into());
-        }
-        let home = self.config_home();
-        let done = noren_core::rekeyed::change_passphrase(self.store_unlocked_mut()?, new, Some(&home), Utc::now())?;
-        self.pass = Some(new.clone());
         self.touch();
-        Ok(done)
+        let home = self.config_home();
+        self.vault.change_passphrase(current, new, Some(&home), Utc::now()).map_err(|e| match e {
+            // The window shows it next to the field for the current passphrase.
+            Error::WrongPassphrase => IpcError { field: Some("current".into()), ..Error::WrongPassphrase.into() },
+            e => e.into(),
+        })
     }
 
     /// The unlocked store, mutable (emergency kit: it rewrites the header).
@@ -305,37 +238,22 @@ impl AppCore {
     /// The store's database files are damaged (unlock failed with `corrupt`):
     /// restores the newest automatic snapshot in its place, then unlocks it.
     pub fn recover_from_snapshot(&mut self, pass: &SecretString) -> IpcResult<noren_core::backup::SnapshotRecovery> {
-        if self.session.is_some() {
-            return Err(Error::invalid("store", "the store is open; lock and quit first").into());
-        }
-        let r = backup::recover_from_newest_snapshot(self.dir(), pass, chrono::Utc::now())?;
-        self.unlock(pass)?;
+        let r = self.vault.recover_from_snapshot(pass, Utc::now())?;
+        self.touch();
         Ok(r)
     }
 
     /// Opens the store with emergency-kit shares and sets a new passphrase
     /// (the passphrase was lost). The window is unlocked afterwards.
     pub fn recover_with_kit(&mut self, shares: &[String], new_pass: &SecretString) -> IpcResult<AppStatus> {
-        noren_core::store::check_new_passphrase(new_pass)?;
-        // The open (locked) store holds the lock: let it go first.
-        self.session = None;
-        let store = noren_core::kit::recover(self.dir(), shares, new_pass)?;
-        self.session = Some(Session::new(store));
-        self.pass = Some(new_pass.clone());
+        self.vault.recover_with_kit(shares, new_pass)?;
         self.touch();
         Ok(self.status())
     }
 
     /// Locks the vault. Returns whether it was unlocked.
     pub fn lock(&mut self) -> bool {
-        match &mut self.session {
-            Some(s) if s.is_unlocked() => {
-                s.lock();
-                self.pass = None;
-                true
-            }
-            _ => false,
-        }
+        self.vault.lock()
     }
 
     /// Locks when idle longer than the configured minutes. Returns whether it locked.
@@ -348,27 +266,13 @@ impl AppCore {
     }
 
     pub fn open_demo(&mut self) -> IpcResult<AppStatus> {
-        self.session = None;
-        self.demo = true;
-        match demo::open_or_create(&self.demo_dir, Utc::now()) {
-            Ok(store) => {
-                self.session = Some(Session::new(store));
-                self.pass = Some(SecretString::new(demo::DEMO_PASSPHRASE));
-            }
-            Err(e) => {
-                self.demo = false;
-                return Err(e.into());
-            }
-        }
+        self.vault.open_demo(Utc::now())?;
         self.touch();
         Ok(self.status())
     }
 
     pub fn leave_demo(&mut self) -> AppStatus {
-        if self.demo {
-            self.session = None;
-            self.demo = false;
-        }
+        self.vault.leave_demo();
         self.status()
     }
 
@@ -387,7 +291,7 @@ impl AppCore {
 
     fn session(&mut self) -> IpcResult<&mut Session> {
         self.touch();
-        self.session.as_mut().filter(|s| s.is_unlocked()).ok_or_else(|| Error::Locked.into())
+        Ok(self.vault.session()?)
     }
 
     pub fn search(&mut self, query: &str) -> IpcResult<Vec<CredentialSummary>> {
@@ -432,13 +336,8 @@ impl AppCore {
     /// one is older than a day. A failure never fails the change itself; the
     /// dashboard shows `backup_overdue` instead.
     fn after_change(&mut self) -> Option<AutoReport> {
-        let pass = self.pass.clone();
-        let session = self.session.as_mut()?;
-        let settings = backup::load_settings(session.store()).ok()?;
-        let dir = PathBuf::from(settings.auto_dir.clone()?);
-        let protection = backup::protection_with_store_key(session.store(), &settings, pass.as_ref(), Utc::now()).ok()?;
-        match backup::auto(session.store(), &dir, settings.keep, &protection, Utc::now(), false) {
-            Ok(r) => Some(r),
+        match self.vault.after_change(Utc::now()) {
+            Ok(r) => r,
             Err(e) => {
                 eprintln!("noren: automatic snapshot failed: {}", e.code());
                 None
@@ -471,7 +370,7 @@ impl AppCore {
 
     /// Writes a snapshot into the configured folder now.
     pub fn backup_now(&mut self) -> IpcResult<AutoReport> {
-        let pass = self.pass.clone();
+        let pass = self.vault.passphrase().cloned();
         let store = self.session()?.store();
         let settings = backup::load_settings(store)?;
         let dir = settings.auto_dir.clone().ok_or_else(|| Error::invalid("auto_dir", "choose a backup folder first"))?;
@@ -486,7 +385,7 @@ impl AppCore {
         if path.exists() {
             return Err(Error::invalid("file", format!("{} already exists", path.display())).into());
         }
-        let pass = self.pass.clone();
+        let pass = self.vault.passphrase().cloned();
         let store = self.session()?.store();
         let protection = backup::protection_with_store_key(store, &backup::load_settings(store)?, pass.as_ref(), Utc::now())?;
         Ok(backup::export(store, &path, &protection, Utc::now())?)
@@ -498,7 +397,7 @@ impl AppCore {
         }
         match passphrase.filter(|p| !p.is_empty()) {
             Some(p) => Ok(Unlock::Passphrase(SecretString::new(p))),
-            None => self.pass.clone().map(Unlock::Passphrase).ok_or_else(|| Error::Locked.into()),
+            None => self.vault.passphrase().cloned().map(Unlock::Passphrase).ok_or_else(|| Error::Locked.into()),
         }
     }
 
@@ -547,10 +446,7 @@ impl AppCore {
         s.store_dir = Some(dir.display().to_string());
         settings::save(&self.settings_path, &s)?;
         self.settings = s;
-        self.session = None;
-        self.pass = None;
-        self.demo = false;
-        self.real_dir = dir.to_path_buf();
+        self.vault.switch_to(dir)?;
         Ok(self.status())
     }
 
@@ -568,7 +464,7 @@ impl AppCore {
     }
 
     pub fn due_at(&mut self, now: chrono::DateTime<Utc>) -> IpcResult<Vec<DueItem>> {
-        match &mut self.session {
+        match self.vault.session_any() {
             Some(s) => Ok(s.due_items(now, &noren_core::shop::reminder_settings(s.store(), None)?)?),
             None => Ok(Vec::new()),
         }

@@ -9,7 +9,7 @@ use noren_core::backup::{self, Protection, Unlock};
 use noren_core::credential::{self, Category, CredentialDetail, CredentialInput, CredentialSummary, SearchIndex};
 use noren_core::generator::{self, GeneratorSpec};
 use noren_core::session::Session;
-use noren_core::{paths, Error, SecretString, Store};
+use noren_core::{Error, SecretString, Store};
 use serde_json::json;
 
 use crate::args::parse_now;
@@ -527,24 +527,24 @@ pub fn run(cli: Cli) -> CliResult<u8> {
     let json_out = cli.json;
     match cli.cmd {
         Cmd::Init => {
-            let dir = paths::resolve_store_dir(cli.store.clone(), &crate::open::env())?;
-            if Store::exists(&dir) {
-                return Err(Error::StoreExists(dir).into());
+            let mut vault = crate::open::vault(&cli.store)?;
+            if Store::exists(vault.dir()) {
+                return Err(Error::StoreExists(vault.dir().to_path_buf()).into());
             }
             let pass = io::passphrase("NOREN_PASSPHRASE", "New Noren passphrase: ", true)?;
-            let store = Store::init(&dir, &pass, now)?;
+            vault.setup(&pass, now)?;
             if json_out {
-                io::print_json(&json!({ "store": store.dir(), "created": true }))?;
+                io::print_json(&json!({ "store": vault.dir(), "created": true }))?;
             } else {
-                say!("created store at {}", store.dir().display());
+                say!("created store at {}", vault.dir().display());
                 say!("Keep the passphrase safe: it cannot be recovered.");
             }
         }
         Cmd::Passwd => {
-            let mut store = open_store(&cli.store)?;
+            let (mut vault, current) = crate::open::unlocked(&cli.store)?;
             let new = io::passphrase("NOREN_NEW_PASSPHRASE", "New passphrase: ", true)?;
             let home = noren_core::paths::config_home(&crate::open::env()).ok();
-            let r = noren_core::rekeyed::change_passphrase(&mut store, &new, home.as_deref(), now)?;
+            let r = vault.change_passphrase(&current, &new, home.as_deref(), now)?;
             if json_out {
                 io::print_json(&json!({ "changed": true, "rekeyed": r }))?;
             } else {

@@ -7,20 +7,34 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use noren_core::reminders::Settings;
+use noren_core::vault::Vault;
 use noren_core::{paths, Error, SecretString, Store};
 
 use crate::io::{self, CliResult};
+
+/// The vault of the store the command works on (`--store`, `$NOREN_STORE`, the default):
+/// the application layer's, as the window holds it.
+pub(crate) fn vault(cli_store: &Option<PathBuf>) -> CliResult<Vault> {
+    let dir = paths::resolve_store_dir(cli_store.clone(), &crate::open::env())?;
+    Ok(Vault::new(dir, seen_file()))
+}
+
+/// The vault unlocked with the passphrase ($NOREN_PASSPHRASE_FILE, $NOREN_PASSPHRASE or a
+/// prompt, asked only once the store is found and free), and the passphrase.
+pub(crate) fn unlocked(cli_store: &Option<PathBuf>) -> CliResult<(Vault, SecretString)> {
+    let mut v = vault(cli_store)?;
+    let pass = v.unlock_asking(|| io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false), now())?;
+    warn_rollback(&v);
+    Ok((v, pass))
+}
 
 pub(crate) fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
     Ok(open_store_with_pass(cli_store)?.0)
 }
 
 pub(crate) fn open_store_with_pass(cli_store: &Option<PathBuf>) -> CliResult<(Store, SecretString)> {
-    let dir = paths::resolve_store_dir(cli_store.clone(), &crate::open::env())?;
-    // Fail fast (exit 4 / not found) before asking for a passphrase.
-    let locked = Store::open_locked(&dir)?;
-    let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
-    Ok((watched(locked.unlock(&pass)?), pass))
+    let (v, pass) = unlocked(cli_store)?;
+    Ok((v.into_store().ok_or(Error::Locked)?, pass))
 }
 
 /// What the command read of the environment (the CLI is where it is read).
@@ -36,21 +50,22 @@ pub(crate) fn set_now(now: DateTime<Utc>) {
     let _ = NOW.set(now);
 }
 
+/// The instant the command runs at.
+fn now() -> DateTime<Utc> {
+    NOW.get().copied().unwrap_or_else(Utc::now)
+}
+
 /// Where this computer remembers how far each store got (rollback detection).
 fn seen_file() -> Option<PathBuf> {
     noren_core::paths::config_home(&crate::open::env()).ok().map(|h| h.join("noren/seen-stores.json"))
 }
 
-/// The store, compared with what this computer last saw of it: an older copy
-/// put in place is said on stderr (one `warning:` line) and the command goes on.
-pub(crate) fn watched(mut store: Store) -> Store {
-    if let Some(file) = seen_file() {
-        let now = NOW.get().copied().unwrap_or_else(Utc::now);
-        if let Ok(Some(r)) = store.watch_rollback(&file, now) {
-            esay!("warning: {}", io::one_line(&r.to_string()));
-        }
+/// An older copy of the store than this computer last opened is said on stderr (one
+/// `warning:` line) and the command goes on.
+fn warn_rollback(v: &Vault) {
+    if let Some(r) = v.rollback() {
+        esay!("warning: {}", io::one_line(&r.to_string()));
     }
-    store
 }
 
 /// `$NOREN_TZ` (IANA name) when set: this run's time zone, above the shop's.
@@ -73,14 +88,11 @@ pub fn settings(store: &Store) -> CliResult<Settings> {
 /// ($NOREN_PASSPHRASE_FILE / $NOREN_PASSPHRASE), else with
 /// $NOREN_CALENDAR_KEY_FILE (vault stays locked), else a prompt.
 pub fn open_calendar_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
-    let dir = paths::resolve_store_dir(cli_store.clone(), &crate::open::env())?;
-    let locked = Store::open_locked(&dir)?;
     let has_pass = ["NOREN_PASSPHRASE_FILE", "NOREN_PASSPHRASE"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
-    if !has_pass {
-        if let Some(key) = std::env::var_os("NOREN_CALENDAR_KEY_FILE").filter(|v| !v.is_empty()) {
-            return Ok(watched(locked.unlock_calendar(std::path::Path::new(&key), noren_core::CALENDAR_PROOF_TREES)?));
-        }
-    }
-    let pass = io::passphrase("NOREN_PASSPHRASE", "Noren passphrase: ", false)?;
-    Ok(watched(locked.unlock(&pass)?))
+    let key = std::env::var_os("NOREN_CALENDAR_KEY_FILE").filter(|v| !v.is_empty() && !has_pass);
+    let Some(key) = key else { return open_store(cli_store) };
+    let mut v = vault(cli_store)?;
+    v.open_calendar(std::path::Path::new(&key), now())?;
+    warn_rollback(&v);
+    Ok(v.into_store().ok_or(Error::Locked)?)
 }

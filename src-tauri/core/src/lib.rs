@@ -17,6 +17,7 @@ pub mod kit;
 pub mod rekeyed;
 pub mod session;
 pub mod shop;
+pub mod vault;
 
 // The base layer.
 pub use noren_base::{disk, error, files, harden, messages, normalize, paths, secret, time, utc, validate};

@@ -27,6 +27,11 @@ impl Session {
         &self.store
     }
 
+    /// The store, the session ended (a one-shot command's work).
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+
     /// For the few operations that change the store's header (emergency kit).
     pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
