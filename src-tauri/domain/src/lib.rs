@@ -5,6 +5,7 @@
 
 pub mod credentials;
 pub mod customers;
+pub mod history;
 pub mod people;
 pub mod posting;
 pub mod vendors;

@@ -3,7 +3,7 @@
 //! key, invisible while locked.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use noren_base::messages::{Lang, Message};
+use noren_base::messages::Message;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -114,38 +114,7 @@ pub struct Agreement {
 }
 
 /// A dated line in the customer's history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct TimelineEntry {
-    #[serde(deserialize_with = "noren_base::utc::de")]
-    pub at: DateTime<Utc>,
-    /// The owner's own words; empty when Noren recorded the line as `message`. Lines
-    /// written before the message catalogue hold Noren's Japanese text here.
-    #[serde(default)]
-    pub text: String,
-    /// What Noren recorded (a catalogue key and its values, no prose): shown in the
-    /// reader's language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub message: Option<Message>,
-}
-
-impl TimelineEntry {
-    /// A line in the owner's own words.
-    pub fn said(at: DateTime<Utc>, text: impl Into<String>) -> Self {
-        TimelineEntry { at, text: text.into(), message: None }
-    }
-
-    /// A line Noren records, shown in the reader's language.
-    pub fn noted(at: DateTime<Utc>, message: Message) -> Self {
-        TimelineEntry { at, text: String::new(), message: Some(message) }
-    }
-
-    /// The line as `lang` reads it.
-    pub fn shown(&self, lang: Lang) -> String {
-        self.message.as_ref().map_or_else(|| self.text.clone(), |m| m.text(lang))
-    }
-}
+pub type TimelineEntry = crate::history::HistoryLine;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -192,11 +161,7 @@ impl Customer {
         v::tags(&self.tags)?;
         v::entries("timeline", &self.timeline)?;
         for e in &self.timeline {
-            v::instant("timeline", &e.at)?;
-            v::text("timeline", &e.text)?;
-            if let Some(m) = &e.message {
-                v::text("timeline", &m.text(Lang::Ja))?;
-            }
+            e.validate("timeline")?;
         }
         v::instant("created_at", &self.created_at)?;
         v::instant("updated_at", &self.updated_at)

@@ -42,37 +42,8 @@ pub struct Impact {
     pub affected: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct IncidentEntry {
-    pub at: DateTime<Utc>,
-    /// The owner's own words; empty when Noren recorded the line as `message`. Lines
-    /// written before the message catalogue hold Noren's Japanese text here.
-    #[serde(default)]
-    pub text: String,
-    /// What Noren recorded (a catalogue key and its values, no prose): shown in the
-    /// reader's language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub message: Option<Message>,
-}
-
-impl IncidentEntry {
-    /// A line in the owner's own words.
-    pub fn said(at: DateTime<Utc>, text: impl Into<String>) -> Self {
-        IncidentEntry { at, text: text.into(), message: None }
-    }
-
-    /// A line Noren records, shown in the reader's language.
-    pub fn noted(at: DateTime<Utc>, message: Message) -> Self {
-        IncidentEntry { at, text: String::new(), message: Some(message) }
-    }
-
-    /// The line as `lang` reads it.
-    pub fn shown(&self, lang: Lang) -> String {
-        self.message.as_ref().map_or_else(|| self.text.clone(), |m| m.text(lang))
-    }
-}
+/// A dated line in the incident's timeline.
+pub type IncidentEntry = crate::history::HistoryLine;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -170,11 +141,7 @@ impl Record for Incident {
         v::text("impact", &self.impact.affected)?;
         v::entries("timeline", &self.timeline)?;
         for e in &self.timeline {
-            v::instant("timeline", &e.at)?;
-            v::text("timeline", &e.text)?;
-            if let Some(m) = &e.message {
-                v::text("timeline", &m.text(Lang::Ja))?;
-            }
+            e.validate("timeline")?;
         }
         v::entries("actions", &self.actions)?;
         for a in &self.actions {
