@@ -1249,3 +1249,7 @@ kit-share-holder = Kept by: { $holder }
 kit-share-title = Noren emergency key { $i } / { $n }
 kit-share-lead = A part of the emergency key of vault { $store }. { $k } parts open the vault; one alone reveals nothing. Keep it safe and hand it over only when asked.
 kit-share-page-title = Noren emergency key { $i }
+
+## A renewal kept in step with a vendor's contract.
+ren-contract-name = { $company } contract
+ren-contract-notice = Notice { $days } days before the end

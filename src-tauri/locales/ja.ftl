@@ -1236,3 +1236,7 @@ kit-share-holder = お預かりいただく方: { $holder }
 kit-share-title = Noren 非常用の鍵 { $i } / { $n }
 kit-share-lead = 金庫 { $store } の非常用の鍵の一部です。{ $k }つ集めると金庫を開けられます。1つだけでは何も分かりません。大切に保管し、求められたときだけ渡してください。
 kit-share-page-title = Noren 非常用の鍵 { $i }
+
+## A renewal kept in step with a vendor's contract.
+ren-contract-name = { $company } 契約
+ren-contract-notice = 解約・変更の連絡は終了の{ $days }日前まで

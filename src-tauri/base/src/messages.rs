@@ -353,7 +353,7 @@ mod tests {
         ("domain/src/posting/calendar.rs", "rhythms as people type them (週3回, 3日ごと)"),
         (
             "domain/src/vendors/vendor.rs",
-            "role names read from input (保守); the contract renewal's generated name and notice line (stored text, still to move)",
+            "role names read from input (保守); the notice line earlier versions wrote into a renewal's note, recognised to clear it",
         ),
         ("adapters/src/import.rs", "column and folder names read from imported files"),
         ("adapters/src/import_formats.rs", "column names read from imported files"),

@@ -199,7 +199,21 @@ fn vendors_mirror_their_contract_end_as_a_renewal_and_answer_who_to_call() {
     assert_eq!(mirror.kind, RenewalKind::Contract);
     assert_eq!(mirror.due, d("2027-03-31"));
     assert!(mirror.auto_renew);
-    assert!(mirror.note.contains("30日前"));
+    // The notice period is kept as a catalogue message beside the owner's note, not in it.
+    assert!(mirror.notice.as_ref().unwrap().text(noren_core::messages::Lang::Ja).contains("30日前"));
+    assert_eq!(mirror.notice.as_ref().unwrap().text(noren_core::messages::Lang::En), "Notice 30 days before the end");
+    assert!(mirror.note.is_empty());
+    // The owner's own note on it survives the vendor's next save; the line earlier versions
+    // wrote there is cleared.
+    let mut noted = mirror.clone();
+    noted.note = "更新前に見積もりを取る".into();
+    st.put(&noted).unwrap();
+    vendor::edit(&st, &v.id, &VendorInput { phone: Some("03-1234-0000".into()), ..Default::default() }, now).unwrap();
+    assert_eq!(vendor::contract_renewal(&st, &v.id).unwrap().unwrap().note, "更新前に見積もりを取る");
+    noted.note = "解約・変更の連絡は終了の30日前まで / Notice 30 days before the end".into();
+    st.put(&noted).unwrap();
+    vendor::edit(&st, &v.id, &VendorInput { phone: Some("03-1234-5678".into()), ..Default::default() }, now).unwrap();
+    assert!(vendor::contract_renewal(&st, &v.id).unwrap().unwrap().note.is_empty());
     // Moving the end moves the renewal; dropping the contract drops it.
     let mut c = contract();
     c.end = Some(d("2027-09-30"));

@@ -1140,4 +1140,6 @@ export type MessageKey =
   | "kit-share-title"
   | "kit-share-lead"
   | "kit-share-page-title"
+  | "ren-contract-name"
+  | "ren-contract-notice"
 ;

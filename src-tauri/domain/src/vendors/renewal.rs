@@ -113,6 +113,11 @@ pub struct Renewal {
     pub period_months: u32,
     #[serde(default)]
     pub note: String,
+    /// What Noren keeps in step from a vendor's contract (the notice period), as a catalogue
+    /// message; the owner's own `note` is left alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub notice: Option<Message>,
     /// Host or domain an automatic check reads the date from.
     #[serde(default)]
     pub check_target: Option<String>,
@@ -289,6 +294,7 @@ pub fn add(store: &Store, input: &RenewalInput, now: DateTime<Utc>) -> Result<Re
         links: Vec::new(),
         period_months: 0,
         note: String::new(),
+        notice: None,
         check_target: None,
         last_check: None,
         last_renewed: None,
@@ -416,6 +422,7 @@ pub fn record_check(
             links: Vec::new(),
             period_months: 0,
             note: String::new(),
+            notice: None,
             check_target: Some(target.to_string()),
             last_check: None,
             last_renewed: None,

@@ -362,10 +362,7 @@ fn sync_contract_renewal(store: &Store, v: &Vendor, now: DateTime<Utc>) -> Resul
     let existing = store.all::<Renewal>()?.into_iter().find(|r| r.check_target.as_deref() == Some(target.as_str()));
     match (v.contract.as_ref().and_then(|c| c.end.map(|e| (c, e))), existing) {
         (Some((c, end)), existing) => {
-            let note = match c.notice_days {
-                Some(n) => format!("解約・変更の連絡は終了の{n}日前まで / Notice {n} days before the end"),
-                None => String::new(),
-            };
+            let notice = c.notice_days.map(|n| Message::new("ren-contract-notice").with("days", n));
             let mut r = match existing {
                 Some(r) => r,
                 None => Renewal {
@@ -378,6 +375,7 @@ fn sync_contract_renewal(store: &Store, v: &Vendor, now: DateTime<Utc>) -> Resul
                     links: Vec::new(),
                     period_months: 0,
                     note: String::new(),
+                    notice: None,
                     check_target: Some(target),
                     last_check: None,
                     last_renewed: None,
@@ -385,10 +383,16 @@ fn sync_contract_renewal(store: &Store, v: &Vendor, now: DateTime<Utc>) -> Resul
                     updated_at: now,
                 },
             };
-            r.name = format!("{} 契約", v.company);
+            r.name = Message::new("ren-contract-name").with("company", &v.company).text(Lang::Ja);
             r.due = end;
             r.auto_renew = c.auto_renew;
-            r.note = note;
+            // The line earlier versions wrote into the owner's note gives way to `notice`.
+            if let Some(n) = c.notice_days {
+                if r.note == format!("解約・変更の連絡は終了の{n}日前まで / Notice {n} days before the end") {
+                    r.note.clear();
+                }
+            }
+            r.notice = notice;
             r.updated_at = now;
             store.put(&r)
         }
