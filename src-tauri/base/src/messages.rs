@@ -302,38 +302,42 @@ mod tests {
         assert_eq!(serde_json::from_value::<Message>(json).unwrap(), m);
     }
 
-    /// Every key the Rust sources name literally (`"due-…"`, `"notify-…"`, …: a lowercase id
-    /// with a hyphen, in code outside tests) is in the catalogue.
-    #[test]
-    fn every_key_named_in_rust_is_in_the_catalogue() {
-        fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    /// Every crate's Rust code, each file's path under src-tauri/ and its code before its unit
+    /// tests (test folders, test-only files, fuzz targets, examples and build output aside).
+    fn rust_code() -> Vec<(String, String)> {
+        fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, String)>) {
             for e in std::fs::read_dir(dir).unwrap().flatten() {
                 let p = e.path();
-                if p.is_dir() {
-                    if !matches!(p.file_name().and_then(|n| n.to_str()), Some("tests" | "target" | "fuzz" | "examples")) {
-                        rust_files(&p, out);
-                    }
-                } else if p.extension().is_some_and(|x| x == "rs") {
-                    out.push(p);
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if p.is_dir() && !matches!(name, "tests" | "target" | "fuzz" | "examples") {
+                    walk(root, &p, out);
+                } else if name.ends_with(".rs") && !name.ends_with("_tests.rs") {
+                    let src = std::fs::read_to_string(&p).unwrap();
+                    let code = src.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                    out.push((p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"), code));
                 }
             }
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut files = Vec::new();
-        rust_files(&root, &mut files);
-        assert!(files.len() > 50, "{}", files.len());
+        let mut out = Vec::new();
+        walk(&root, &root, &mut out);
+        assert!(out.len() > 50, "{}", out.len());
+        out
+    }
+
+    /// Every key the Rust sources name literally (`"due-…"`, `"notify-…"`, …: a lowercase id
+    /// with a hyphen, in code outside tests) is in the catalogue.
+    #[test]
+    fn every_key_named_in_rust_is_in_the_catalogue() {
         let prefixes =
             ["due-", "tl-", "finding-", "step-", "notify-", "closed-", "holiday-", "date-", "tray-", "cli-", "kit-", "cat-", "list-"];
         let mut named = 0;
-        for f in files {
-            let src = std::fs::read_to_string(&f).unwrap();
-            // Code before the file's unit tests.
-            let code = src.split("#[cfg(test)]").next().unwrap_or("");
+        for (f, code) in rust_code() {
             for lit in code.split('"').skip(1).step_by(2) {
                 let key_like = lit.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
                 if key_like && prefixes.iter().any(|p| lit.starts_with(p) && lit.len() > p.len()) {
                     named += 1;
-                    assert!(has(lit), "{}: \"{lit}\" is not in the catalogue", f.display());
+                    assert!(has(lit), "{f}: \"{lit}\" is not in the catalogue");
                 }
             }
         }
@@ -367,29 +371,12 @@ mod tests {
     /// No Japanese in Rust code outside the catalogue and the data files named above.
     #[test]
     fn no_japanese_in_rust_code_outside_the_catalogue() {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).unwrap().flatten() {
-                let p = e.path();
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if p.is_dir() && !matches!(name, "tests" | "target" | "fuzz" | "examples") {
-                    walk(&p, out);
-                } else if name.ends_with(".rs") && !name.ends_with("_tests.rs") {
-                    out.push(p);
-                }
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut files = Vec::new();
-        walk(&root, &mut files);
         let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
         let mut stray = Vec::new();
-        for f in &files {
-            let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        for (rel, code) in rust_code() {
             if JAPANESE_DATA.iter().any(|(file, _)| rel == *file) {
                 continue;
             }
-            let src = std::fs::read_to_string(f).unwrap();
-            let code = src.split("#[cfg(test)]").next().unwrap_or("");
             for (n, line) in code.lines().enumerate() {
                 let t = line.trim_start();
                 // Comments and doc comments may quote what a text says.

@@ -120,55 +120,40 @@ pub fn lang() -> noren_core::messages::Lang {
 /// rendered from the catalogue.
 const RENDERED: [&str; 5] = ["title", "why", "what", "steps", "cost"];
 
-/// Adds `<field>_ja`/`<field>_en` beside every field of `RENDERED` that holds a message
-/// (its text; "" for null) or a list of messages (their texts).
-fn with_renderings(v: &mut serde_json::Value) {
+/// Renders the catalogue messages in what the CLI prints, in one walk: beside every field
+/// of `RENDERED` holding a message (or null, or a list of messages) its `<field>_ja` and
+/// `<field>_en`; a history line Noren recorded as a message (`{"text": "", "message": …}`)
+/// gets back the `text` the JSON has always had, in Japanese as it used to be stored.
+fn render_messages(v: &mut serde_json::Value) {
     use noren_core::messages::{Lang, Message};
     use serde_json::Value;
+    /// The text of a message, or of a list of messages, in `lang`; "" for null.
+    fn shown(v: &Value, lang: Lang) -> Option<Value> {
+        match v {
+            Value::Null => Some(Value::from("")),
+            Value::Object(_) => serde_json::from_value::<Message>(v.clone()).ok().map(|m| Value::from(m.text(lang))),
+            Value::Array(_) => serde_json::from_value::<Vec<Message>>(v.clone())
+                .ok()
+                .map(|ms| Value::from(ms.iter().map(|m| m.text(lang)).collect::<Vec<_>>())),
+            _ => None,
+        }
+    }
     match v {
-        Value::Array(items) => items.iter_mut().for_each(with_renderings),
+        Value::Array(items) => items.iter_mut().for_each(render_messages),
         Value::Object(o) => {
             for f in RENDERED {
-                let rendered: Option<Box<dyn Fn(Lang) -> Value>> = match o.get(f) {
-                    Some(Value::Null) => Some(Box::new(|_| Value::from(""))),
-                    Some(m @ Value::Object(_)) => match serde_json::from_value::<Message>(m.clone()) {
-                        Ok(m) => Some(Box::new(move |l| Value::from(m.text(l)))),
-                        Err(_) => None,
-                    },
-                    Some(Value::Array(a)) => match serde_json::from_value::<Vec<Message>>(Value::Array(a.clone())) {
-                        Ok(ms) => Some(Box::new(move |l| Value::from(ms.iter().map(|m| m.text(l)).collect::<Vec<_>>()))),
-                        Err(_) => None,
-                    },
-                    _ => None,
-                };
-                if let Some(r) = rendered {
-                    for (suffix, lang) in [("ja", Lang::Ja), ("en", Lang::En)] {
-                        o.insert(format!("{f}_{suffix}"), r(lang));
+                for (suffix, lang) in [("ja", Lang::Ja), ("en", Lang::En)] {
+                    if let Some(text) = o.get(f).and_then(|x| shown(x, lang)) {
+                        o.insert(format!("{f}_{suffix}"), text);
                     }
                 }
             }
-            o.values_mut().for_each(with_renderings);
-        }
-        _ => {}
-    }
-}
-
-/// History lines Noren recorded as a catalogue message (`{"text": "", "message": {...}}`) keep
-/// the `text` the JSON has always had, rendered in Japanese as it used to be stored.
-fn fill_texts(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Array(items) => items.iter_mut().for_each(fill_texts),
-        serde_json::Value::Object(o) => {
-            let rendered = match (o.get("text"), o.get("message")) {
-                (Some(serde_json::Value::String(t)), Some(m)) if t.is_empty() => {
-                    serde_json::from_value::<noren_core::messages::Message>(m.clone()).ok().map(|m| m.text(noren_core::messages::Lang::Ja))
+            if o.get("text").is_some_and(|t| t.as_str() == Some("")) {
+                if let Some(text) = o.get("message").filter(|m| m.is_object()).and_then(|m| shown(m, Lang::Ja)) {
+                    o.insert("text".into(), text);
                 }
-                _ => None,
-            };
-            if let Some(text) = rendered {
-                o.insert("text".into(), text.into());
             }
-            o.values_mut().for_each(fill_texts);
+            o.values_mut().for_each(render_messages);
         }
         _ => {}
     }
@@ -182,8 +167,7 @@ pub fn weekday_ja(d: u8) -> Option<String> {
 
 pub fn print_json(v: &serde_json::Value) -> CliResult<()> {
     let mut v = v.clone();
-    fill_texts(&mut v);
-    with_renderings(&mut v);
+    render_messages(&mut v);
     let s = serde_json::to_string_pretty(&v).map_err(|e| Error::Storage(e.to_string()))?;
     println!("{}", noren_core::validate::printable_json(&s));
     Ok(())
