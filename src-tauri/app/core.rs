@@ -162,24 +162,13 @@ impl AppCore {
     }
 
     fn run_then<T>(&mut self, f: impl FnOnce(&mut AppCore) -> IpcResult<T>, snapshot: bool) -> (IpcResult<T>, bool) {
-        let before = self.writes();
+        let mark = self.vault.mark();
         let r = f(self);
-        let wrote = self.wrote_since(before);
-        if wrote && snapshot {
-            self.after_change();
+        let followed = self.vault.follow(mark, snapshot, Utc::now());
+        if let Err(e) = &followed.snapshot {
+            eprintln!("noren: automatic snapshot failed: {}", e.code());
         }
-        (r, wrote)
-    }
-
-    fn wrote_since(&self, before: Option<(u64, u64)>) -> bool {
-        match (before, self.writes()) {
-            (Some((h1, n1)), Some((h2, n2))) => h1 == h2 && n2 > n1,
-            _ => false,
-        }
-    }
-
-    fn writes(&self) -> Option<(u64, u64)> {
-        self.vault.writes()
+        (r, followed.wrote)
     }
 
     pub fn touch(&mut self) {
@@ -330,19 +319,6 @@ impl AppCore {
     pub fn delete(&mut self, id: &str) -> IpcResult<CredentialSummary> {
         let c = CredentialSummary::from(&self.session()?.remove(id)?);
         Ok(c)
-    }
-
-    /// After a change: an automatic snapshot if a folder is set and the newest
-    /// one is older than a day. A failure never fails the change itself; the
-    /// dashboard shows `backup_overdue` instead.
-    fn after_change(&mut self) -> Option<AutoReport> {
-        match self.vault.after_change(Utc::now()) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("noren: automatic snapshot failed: {}", e.code());
-                None
-            }
-        }
     }
 
     pub fn backup_info(&mut self) -> IpcResult<BackupInfo> {

@@ -8,7 +8,6 @@ use clap::{Args, Parser, Subcommand};
 use noren_core::backup::{self, Protection, Unlock};
 use noren_core::credential::{self, Category, CredentialDetail, CredentialInput, CredentialSummary, SearchIndex};
 use noren_core::generator::{self, GeneratorSpec};
-use noren_core::session::Session;
 use noren_core::{Error, SecretString, Store};
 use serde_json::json;
 
@@ -18,7 +17,7 @@ use crate::customer_cmd::{self, CustomerCmd, InquiryCmd, ShopArgs};
 use crate::handover_cmd::{self, KitCmd, PeopleCmd};
 use crate::io::{self, CliError, CliResult};
 use crate::migrate_cmd::{self, ExportCmd, ImportCmd};
-use crate::open::{open_store, open_store_with_pass};
+use crate::open::open_store;
 use crate::vendor_cmd::{self, CertCmd, DomainCmd, IncidentCmd, RenewalCmd, VendorCmd};
 
 #[derive(Parser)]
@@ -362,7 +361,7 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
             if file.exists() && !force {
                 return Err(Error::invalid("file", format!("{} exists (use --force to replace it)", file.display())).into());
             }
-            let (store, pass) = open_store_with_pass(&store_dir)?;
+            let (store, pass) = crate::open::open_store_for_backup(&store_dir)?;
             let protection = if recipients.is_empty() {
                 Protection::Passphrase(backup_passphrase(Some(pass))?)
             } else {
@@ -396,7 +395,7 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
             print_report(json_out, &format!("restored into {}", into.display()), &r, json!({ "store": into }))?;
         }
         BackupCmd::Key { export } => {
-            let store = open_store(&store_dir)?;
+            let (store, _) = crate::open::open_store_for_backup(&store_dir)?;
             let public = match &export {
                 Some(path) => backup::export_store_key(&store, path, now)?,
                 None => backup::store_key(&store, now)?.public,
@@ -411,7 +410,7 @@ fn backup(store_dir: Option<PathBuf>, json_out: bool, cmd: BackupCmd, now: DateT
             }
         }
         BackupCmd::Auto { dir, keep, force, recipients } => {
-            let (store, pass) = open_store_with_pass(&store_dir)?;
+            let (store, pass) = crate::open::open_store_for_backup(&store_dir)?;
             let settings = backup::load_settings(&store)?;
             let dir = match dir.or_else(|| settings.auto_dir.as_ref().map(PathBuf::from)) {
                 Some(d) => d,
@@ -559,10 +558,10 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         }
         Cmd::Backup(b) => return backup(cli.store, json_out, b, now),
         Cmd::Check { now: at, notify } => {
-            let store = crate::open::open_calendar_store(&cli.store)?;
+            let mut store = crate::open::open_calendar_store(&cli.store)?.without_snapshot();
             let at = at.unwrap_or(now);
             let settings = crate::open::settings(&store)?;
-            let mut session = Session::new(store);
+            let session = store.session();
             let items = session.due_items(at, &settings)?;
             let shown = if notify { calendar_cmd::notify_items(session.store(), &items, at, &settings)? } else { 0 };
             if json_out {

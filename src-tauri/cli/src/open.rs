@@ -28,13 +28,76 @@ pub(crate) fn unlocked(cli_store: &Option<PathBuf>) -> CliResult<(Vault, SecretS
     Ok((v, pass))
 }
 
-pub(crate) fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
+pub(crate) fn open_store(cli_store: &Option<PathBuf>) -> CliResult<Opened> {
     Ok(open_store_with_pass(cli_store)?.0)
 }
 
-pub(crate) fn open_store_with_pass(cli_store: &Option<PathBuf>) -> CliResult<(Store, SecretString)> {
+pub(crate) fn open_store_with_pass(cli_store: &Option<PathBuf>) -> CliResult<(Opened, SecretString)> {
     let (v, pass) = unlocked(cli_store)?;
-    Ok((v.into_store().ok_or(Error::Locked)?, pass))
+    Ok((Opened::new(v, true)?, pass))
+}
+
+/// As `open_store_with_pass`, for the backup's own commands: what they write (the folder,
+/// the store's backup key) is the backup's bookkeeping, so no snapshot follows it.
+pub(crate) fn open_store_for_backup(cli_store: &Option<PathBuf>) -> CliResult<(Opened, SecretString)> {
+    let (v, pass) = unlocked(cli_store)?;
+    Ok((Opened::new(v, false)?, pass))
+}
+
+/// The store a command works on, in its vault. When the command is done (dropped),
+/// what follows every change follows, as after each of the window's commands
+/// (`Vault::follow`): the day's automatic snapshot when a record changed. A failed
+/// snapshot is one `warning:` line; the command's own result stands.
+pub(crate) struct Opened {
+    vault: Vault,
+    mark: noren_core::vault::Mark,
+    snapshot: bool,
+}
+
+impl Opened {
+    fn new(vault: Vault, snapshot: bool) -> CliResult<Opened> {
+        if vault.store_any().is_none() {
+            return Err(Error::Locked.into());
+        }
+        Ok(Opened { mark: vault.mark(), vault, snapshot })
+    }
+}
+
+impl Opened {
+    /// The open store's session (its credentials' index), even while the vault is locked.
+    pub(crate) fn session(&mut self) -> &mut noren_core::session::Session {
+        self.vault.session_any().unwrap_or_else(|| unreachable!("an opened vault holds its store"))
+    }
+
+    /// What this command writes is bookkeeping (which reminders were shown), not the
+    /// shop's records: no snapshot follows it, as none follows the window's reminder loop.
+    pub(crate) fn without_snapshot(mut self) -> Opened {
+        self.snapshot = false;
+        self
+    }
+}
+
+impl std::ops::DerefMut for Opened {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.session().store_mut()
+    }
+}
+
+impl std::ops::Deref for Opened {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        // `new` refused a vault without a store, and nothing takes it out.
+        self.vault.store_any().unwrap_or_else(|| unreachable!("an opened vault holds its store"))
+    }
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        let followed = self.vault.follow(self.mark, self.snapshot, now());
+        if let Err(e) = followed.snapshot {
+            esay!("warning: the automatic snapshot failed: {}", io::one_line(&e.to_string()));
+        }
+    }
 }
 
 /// What the command read of the environment (the CLI is where it is read).
@@ -87,12 +150,12 @@ pub fn settings(store: &Store) -> CliResult<Settings> {
 /// Opens the store for calendar work: with the passphrase when one is given
 /// ($NOREN_PASSPHRASE_FILE / $NOREN_PASSPHRASE), else with
 /// $NOREN_CALENDAR_KEY_FILE (vault stays locked), else a prompt.
-pub fn open_calendar_store(cli_store: &Option<PathBuf>) -> CliResult<Store> {
+pub fn open_calendar_store(cli_store: &Option<PathBuf>) -> CliResult<Opened> {
     let has_pass = ["NOREN_PASSPHRASE_FILE", "NOREN_PASSPHRASE"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
     let key = std::env::var_os("NOREN_CALENDAR_KEY_FILE").filter(|v| !v.is_empty() && !has_pass);
     let Some(key) = key else { return open_store(cli_store) };
     let mut v = vault(cli_store)?;
     v.open_calendar(std::path::Path::new(&key), now())?;
     warn_rollback(&v);
-    Ok(v.into_store().ok_or(Error::Locked)?)
+    Opened::new(v, true)
 }

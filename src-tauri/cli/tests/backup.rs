@@ -215,6 +215,49 @@ fn auto_snapshots_feed_the_backup_reminder() {
     assert!(v["items"].as_array().unwrap().iter().any(|i| i["kind"] == "backup_overdue"), "unplugged folder is a reminder");
 }
 
+/// As after each of the window's commands, a CLI command that changes a record is
+/// followed by the day's automatic snapshot (at most daily); reads, the backup's own
+/// commands and the reminders' bookkeeping are not (issue 19: the CLI took none).
+#[test]
+fn a_cli_change_is_followed_by_the_days_snapshot_reads_are_not() {
+    let e = Env::new();
+    let usb = e.p("usb");
+    std::fs::create_dir(&usb).unwrap();
+    ok(&e.run(&["backup", "auto", "--dir", s(&usb)], None));
+    let count = || std::fs::read_dir(&usb).unwrap().flatten().filter(|f| f.path().extension().is_some_and(|x| x == "age")).count();
+    assert_eq!(count(), 1);
+    let at = |days: i64| (common::clock() + chrono::Duration::days(days)).to_rfc3339();
+    let run_at = |days: i64, args: &[&str], stdin: Option<&str>| {
+        let mut c = e.cmd(args);
+        c.env("NOREN_NOW", at(days));
+        run(c, stdin)
+    };
+    // Two days later: reading, listing, the reminders (with their notification
+    // bookkeeping) and the backup's own key write no snapshot.
+    ok(&run_at(2, &["cred", "list", "--json"], None));
+    ok(&run_at(2, &["cred", "show", "エキテン"], None));
+    let _ = run_at(2, &["check", "--notify", "--now", &at(2)], None);
+    ok(&run_at(2, &["backup", "key"], None));
+    assert_eq!(count(), 1, "nothing changed a record");
+    // A change does, once that day.
+    ok(&run_at(2, &["cred", "add", "--category", "sns", "--name", "Instagram", "--password-stdin"], Some("insta-pass\n")));
+    assert_eq!(count(), 2, "a new login is followed by the snapshot");
+    ok(&run_at(2, &["customer", "add", "--name", "山田 花子"], None));
+    assert_eq!(count(), 2, "at most daily");
+    // Another feature's change, a day later: the snapshot follows it too, and it holds it.
+    ok(&run_at(3, &["customer", "add", "--name", "佐藤 一郎"], None));
+    assert_eq!(count(), 3, "whichever feature made the change");
+    let newest = std::fs::read_dir(&usb).unwrap().flatten().map(|f| f.path()).max().unwrap();
+    let restored = e.p("restored");
+    let mut c = e.cmd(&["backup", "restore", s(&newest), "--into", s(&restored)]);
+    c.env("NOREN_BACKUP_PASSPHRASE_FILE", &e.passfile);
+    ok(&run(c, None));
+    let mut c = common::noren_cli();
+    c.arg("--store").arg(&restored).args(["customer", "list", "--json"]).env("NOREN_PASSPHRASE_FILE", &e.passfile);
+    let out = ok(&run(c, None)).stdout.clone();
+    assert!(String::from_utf8_lossy(&out).contains("佐藤 一郎"), "the snapshot holds the change it followed");
+}
+
 #[test]
 fn store_key_export_opens_snapshots_made_for_a_successor() {
     let e = Env::new();

@@ -273,6 +273,28 @@ impl Vault {
         self.store_any().map(Store::writes)
     }
 
+    /// Where the open store's writes stand now: what `follow` compares with after a command.
+    pub fn mark(&self) -> Mark {
+        Mark(self.writes())
+    }
+
+    /// What follows a command, the one mechanism both front ends use (the window after
+    /// every IPC command, the CLI after every command): when the open store's records
+    /// changed since `mark` (the same handle, more writes), the day's automatic snapshot
+    /// follows (`snapshot`: false for the backup's own bookkeeping, and never for a locked
+    /// store, whose snapshot could not hold every compartment). Says what changed and what
+    /// followed; a failed snapshot never fails the change (今日やること shows
+    /// `backup_overdue` instead).
+    pub fn follow(&mut self, mark: Mark, snapshot: bool, now: DateTime<Utc>) -> Followed {
+        let wrote = match (mark.0, self.writes()) {
+            (Some((h1, n1)), Some((h2, n2))) => h1 == h2 && n2 > n1,
+            _ => false,
+        };
+        let unlocked = self.phase() == Phase::Unlocked;
+        let snapshot = if wrote && snapshot && unlocked { self.after_change(now) } else { Ok(None) };
+        Followed { wrote, snapshot }
+    }
+
     /// What follows any change of the shop's records: the day's automatic snapshot, if a
     /// folder is set and the newest one is older than a day (`Ok(None)`: no folder, or no store).
     /// The caller reports an error; it never fails the change itself (今日やること shows
@@ -285,6 +307,19 @@ impl Vault {
         let protection = backup::protection_with_store_key(store, &settings, pass.as_ref(), now)?;
         backup::auto(store, &dir, settings.keep, &protection, now, false).map(Some)
     }
+}
+
+/// Where a store's writes stood before a command (`Vault::mark`).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark(Option<(u64, u64)>);
+
+/// What a command changed and what followed it (`Vault::follow`).
+#[derive(Debug)]
+pub struct Followed {
+    /// A record of the open store was written or removed: the reminder loop wakes.
+    pub wrote: bool,
+    /// The day's snapshot, when one was due and written (`Ok(None)`: none due or no folder).
+    pub snapshot: Result<Option<AutoReport>>,
 }
 
 #[cfg(test)]
