@@ -95,7 +95,7 @@ fn sync_targets(handle: &AppHandle, targets: Vec<noren_core::feed::Target>) -> V
 /// What a clicked notification asks the window to open.
 #[derive(Clone, serde::Serialize)]
 struct OpenItem {
-    collection: String,
+    collection: noren_core::reminders::Collection,
     id: String,
 }
 
@@ -131,7 +131,7 @@ fn reminder_loop(handle: AppHandle, rx: std::sync::mpsc::Receiver<()>) {
                 let record = item.record.clone();
                 let click = move |_key: &str| {
                     show_window(&h);
-                    let _ = h.emit("noren://open", OpenItem { collection: record.collection.to_string(), id: record.id.clone() });
+                    let _ = h.emit("noren://open", OpenItem { collection: record.collection, id: record.id.clone() });
                 };
                 if let Err(e) = noren_core::notify::show(&item, lang, Some(&click)) {
                     eprintln!("noren: {e}");

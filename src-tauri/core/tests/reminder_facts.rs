@@ -384,7 +384,7 @@ fn while_the_vault_is_locked_only_calendar_facts_are_read() {
     assert!(store.derived::<Timelines>().is_ok());
     let items = Session::new(store).due_items(now, &Settings::default()).unwrap();
     assert!(!items.is_empty());
-    assert!(items.iter().all(|i| matches!(i.record.collection, "channels" | "posts" | "renewals" | "backup")), "{items:?}");
+    assert!(items.iter().all(|i| matches!(i.record.collection.as_str(), "channels" | "posts" | "renewals" | "backup")), "{items:?}");
 }
 
 #[test]

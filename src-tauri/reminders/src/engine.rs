@@ -50,14 +50,48 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct RecordRef {
-    /// One of `RECORD_COLLECTIONS` (a test keeps the engine to them; the window dispatches on them).
-    #[ts(type = "\"backup\" | \"channels\" | \"credentials\" | \"incidents\" | \"inquiries\" | \"people\" | \"posts\" | \"renewals\"")]
-    pub collection: &'static str,
+    pub collection: Collection,
     pub id: String,
 }
 
-/// What a due item can point to: the TypeScript type of `RecordRef.collection` says the same.
-pub const RECORD_COLLECTIONS: [&str; 8] = ["backup", "channels", "credentials", "incidents", "inquiries", "people", "posts", "renewals"];
+/// What a due item can point to, the window dispatches on (its TypeScript type is
+/// generated from this enum; the names on the wire are the ones the CLI's `--json` has
+/// always had).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Collection {
+    Backup,
+    Channels,
+    Credentials,
+    Incidents,
+    Inquiries,
+    People,
+    Posts,
+    Renewals,
+}
+
+impl Collection {
+    /// The name on the wire (`"credentials"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Collection::Backup => "backup",
+            Collection::Channels => "channels",
+            Collection::Credentials => "credentials",
+            Collection::Incidents => "incidents",
+            Collection::Inquiries => "inquiries",
+            Collection::People => "people",
+            Collection::Posts => "posts",
+            Collection::Renewals => "renewals",
+        }
+    }
+}
+
+impl PartialEq<&str> for Collection {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -186,14 +220,14 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                     severity: Severity::Info,
                     due_at: due,
                     title: Message::new("due-rotation").with("name", &c.name),
-                    record: RecordRef { collection: "credentials", id: c.id.clone() },
+                    record: RecordRef { collection: Collection::Credentials, id: c.id.clone() },
                     why: None,
                     when: When::Later,
                 });
             }
         }
         if let Some(date) = c.renewal_date {
-            if let Some(item) = renewal_item(&c.id, "credentials", &c.name, date, false, today, settings) {
+            if let Some(item) = renewal_item(&c.id, Collection::Credentials, &c.name, date, false, today, settings) {
                 out.push(item);
             }
         }
@@ -211,7 +245,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
             severity: Severity::Urgent,
             due_at: p.departed_on.map(|d| local_midnight_utc(d, settings.timezone)).unwrap_or(now),
             title: Message::new("due-handover").with("name", &p.name).with("done", dep.done).with("total", dep.total).with("next", next),
-            record: RecordRef { collection: "people", id: p.id.clone() },
+            record: RecordRef { collection: Collection::People, id: p.id.clone() },
             why: None,
             when: When::Later,
         });
@@ -235,7 +269,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
                 severity: Severity::Warning,
                 due_at: due,
                 title,
-                record: RecordRef { collection: "backup", id: "backup".into() },
+                record: RecordRef { collection: Collection::Backup, id: "backup".into() },
                 why: None,
                 when: When::Later,
             });
@@ -253,7 +287,7 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
 /// The item for a date that must not lapse, at the stage `today` is in.
 fn renewal_item(
     id: &str,
-    collection: &'static str,
+    collection: Collection,
     name: &str,
     date: NaiveDate,
     auto: bool,
@@ -293,7 +327,7 @@ fn renewal_item(
 fn renewal_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, out: &mut Vec<DueItem>) {
     let today = now.with_timezone(&settings.timezone).date_naive();
     for r in inputs.renewals {
-        if let Some(item) = renewal_item(&r.id, "renewals", &r.name, r.due, r.auto_renew, today, settings) {
+        if let Some(item) = renewal_item(&r.id, Collection::Renewals, &r.name, r.due, r.auto_renew, today, settings) {
             out.push(item);
         }
     }
@@ -312,7 +346,7 @@ fn renewal_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                 .with("card", &c.card_name)
                 .with("expires", c.card_expires)
                 .with("due", c.due),
-            record: RecordRef { collection: "renewals", id: c.renewal_id.clone() },
+            record: RecordRef { collection: Collection::Renewals, id: c.renewal_id.clone() },
             why: None,
             when: When::Later,
         });
@@ -337,7 +371,7 @@ fn incident_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, 
                     .with("due", due)
                     .with("action", &a.text)
                     .with("incident", &inc.title),
-                record: RecordRef { collection: "incidents", id: inc.id.clone() },
+                record: RecordRef { collection: Collection::Incidents, id: inc.id.clone() },
                 why: None,
                 when: When::Later,
             });
@@ -430,7 +464,7 @@ fn inquiry_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
             .with("name", name)
             .with_message("channel", Message::of_enum("contact", &inq.channel))
             .with("summary", &inq.summary);
-        let record = RecordRef { collection: "inquiries", id: inq.id.clone() };
+        let record = RecordRef { collection: Collection::Inquiries, id: inq.id.clone() };
         let stamp = inq.due_at.timestamp();
         let why = inputs.shop.map(|s| deadline_why(inq, s, tz));
         let mut push = |key: String, kind: Kind, severity: Severity, due_at: DateTime<Utc>, title: &str, time: Option<String>| {
@@ -531,7 +565,7 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                 severity: if serious { Severity::Urgent } else { Severity::Warning },
                 due_at: a.lapse_at.unwrap_or(now),
                 title: Message::new("due-lapse").with("name", &ch.name).with("usual", usual).with("silent", silent),
-                record: RecordRef { collection: "channels", id: ch.id.clone() },
+                record: RecordRef { collection: Collection::Channels, id: ch.id.clone() },
                 why: None,
                 when: When::Later,
             });
@@ -548,7 +582,7 @@ fn posting_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings, o
                 severity: Severity::Warning,
                 due_at: p.at + Duration::days(1),
                 title: Message::new("due-planned").with("channel", &ch.name).with("what", what).with("date", date),
-                record: RecordRef { collection: "posts", id: p.id.clone() },
+                record: RecordRef { collection: Collection::Posts, id: p.id.clone() },
                 why: None,
                 when: When::Later,
             });
@@ -602,17 +636,14 @@ mod tests {
         assert_eq!((sun.text(Lang::Ja).as_str(), sun.text(Lang::En).as_str()), ("12/27(日)", "Sun 27 Dec"));
     }
 
-    /// The engine points only at the collections the window knows (`RecordRef`'s TypeScript type).
+    /// The wire names are the ones the CLI's `--json` and the window always had.
     #[test]
-    fn due_items_point_only_at_the_collections_the_window_dispatches_on() {
-        let source = include_str!("engine.rs");
-        let used: std::collections::BTreeSet<&str> =
-            source.split("RecordRef { collection: \"").skip(1).filter_map(|s| s.split('"').next()).collect();
-        assert_eq!(used.into_iter().collect::<Vec<_>>(), RECORD_COLLECTIONS.to_vec());
-        let ts = <RecordRef as TS>::decl(&ts_rs::Config::default());
-        for c in RECORD_COLLECTIONS {
-            assert!(ts.contains(&format!("\"{c}\"")), "{c} missing from {ts}");
-        }
+    fn collections_keep_their_wire_names() {
+        use Collection::*;
+        let all = [Backup, Channels, Credentials, Incidents, Inquiries, People, Posts, Renewals];
+        let wire: Vec<String> = all.iter().map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_string()).collect();
+        assert_eq!(wire, ["backup", "channels", "credentials", "incidents", "inquiries", "people", "posts", "renewals"]);
+        assert!(all.iter().zip(&wire).all(|(c, w)| c.as_str() == w && *c == w.as_str()));
     }
 
     #[test]

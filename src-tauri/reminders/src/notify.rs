@@ -237,7 +237,7 @@ mod tests {
             severity: Severity::Warning,
             due_at: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(),
             title: Message::new("due-rotation").with("name", "t"),
-            record: RecordRef { collection: "channels", id: "c".into() },
+            record: RecordRef { collection: crate::engine::Collection::Channels, id: "c".into() },
             why: None,
             when: crate::engine::When::Later,
         }
