@@ -218,7 +218,36 @@ fn setup_tray(handle: &AppHandle, lang: &str) -> tauri::Result<()> {
 }
 
 /// Starts the window. Returns the process exit code.
+/// The startup probe (benchmarks only: `NOREN_STARTUP_PROBE` set): one stderr line
+/// `noren: probe <what> at <ms since the epoch>`; `ui ready` keeps its old form.
+pub(crate) fn probe(what: &str) {
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    probe_at(what, ms);
+}
+
+pub(crate) fn probe_at(what: &str, ms: u128) {
+    if std::env::var_os("NOREN_STARTUP_PROBE").is_some() {
+        if what == "ui ready" {
+            eprintln!("noren: ui ready at {ms}");
+        } else {
+            eprintln!("noren: probe {what} at {ms}");
+        }
+    }
+}
+
+/// `probe`, the first time only.
+pub(crate) fn probe_once(what: &'static str) {
+    static SEEN: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    if let Ok(mut seen) = SEEN.lock() {
+        if !seen.contains(&what) {
+            seen.push(what);
+            probe(what);
+        }
+    }
+}
+
 pub fn run() -> i32 {
+    probe("main");
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         eprintln!("error: no graphical display (DISPLAY/WAYLAND_DISPLAY unset); use noren-cli, or run under a desktop session or xvfb-run");
         return 1;
@@ -238,6 +267,7 @@ pub fn run() -> i32 {
     };
     let minimized = std::env::args().any(|a| a == "--minimized");
     let core = AppCore::new(store_dir, settings_path);
+    probe("core");
     let lang = core.settings().language.clone();
     let (wake_tx, wake_rx) = std::sync::mpsc::channel();
     let result = tauri::Builder::default()
@@ -358,6 +388,7 @@ pub fn run() -> i32 {
             ipc::customers::shop_save,
         ])
         .setup(move |app| {
+            probe("setup");
             let handle = app.handle().clone();
             let has_tray = match setup_tray(&handle, &lang) {
                 Ok(()) => true,
@@ -392,6 +423,7 @@ pub fn run() -> i32 {
                     let _ = handle.emit("noren://locked", ());
                 }
             });
+            probe("setup done");
             Ok(())
         })
         .run(tauri::generate_context!());

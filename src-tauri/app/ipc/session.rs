@@ -12,6 +12,7 @@ pub fn change_passphrase(app: State<'_, App>, current: String, new: String) -> I
 
 #[tauri::command]
 pub fn status(app: State<'_, App>) -> IpcResult<AppStatus> {
+    crate::probe_once("first ipc");
     with(&app, |c| Ok(c.status()))
 }
 
@@ -66,14 +67,18 @@ pub fn save_settings(app: State<'_, App>, handle: AppHandle, settings: AppSettin
     Ok(saved)
 }
 
-/// Startup probe for benchmarks: with `NOREN_STARTUP_PROBE` set, prints the
-/// wall-clock time at which the UI reports its first screen painted.
+/// Startup probe for benchmarks (scripts/bench-window.sh): with `NOREN_STARTUP_PROBE`
+/// set, prints the wall-clock time at which the UI reports its first screen painted,
+/// and the page's own marks (ms since the epoch, from `performance.timeOrigin`): when
+/// navigation started, when the bundle began to run, when the first IPC call answered.
 #[tauri::command]
-pub fn ui_ready() {
-    if std::env::var_os("NOREN_STARTUP_PROBE").is_some() {
-        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-        eprintln!("noren: ui ready at {ms}");
+pub fn ui_ready(navigation: Option<f64>, script: Option<f64>, answered: Option<f64>) {
+    for (what, at) in [("navigation", navigation), ("script", script), ("answered", answered)] {
+        if let Some(at) = at.filter(|t| t.is_finite() && *t > 0.0) {
+            crate::probe_at(what, at as u128);
+        }
     }
+    crate::probe("ui ready");
 }
 
 #[tauri::command]

@@ -90,7 +90,7 @@ export function commands(call: Call) {
     copyReply: (text: string) => call<void>("copy_reply", { text }),
     inqUnfilled: (text: string) => call<string[]>("inq_unfilled", { text }),
     dueItems: () => call<DueItem[]>("due_items"),
-    uiReady: () => call<void>("ui_ready"),
+    uiReady: (navigation: number | null, script: number | null, answered: number | null) => call<void>("ui_ready", { navigation, script, answered }),
     backupInfo: () => call<BackupInfo>("backup_info"),
     backupConfigure: (autoDir: string | null, keep: number, recipients: string[]) => call<BackupInfo>("backup_configure", { autoDir, keep, recipients }),
     backupNow: () => call<AutoReport>("backup_now"),
