@@ -98,6 +98,7 @@ cred-search-label = Search logins
 cred-add = Add
 cred-none = Nothing saved yet. Use “Add” to save the first login.
 cred-noMatch = Nothing matches “{ $q }”.
+cred-more = Show { $n } more ({ $left } not shown)
 cred-count = { $n } items
 cred-select = Choose a login on the left to see it here.
 cred-copyLogin = Copy ID

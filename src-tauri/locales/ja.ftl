@@ -98,6 +98,7 @@ cred-search-label = ログイン情報を検索
 cred-add = 追加
 cred-none = まだ登録がありません。「追加」から登録しましょう。
 cred-noMatch = 「{ $q }」に一致するものはありません。
+cred-more = さらに{ $n }件を表示（残り{ $left }件）
 cred-count = { $n }件
 cred-select = 左の一覧から選ぶと、ここに詳しく表示されます。
 cred-copyLogin = IDをコピー

@@ -85,6 +85,7 @@ export type MessageKey =
   | "cred-add"
   | "cred-none"
   | "cred-noMatch"
+  | "cred-more"
   | "cred-count"
   | "cred-select"
   | "cred-copyLogin"
