@@ -23,11 +23,14 @@ function bundle(lang: Lang): FluentBundle {
   return b;
 }
 
-export const catalogue: Record<Lang, FluentBundle> = { ja: bundle("ja"), en: bundle("en") };
+// Parsed when first needed: the window starts with its own language's only (the other is
+// parsed when the owner switches, or for a key the first lacks).
+const bundles: Partial<Record<Lang, FluentBundle>> = {};
+const catalogue = (lang: Lang): FluentBundle => (bundles[lang] ??= bundle(lang));
 
 /** Whether a key built at run time (e.g. `error-${code}`) names a message. */
 export function hasMessage(key: string): key is MessageKey {
-  return catalogue.ja.hasMessage(key);
+  return catalogue("ja").hasMessage(key);
 }
 
 /** The text of `key` in `lang` with `params` filled in; Japanese when `lang` lacks it; null when neither has it. */
@@ -35,7 +38,8 @@ export function format(lang: Lang, key: string, params: Record<string, string | 
   // The window's values are passed as text: numbers are shown as the caller wrote them (no digit
   // grouping). A back-end message's numbers stay numbers, for the messages that select on them.
   const args = numbers ? params : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
-  for (const b of [catalogue[lang], catalogue.ja]) {
+  for (const l of lang === "ja" ? (["ja"] as const) : ([lang, "ja"] as const)) {
+    const b = catalogue(l);
     const m = b.getMessage(key);
     // Collecting errors keeps a missing parameter from throwing: it shows as {$name}.
     if (m?.value) return b.formatPattern(m.value, args, []);
