@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Driver } from "./webdriver.mjs";
+import { Driver, Keys } from "./webdriver.mjs";
 import { firstRun } from "./helpers.mjs";
 
 const APP = resolve(process.env.NOREN_APP ?? "target/debug/noren");
@@ -36,6 +36,9 @@ test("import a KeePassXC database and a mapped CSV, export a KDBX that KeePassXC
   writeFileSync(csv, "サービス,ID,パスワード\n予約システム,admin,\"yo,1\"\n");
   const out = join(HOME, "for-successor.kdbx");
   rmSync(out, { force: true });
+  // A shop's whole sheet: more logins than the list draws at once.
+  const many = join(HOME, "全店舗のログイン.csv");
+  writeFileSync(many, "サービス,ID,パスワード\n" + Array.from({ length: 230 }, (_, i) => `店舗サイト${i + 1},shop${i + 1},pw-${i + 1}\n`).join(""));
 
   const d = await new Driver().start(APP);
   try {
@@ -87,6 +90,34 @@ test("import a KeePassXC database and a mapped CSV, export a KDBX that KeePassXC
     assert.match(kp(["show", "-s", out, path], "後任者-パス\n"), /Password: yo,1/);
     await sleep(200);
     await d.screenshot(join(SHOTS, "migrate-ja.png"));
+
+    // 233 logins: the list draws 200, the button (by keyboard) the rest; search finds any.
+    await d.click("[data-nav=migrate]");
+    await d.click("[data-testid=mig-kind-csv]");
+    await d.type("[data-testid=mig-file]", many);
+    await d.click("[data-testid=mig-preview]");
+    await d.waitText("[data-testid=mig-error]", "どの列が何か");
+    await choose(d, "[data-testid=mig-map-name]", "サービス");
+    await choose(d, "[data-testid=mig-map-login]", "ID");
+    await choose(d, "[data-testid=mig-map-password]", "パスワード");
+    await d.click("[data-testid=mig-preview]");
+    await d.waitText("[data-testid=mig-preview-result]", "店舗サイト230");
+    await d.click("[data-testid=mig-run]");
+    await d.waitText("[data-testid=mig-report]", "追加 230件", 30_000);
+    await d.click("[data-nav=credentials]");
+    await d.waitText("[data-testid=cred-more]", "さらに33件を表示（残り33件）");
+    assert.equal((await d.findAll("[data-cred-item]")).length, 200);
+    await d.exec("document.querySelector('[data-testid=cred-more]').scrollIntoView({ block: 'center' })");
+    await sleep(200);
+    await d.screenshot(join(SHOTS, "credentials-more-ja.png"));
+    await d.exec("document.querySelector('[data-testid=cred-more]').focus()");
+    await d.chord(Keys.ENTER);
+    await d.gone("[data-testid=cred-more]");
+    assert.equal((await d.findAll("[data-cred-item]")).length, 233);
+    await d.type("[data-testid=cred-search]", "店舗サイト229");
+    await d.waitText("[data-testid=cred-list]", "店舗サイト229");
+    assert.equal((await d.findAll("[data-cred-item]")).length, 1);
+    assert.equal(await d.exec("return document.querySelector('[data-testid=cred-more]')"), null);
   } catch (e) {
     await d.screenshot(join(SHOTS, "migrate-failure.png")).catch(() => {});
     throw e;
