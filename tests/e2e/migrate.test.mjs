@@ -22,6 +22,21 @@ async function choose(d, css, value) {
   await d.exec("const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('change', { bubbles: true }));", [css, value]);
 }
 
+/** Imports a sheet of unknown layout (サービス, ID, パスワード): the columns chosen, previewed, imported. */
+async function importSheet(d, file, previewed, reported) {
+  await d.click("[data-testid=mig-kind-csv]");
+  await d.type("[data-testid=mig-file]", file);
+  await d.click("[data-testid=mig-preview]");
+  await d.waitText("[data-testid=mig-error]", "どの列が何か");
+  await choose(d, "[data-testid=mig-map-name]", "サービス");
+  await choose(d, "[data-testid=mig-map-login]", "ID");
+  await choose(d, "[data-testid=mig-map-password]", "パスワード");
+  await d.click("[data-testid=mig-preview]");
+  await d.waitText("[data-testid=mig-preview-result]", previewed);
+  await d.click("[data-testid=mig-run]");
+  await d.waitText("[data-testid=mig-report]", reported, 30_000);
+}
+
 test("import a KeePassXC database and a mapped CSV, export a KDBX that KeePassXC opens", async () => {
   rmSync(STORE, { recursive: true, force: true });
   rmSync(join(HOME, ".config/noren"), { recursive: true, force: true });
@@ -59,17 +74,7 @@ test("import a KeePassXC database and a mapped CSV, export a KDBX that KeePassXC
     await d.waitText("[data-testid=mig-report]", "追加 2件", 30_000);
 
     // A sheet of unknown layout: choose the columns, then import.
-    await d.click("[data-testid=mig-kind-csv]");
-    await d.type("[data-testid=mig-file]", csv);
-    await d.click("[data-testid=mig-preview]");
-    await d.waitText("[data-testid=mig-error]", "どの列が何か");
-    await choose(d, "[data-testid=mig-map-name]", "サービス");
-    await choose(d, "[data-testid=mig-map-login]", "ID");
-    await choose(d, "[data-testid=mig-map-password]", "パスワード");
-    await d.click("[data-testid=mig-preview]");
-    await d.waitText("[data-testid=mig-preview-result]", "予約システム");
-    await d.click("[data-testid=mig-run]");
-    await d.waitText("[data-testid=mig-report]", "追加 1件");
+    await importSheet(d, csv, "予約システム", "追加 1件");
 
     // The imported logins are in the vault, searchable.
     await d.click("[data-nav=credentials]");
@@ -93,17 +98,7 @@ test("import a KeePassXC database and a mapped CSV, export a KDBX that KeePassXC
 
     // 233 logins: the list draws 200, the button (by keyboard) the rest; search finds any.
     await d.click("[data-nav=migrate]");
-    await d.click("[data-testid=mig-kind-csv]");
-    await d.type("[data-testid=mig-file]", many);
-    await d.click("[data-testid=mig-preview]");
-    await d.waitText("[data-testid=mig-error]", "どの列が何か");
-    await choose(d, "[data-testid=mig-map-name]", "サービス");
-    await choose(d, "[data-testid=mig-map-login]", "ID");
-    await choose(d, "[data-testid=mig-map-password]", "パスワード");
-    await d.click("[data-testid=mig-preview]");
-    await d.waitText("[data-testid=mig-preview-result]", "店舗サイト230");
-    await d.click("[data-testid=mig-run]");
-    await d.waitText("[data-testid=mig-report]", "追加 230件", 30_000);
+    await importSheet(d, many, "店舗サイト230", "追加 230件");
     await d.click("[data-nav=credentials]");
     await d.waitText("[data-testid=cred-more]", "さらに33件を表示（残り33件）");
     assert.equal((await d.findAll("[data-cred-item]")).length, 200);
