@@ -217,7 +217,6 @@ fn setup_tray(handle: &AppHandle, lang: &str) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Starts the window. Returns the process exit code.
 /// The startup probe (benchmarks only: `NOREN_STARTUP_PROBE` set): one stderr line
 /// `noren: probe <what> at <ms since the epoch>`; `ui ready` keeps its old form.
 pub(crate) fn probe(what: &str) {
@@ -235,17 +234,7 @@ pub(crate) fn probe_at(what: &str, ms: u128) {
     }
 }
 
-/// `probe`, the first time only.
-pub(crate) fn probe_once(what: &'static str) {
-    static SEEN: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
-    if let Ok(mut seen) = SEEN.lock() {
-        if !seen.contains(&what) {
-            seen.push(what);
-            probe(what);
-        }
-    }
-}
-
+/// Starts the window. Returns the process exit code.
 pub fn run() -> i32 {
     probe("main");
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {

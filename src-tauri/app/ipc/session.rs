@@ -12,7 +12,8 @@ pub fn change_passphrase(app: State<'_, App>, current: String, new: String) -> I
 
 #[tauri::command]
 pub fn status(app: State<'_, App>) -> IpcResult<AppStatus> {
-    crate::probe_once("first ipc");
+    static FIRST: std::sync::Once = std::sync::Once::new();
+    FIRST.call_once(|| crate::probe("first ipc"));
     with(&app, |c| Ok(c.status()))
 }
 

@@ -61,9 +61,7 @@ impl Opened {
         }
         Ok(Opened { mark: vault.mark(), vault, snapshot })
     }
-}
 
-impl Opened {
     /// The open store's session (its credentials' index), even while the vault is locked.
     pub(crate) fn session(&mut self) -> &mut noren_core::session::Session {
         self.vault.session_any().unwrap_or_else(|| unreachable!("an opened vault holds its store"))

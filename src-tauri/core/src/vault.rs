@@ -263,11 +263,6 @@ impl Vault {
         self.pass.as_ref()
     }
 
-    /// The open store, taken out of the vault (a one-shot command's work).
-    pub fn into_store(self) -> Option<Store> {
-        self.session.map(Session::into_store)
-    }
-
     /// The open store's write count (`Store::writes`): a command changed a record when it moved.
     pub fn writes(&self) -> Option<(u64, u64)> {
         self.store_any().map(Store::writes)
@@ -299,7 +294,7 @@ impl Vault {
     /// folder is set and the newest one is older than a day (`Ok(None)`: no folder, or no store).
     /// The caller reports an error; it never fails the change itself (今日やること shows
     /// `backup_overdue` instead).
-    pub fn after_change(&mut self, now: DateTime<Utc>) -> Result<Option<AutoReport>> {
+    fn after_change(&mut self, now: DateTime<Utc>) -> Result<Option<AutoReport>> {
         let pass = self.pass.clone();
         let Some(store) = self.store_any() else { return Ok(None) };
         let settings = backup::load_settings(store)?;
