@@ -32,7 +32,7 @@ pub use noren_domain::vendors::{incident, renewal, vendor};
 // The reminder engine.
 pub use noren_reminders::{engine as reminders, notify};
 // The adapters.
-pub use noren_adapters::{backup, customer_import, feed, import, import_formats, kdbx, kdbx_check, timer, tls_check};
+pub use noren_adapters::{backup, customer_import, feed, import, import_formats, kdbx, kdbx_check, sync, timer, tls_check};
 
 pub use error::{Error, Result};
 pub use secret::SecretString;

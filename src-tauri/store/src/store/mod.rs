@@ -1006,6 +1006,12 @@ impl Store {
     // write advances, so a pack older than the records never opens; writes also
     // delete it. Records stay the source of truth; a pack is only a cache.
 
+    /// How many writes the collection stored in `tree` has seen (persistent; any put or remove
+    /// moves it on): a layer above can tell "unchanged since I last looked" without reading it.
+    pub fn write_generation(&self, tree: &str) -> Result<u64> {
+        self.generation(tree)
+    }
+
     fn generation(&self, tree: &str) -> Result<u64> {
         let v = self.db.open_tree(GENERATIONS)?.get(tree.as_bytes())?;
         Ok(v.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok()).map(u64::from_be_bytes).unwrap_or(0))
