@@ -168,6 +168,9 @@ impl AppCore {
         if let Err(e) = &followed.snapshot {
             eprintln!("noren: automatic snapshot failed: {}", e.code());
         }
+        if let Err(e) = &followed.shared {
+            eprintln!("noren: writing to the shared folder failed: {}", e.code());
+        }
         (r, followed.wrote)
     }
 

@@ -18,6 +18,7 @@ use crate::handover_cmd::{self, KitCmd, PeopleCmd};
 use crate::io::{self, CliError, CliResult};
 use crate::migrate_cmd::{self, ExportCmd, ImportCmd};
 use crate::open::open_store;
+use crate::sync_cmd::{self, SyncCmd};
 use crate::vendor_cmd::{self, CertCmd, DomainCmd, IncidentCmd, RenewalCmd, VendorCmd};
 
 #[derive(Parser)]
@@ -118,6 +119,9 @@ pub enum Cmd {
     /// Take logins out to another password manager (plaintext never touches the disk).
     #[command(subcommand)]
     Export(ExportCmd),
+    /// One store on several laptops, through a folder the shop's sync program replicates.
+    #[command(subcommand)]
+    Sync(SyncCmd),
 }
 
 #[derive(Subcommand)]
@@ -595,6 +599,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Cmd::People(c) => return handover_cmd::people_cmd(cli.store, json_out, c, now),
         Cmd::Audit => return handover_cmd::audit_cmd(cli.store, json_out, now),
         Cmd::Kit(c) => return handover_cmd::kit_cmd(cli.store, json_out, c, now),
+        Cmd::Sync(c) => return sync_cmd::sync_cmd(cli.store, json_out, c, now),
         Cmd::Import(c) => return migrate_cmd::import_cmd(cli.store, json_out, c, now),
         Cmd::Export(c) => return migrate_cmd::export_cmd(cli.store, json_out, c),
     }

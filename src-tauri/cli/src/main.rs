@@ -24,6 +24,7 @@ mod handover_cmd;
 mod io;
 mod migrate_cmd;
 mod open;
+mod sync_cmd;
 mod vendor_cmd;
 
 use std::process::ExitCode;

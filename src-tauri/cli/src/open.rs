@@ -95,6 +95,9 @@ impl Drop for Opened {
         if let Err(e) = followed.snapshot {
             esay!("warning: the automatic snapshot failed: {}", io::one_line(&e.to_string()));
         }
+        if let Err(e) = followed.shared {
+            esay!("warning: the change is kept here but could not be written to the shared folder: {}", io::one_line(&e.to_string()));
+        }
     }
 }
 

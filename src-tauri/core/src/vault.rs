@@ -287,7 +287,14 @@ impl Vault {
         };
         let unlocked = self.phase() == Phase::Unlocked;
         let snapshot = if wrote && snapshot && unlocked { self.after_change(now) } else { Ok(None) };
-        Followed { wrote, snapshot }
+        // A shared store's change is stamped and, when the shared folder is there, written to
+        // it, whatever `snapshot` says (what is not shared, the backup's bookkeeping included,
+        // stamps nothing).
+        let shared = match self.store_any() {
+            Some(store) if wrote && unlocked => noren_adapters::sync::after_change(store, now),
+            _ => Ok(0),
+        };
+        Followed { wrote, snapshot, shared }
     }
 
     /// What follows any change of the shop's records: the day's automatic snapshot, if a
@@ -315,6 +322,9 @@ pub struct Followed {
     pub wrote: bool,
     /// The day's snapshot, when one was due and written (`Ok(None)`: none due or no folder).
     pub snapshot: Result<Option<AutoReport>>,
+    /// The changes written to the shared folder (`Ok(0)`: the store is not shared, nothing
+    /// changed, or the folder is away and they wait). An error never undoes the change.
+    pub shared: Result<usize>,
 }
 
 #[cfg(test)]
