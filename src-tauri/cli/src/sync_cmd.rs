@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
-use noren_core::sync::{self, Scope, MergeReport};
+use noren_core::sync::{self, MergeReport, Scope};
 use noren_core::SecretString;
 use serde_json::json;
 
