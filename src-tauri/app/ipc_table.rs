@@ -262,6 +262,7 @@ fn main() { tauri::generate_handler![cred_add, cal_feed_sync, change_passphrase,
             include_str!("ipc/handover.rs"),
             include_str!("ipc/migrate.rs"),
             include_str!("ipc/files.rs"),
+            include_str!("ipc/sharing.rs"),
         ]
         .concat();
         let cmds = commands(&src, include_str!("lib.rs")).unwrap();

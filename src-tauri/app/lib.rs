@@ -13,6 +13,7 @@ mod ipc;
 mod ipc_table;
 pub mod migrate;
 pub mod settings;
+pub mod sharing;
 pub mod vendors;
 
 use std::sync::Mutex;
@@ -104,6 +105,7 @@ struct OpenItem {
 /// on their schedule.
 fn reminder_loop(handle: AppHandle, rx: std::sync::mpsc::Receiver<()>) {
     let mut last_sync: Option<Instant> = None;
+    let mut last_share: Option<Instant> = None;
     loop {
         let _ = rx.recv_timeout(Duration::from_secs(60));
         std::thread::sleep(Duration::from_millis(300)); // coalesce bursts of changes
@@ -116,6 +118,11 @@ fn reminder_loop(handle: AppHandle, rx: std::sync::mpsc::Receiver<()>) {
             if !targets.is_empty() {
                 sync_targets(&handle, targets);
             }
+        }
+        // The other laptops' changes, through `run` like any change (stamps, the snapshot).
+        let arrived = app.core.lock().map(|mut c| c.run(|c| Ok(sharing::tick(c, &mut last_share))).0.unwrap_or(0)).unwrap_or(0);
+        if arrived > 0 {
+            let _ = handle.emit("noren://shared", arrived);
         }
         let (items, lang) = match app.core.lock() {
             Ok(mut c) => (calendar::to_notify(&mut c, chrono::Utc::now()), c.settings().language.clone()),
@@ -266,6 +273,11 @@ pub fn run() -> i32 {
         .invoke_handler(tauri::generate_handler![
             ipc::files::pick_path,
             ipc::files::show_in_folder,
+            ipc::sharing::share_status,
+            ipc::sharing::share_setup,
+            ipc::sharing::share_join,
+            ipc::sharing::share_invite,
+            ipc::sharing::share_now,
             ipc::session::status,
             ipc::session::dismiss_rollback,
             ipc::session::setup_store,

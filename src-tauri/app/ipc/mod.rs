@@ -10,4 +10,5 @@ pub mod files;
 pub mod handover;
 pub mod migrate;
 pub mod session;
+pub mod sharing;
 pub mod vendors;

@@ -24,7 +24,7 @@ fn two_laptops_share_one_store_through_a_folder() {
     // Setting up twice, or in a folder that already holds a shared store, is refused with a clear line.
     let again = a.run(&["sync", "setup", folder_s, "--name", "x"]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&again.stderr).starts_with("error: sync_folder: this store is already shared"));
+    assert!(String::from_utf8_lossy(&again.stderr).starts_with("error: sync_shared: this store is already shared"));
     let inv = a.json(&["sync", "invite", "--scope", "everything"]);
     let code = inv["code"].as_str().unwrap().to_string();
     assert_eq!(inv["scope"], "everything");

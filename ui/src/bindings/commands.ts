@@ -32,7 +32,9 @@ import type { IncidentReport } from "./IncidentReport";
 import type { Inquiry } from "./Inquiry";
 import type { InquiryInput } from "./InquiryInput";
 import type { InquiryView } from "./InquiryView";
+import type { Invitation } from "./Invitation";
 import type { KitView } from "./KitView";
+import type { MergeReport } from "./MergeReport";
 import type { NotifySettings } from "./NotifySettings";
 import type { OnDuplicate } from "./OnDuplicate";
 import type { PeopleView } from "./PeopleView";
@@ -49,10 +51,12 @@ import type { RenewalInput } from "./RenewalInput";
 import type { RenewalsView } from "./RenewalsView";
 import type { Report } from "./Report";
 import type { ReportFormat } from "./ReportFormat";
+import type { Scope } from "./Scope";
 import type { ShopHours } from "./ShopHours";
 import type { SnapshotRecovery } from "./SnapshotRecovery";
 import type { Strength } from "./Strength";
 import type { SyncOutcome } from "./SyncOutcome";
+import type { SyncStatus } from "./SyncStatus";
 import type { Template } from "./Template";
 import type { TimerStatus } from "./TimerStatus";
 import type { Vendor } from "./Vendor";
@@ -66,6 +70,11 @@ export function commands(call: Call) {
   return {
     pickPath: (request: PickRequest) => call<string | null>("pick_path", { request }),
     showInFolder: (path: string) => call<void>("show_in_folder", { path }),
+    shareStatus: () => call<SyncStatus>("share_status"),
+    shareSetup: (folder: string, name: string) => call<SyncStatus>("share_setup", { folder, name }),
+    shareJoin: (folder: string, code: string, name: string) => call<SyncStatus>("share_join", { folder, code, name }),
+    shareInvite: (scope: Scope) => call<Invitation>("share_invite", { scope }),
+    shareNow: () => call<MergeReport>("share_now"),
     status: () => call<AppStatus>("status"),
     dismissRollback: () => call<AppStatus>("dismiss_rollback"),
     setupStore: (passphrase: string) => call<AppStatus>("setup_store", { passphrase }),

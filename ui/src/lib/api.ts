@@ -30,6 +30,9 @@ import type { QuietPeriod } from "../bindings/QuietPeriod";
 import type { NotifySettings } from "../bindings/NotifySettings";
 import type { TimerStatus } from "../bindings/TimerStatus";
 import type { SyncOutcome } from "../bindings/SyncOutcome";
+import type { SyncStatus } from "../bindings/SyncStatus";
+import type { Invitation } from "../bindings/Invitation";
+import type { Scope } from "../bindings/Scope";
 import type { Customer } from "../bindings/Customer";
 import type { CustomerInput } from "../bindings/CustomerInput";
 import type { Contact } from "../bindings/Contact";
@@ -83,6 +86,7 @@ export type { ImportPreview, ImportReport, ImportSource, Mapping, OnDuplicate };
 export type { Vendor, VendorInput, VendorRole, VendorContact, Contract, FeeKind, CallAdvice, Renewal, RenewalInput, RenewalKind, RenewalsView, CardConflict };
 export type { Incident, IncidentInput, Impact, ActionItem, IncidentReport, ReportFormat, Audience };
 export type { Person, PersonRole, PeopleView, Departure, Finding, KitView };
+export type { SyncStatus, Invitation, Scope };
 export type { Channel, ChannelInput, ChannelKind, ChannelView, Post, PostInput, QuietPeriod, NotifySettings, TimerStatus, SyncOutcome };
 
 /** A full ChannelInput from the fields given (the rest: unchanged). */
@@ -179,6 +183,13 @@ export const api = {
   onOpen: (f: (collection: string, id: string) => void): Promise<UnlistenFn> =>
     listen<{ collection: string; id: string }>("noren://open", (e) => f(e.payload.collection, e.payload.id)),
   onDueChanged: (f: () => void): Promise<UnlistenFn> => listen("noren://due-changed", f),
+  /** Changes from the shop's other laptops arrived (the reminder loop merged the shared folder). */
+  onShared: (f: () => void): Promise<UnlistenFn> => listen("noren://shared", f),
+  shareStatus: c.shareStatus,
+  shareSetup: c.shareSetup,
+  shareJoin: c.shareJoin,
+  shareInvite: c.shareInvite,
+  shareNow: c.shareNow,
   calOverview: c.calOverview,
   channelAdd: c.calChannelAdd,
   channelUpdate: c.calChannelUpdate,

@@ -324,7 +324,7 @@ fn save(store: &Store, s: &SyncSettings, m: &SyncMeta) -> Result<()> {
 
 fn not_shared() -> Error {
     Error::invalid(
-        "sync_folder",
+        "sync_not_shared",
         "this store is not shared: choose a shared folder (noren-cli sync setup) or join one with an invitation (noren-cli sync join)",
     )
 }
@@ -365,14 +365,14 @@ fn reach(s: &SyncSettings) -> Result<PathBuf> {
 pub fn setup(store: &Store, root: &Path, name: &str, now: DateTime<Utc>) -> Result<MergeReport> {
     device_name(name)?;
     if let Some(s) = settings(store)? {
-        return Err(Error::invalid("sync_folder", format!("this store is already shared through {}", s.folder)));
+        return Err(Error::invalid("sync_shared", format!("this store is already shared through {}", s.folder)));
     }
     if !root.is_dir() {
         return Err(Error::invalid("sync_folder", format!("{} is not a folder", root.display())));
     }
     if read_marker(root)?.is_some() {
         return Err(Error::invalid(
-            "sync_folder",
+            "sync_taken",
             format!("{} already holds a shared Noren store: join it with an invitation code (noren-cli sync join)", root.display()),
         ));
     }
@@ -548,7 +548,7 @@ fn publish(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, _
         // Never over a file: one there is another laptop with this laptop's id (a copied store).
         files::write(&dir.join(folder::batch_name(part, seq)), &bytes, Existing::Keep).map_err(|e| match e {
             Error::Invalid { field: "file", .. } => Error::invalid(
-                "sync_folder",
+                "sync_copy",
                 format!("{} already holds batch {seq} of this laptop: is this store a copy of another laptop's? Join with an invitation instead", root.display()),
             ),
             other => other,
@@ -989,11 +989,11 @@ pub fn invite(store: &Store, scope: Scope, now: DateTime<Utc>) -> Result<Invitat
 pub fn join(store: &Store, root: &Path, code: &str, name: &str, now: DateTime<Utc>) -> Result<MergeReport> {
     device_name(name)?;
     if let Some(s) = settings(store)? {
-        return Err(Error::invalid("sync_folder", format!("this store is already shared through {}", s.folder)));
+        return Err(Error::invalid("sync_shared", format!("this store is already shared through {}", s.folder)));
     }
     let code = normal_code(code)?;
     let marker = read_marker(root)?.ok_or_else(|| {
-        Error::invalid("sync_folder", format!("{} holds no shared Noren store (yet: has the sync program finished?)", root.display()))
+        Error::invalid("sync_empty", format!("{} holds no shared Noren store (yet: has the sync program finished?)", root.display()))
     })?;
     let path = invite_file(root, &code);
     let bytes = folder::read(&path).map_err(|_| {

@@ -64,7 +64,7 @@ impl Part {
 /// What a person's laptop may open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
-#[ts(export, rename = "SyncScope")]
+#[ts(export)]
 pub enum Scope {
     /// Everything, logins included.
     Everything,

@@ -3,4 +3,4 @@
 /**
  * What a person's laptop may open.
  */
-export type SyncScope = "everything" | "front-desk";
+export type Scope = "everything" | "front-desk";

@@ -1,0 +1,30 @@
+//! The window's commands: sharing the store with the shop's other laptops through a synced folder.
+
+#[allow(unused_imports)]
+use crate::*;
+
+#[tauri::command]
+pub fn share_status(app: State<'_, App>) -> IpcResult<noren_core::sync::SyncStatus> {
+    with(&app, sharing::status)
+}
+
+#[tauri::command]
+pub fn share_setup(app: State<'_, App>, folder: String, name: String) -> IpcResult<noren_core::sync::SyncStatus> {
+    with(&app, |c| sharing::setup(c, &folder, &name))
+}
+
+#[tauri::command]
+pub fn share_join(app: State<'_, App>, folder: String, code: String, name: String) -> IpcResult<noren_core::sync::SyncStatus> {
+    let code = noren_core::SecretString::new(code);
+    with(&app, |c| sharing::join(c, &folder, code.expose(), &name))
+}
+
+#[tauri::command]
+pub fn share_invite(app: State<'_, App>, scope: noren_core::sync::Scope) -> IpcResult<noren_core::sync::Invitation> {
+    with(&app, |c| sharing::invite(c, scope))
+}
+
+#[tauri::command]
+pub fn share_now(app: State<'_, App>) -> IpcResult<noren_core::sync::MergeReport> {
+    with(&app, sharing::now)
+}
