@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS=(libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev
       libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth dbus-x11 dunst
       webkit2gtk-driver age imagemagick xdotool xclip fonts-noto-cjk keepassxc hugo openssl
-      openssh-client dbus faketime python3)
+      openssh-client dbus faketime python3 syncthing)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -30,6 +30,9 @@ cargo test --workspace --all-targets
 echo "==> library and CLI tests again with the clock five years ahead (faketime; no rebuild)"
 bash scripts/test-clocks.sh '+5y'
 
+echo "==> one store on two laptops through two real Syncthing instances"
+bash scripts/test-syncthing.sh
+
 echo "==> generated TypeScript bindings are up to date"
 if [ -n "$(git status --porcelain -- ui/src/bindings 2>/dev/null)" ]; then
   git status --short -- ui/src/bindings

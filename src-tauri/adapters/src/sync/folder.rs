@@ -77,16 +77,23 @@ pub fn parse_batch_name(name: &str) -> Option<(Part, u64)> {
     Some((Part::parse(part)?, seq.parse().ok()?))
 }
 
-/// What a sync program leaves beside the files it replicates: conflict copies
-/// (Syncthing's `.sync-conflict-`, Dropbox's "conflicted copy", Google Drive's and
-/// OneDrive's numbered or machine-named copies, the Japanese 「競合コピー」),
-/// temporary and partial downloads. Never read as a Noren file.
-pub fn is_artefact(name: &str) -> bool {
+/// A copy a sync program made when two machines changed one file (Syncthing's
+/// `.sync-conflict-`, Dropbox's "conflicted copy", the Japanese 「競合コピー」, Google Drive's
+/// and OneDrive's numbered or machine-named copies). Noren's files never change once written,
+/// so one means something is wrong (two laptops with one id): reported, never read.
+pub fn is_conflict_copy(name: &str) -> bool {
     let lower = name.to_lowercase();
     lower.contains(".sync-conflict-")
         || lower.contains("conflicted copy")
         || name.contains("競合")
-        || lower.starts_with(".syncthing.")
+        || (lower.ends_with(".nrs") && parse_batch_name(name).is_none() && !is_temporary(name))
+}
+
+/// A file still arriving or being written (a sync program's or Noren's own temporary file):
+/// passed over without a word; the file it becomes is read once it is there.
+pub fn is_temporary(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.starts_with(".syncthing.")
         || lower.starts_with("~syncthing~")
         || lower.ends_with(".tmp")
         || lower.ends_with(".partial")
@@ -95,7 +102,11 @@ pub fn is_artefact(name: &str) -> bool {
         || lower.contains(".noren-")
         || lower.starts_with(".~")
         || lower.starts_with("~$")
-        || (lower.ends_with(".nrs") && parse_batch_name(name).is_none())
+}
+
+/// Anything a sync program leaves beside the files it replicates: never read as a Noren file.
+pub fn is_artefact(name: &str) -> bool {
+    is_conflict_copy(name) || is_temporary(name)
 }
 
 fn aad(header_json: &[u8]) -> Vec<u8> {
@@ -271,6 +282,9 @@ mod tests {
         }
         assert!(!is_artefact("shop-0000000003.nrs"));
         assert!(!is_artefact(DEVICE_FILE));
+        // Temporary files are passed over; conflict copies are reported.
+        assert!(is_temporary(".syncthing.shop-0000000003.nrs.tmp") && !is_conflict_copy(".syncthing.shop-0000000003.nrs.tmp"));
+        assert!(is_conflict_copy("shop-0000000003 (競合コピー).nrs") && !is_temporary("shop-0000000003 (競合コピー).nrs"));
     }
 
     #[test]

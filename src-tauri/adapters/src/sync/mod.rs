@@ -655,7 +655,7 @@ fn batches(dir: &Path, part: Part) -> (Vec<u64>, Vec<String>) {
             if p == part {
                 seqs.push(seq);
             }
-        } else if folder::is_artefact(&name) && name.starts_with(part.as_str()) {
+        } else if folder::is_conflict_copy(&name) && name.starts_with(part.as_str()) {
             artefacts.push(name);
         }
     }
