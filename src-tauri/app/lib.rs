@@ -278,6 +278,8 @@ pub fn run() -> i32 {
             ipc::sharing::share_join,
             ipc::sharing::share_invite,
             ipc::sharing::share_now,
+            ipc::sharing::share_conflicts,
+            ipc::sharing::share_resolve,
             ipc::session::status,
             ipc::session::dismiss_rollback,
             ipc::session::setup_store,

@@ -39,6 +39,15 @@ pub fn now(c: &mut AppCore) -> IpcResult<MergeReport> {
     Ok(sync::sync_now(c.store_unlocked()?, Utc::now())?)
 }
 
+pub fn conflicts(c: &mut AppCore) -> IpcResult<Vec<sync::ConflictView>> {
+    Ok(sync::conflicts(c.store_unlocked()?)?.iter().map(sync::ConflictView::from).collect())
+}
+
+pub fn resolve(c: &mut AppCore, id: &str) -> IpcResult<Vec<sync::ConflictView>> {
+    sync::resolve(c.store_unlocked()?, id)?;
+    conflicts(c)
+}
+
 /// How often the reminder loop merges the other laptops' changes while the vault is unlocked.
 pub const EVERY: Duration = Duration::from_secs(60);
 

@@ -970,6 +970,7 @@ settings-shop-phone-placeholder = 03-1234-5678
 
 ## Today's list and notifications: one text per reminder kind (noren-reminders gives the key and values).
 due-rotation = Time to change the password: { $name }
+due-edit-conflict = “{ $name }” was edited on two laptops at once: the newer version was kept and the other saved. Check it
 due-handover = { $name } has left: { $done }/{ $total } accounts made safe (next: { $next })
 due-backup-missing = Backup folder not available: { $dir }
 due-backup-old = No backup for more than { $days } days
@@ -1055,6 +1056,7 @@ notify-renewal_approaching = Renewal
 notify-card_expiry = Card expiry
 notify-incident_action_due = Incident action
 notify-backup_overdue = Backup
+notify-edit_conflict = Login edited twice
 notify-handover_rotation = Someone left
 
 ## Lines Noren writes into a customer's or an incident's history (stored as key and values).
@@ -1311,3 +1313,15 @@ error-invalid-sync_copy = This laptop's store looks like a copy of another lapto
 error-invalid-invite_code = This invitation code does not work. Check the code (it is valid for 7 days) or ask for a new one. Right after the invitation, wait a little until the folder has synced.
 error-invalid-device_name = Enter a name for this laptop (up to 80 characters).
 error-invalid-scope = A front-desk laptop can invite front-desk laptops only.
+share-resolve = Checked
+share-tree-credentials = Login
+share-tree-customers = Customer
+share-tree-inquiries = Inquiry
+share-tree-templates = Reply template
+share-tree-channels = Channel
+share-tree-posts = Post
+share-tree-settings = Shop hours
+share-tree-vendors = Vendor
+share-tree-renewals = Renewal
+share-tree-incidents = Incident
+share-tree-people = Person

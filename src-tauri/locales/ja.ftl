@@ -970,6 +970,7 @@ settings-shop-phone-placeholder = 03-1234-5678
 
 ## 今日やること and notifications: one text per reminder kind (noren-reminders gives the key and values).
 due-rotation = パスワード変更の時期です: { $name }
+due-edit-conflict = 「{ $name }」が2台のパソコンで同時に編集されました。新しい方を残し、もう一方も保存しています。内容を確かめてください
 due-handover = { $name }さんの退職に伴う変更: { $done }/{ $total }件完了（次は「{ $next }」）
 due-backup-missing = バックアップ先のフォルダが見つかりません: { $dir }
 due-backup-old = { $days }日以上バックアップがありません
@@ -1042,6 +1043,7 @@ notify-renewal_approaching = 更新期限
 notify-card_expiry = 支払いカードの期限
 notify-incident_action_due = トラブル対応
 notify-backup_overdue = バックアップ
+notify-edit_conflict = 同時に編集されたログイン
 notify-handover_rotation = 退職に伴う変更
 
 ## Lines Noren writes into a customer's or an incident's history (stored as key and values).
@@ -1298,3 +1300,15 @@ error-invalid-sync_copy = このパソコンの金庫は、ほかのパソコン
 error-invalid-invite_code = この招待コードでは参加できません。コードを確かめるか（有効期限は7日間）、新しいコードを作ってもらってください。招待の直後なら、フォルダの同期が終わるまで少し待ってください。
 error-invalid-device_name = このパソコンの名前を入力してください（80文字まで）。
 error-invalid-scope = 受付用のパソコンからは、受付用のパソコンだけを招待できます。
+share-resolve = 確認した
+share-tree-credentials = ログイン情報
+share-tree-customers = お客さま
+share-tree-inquiries = お問い合わせ
+share-tree-templates = 返信のひな形
+share-tree-channels = 投稿先
+share-tree-posts = 投稿
+share-tree-settings = 営業時間
+share-tree-vendors = 取引先・契約
+share-tree-renewals = 更新期限
+share-tree-incidents = トラブル記録
+share-tree-people = 人

@@ -78,6 +78,45 @@ test("share the store through a folder, invite the front desk, receive its custo
     await d.click("[data-nav=customers]");
     await d.waitText("[data-testid=cust-list]", "佐藤 一郎", 30_000);
 
+    // A login edited here and on the web person's laptop at once: the later edit stays, this
+    // laptop's version is kept, 今日やること asks to look, and 「確認した」 closes it.
+    const web = join(HOME, "web-store");
+    rmSync(web, { recursive: true, force: true });
+    frontDesk(web, ["init"]);
+    await d.click("[data-nav=credentials]");
+    await d.click("[data-testid=cred-add]");
+    await d.type("[data-testid=f-name]", "Instagram");
+    await d.type("[data-testid=f-password]", "insta-秘密-7");
+    await d.click("[data-testid=f-save]");
+    await d.waitText("[data-testid=detail-name]", "Instagram");
+    await d.click("[data-nav=settings]");
+    await d.click("[data-testid=share-scope-everything]");
+    await d.click("[data-testid=share-invite]");
+    await d.waitText("[data-testid=share-invite-code]", "-", 30_000);
+    const webCode = (await d.textOf("[data-testid=share-invite-code]")).trim();
+    assert.notEqual(webCode, code, "a new code each time");
+    frontDesk(web, ["sync", "join", folder, "--name", "ウェブ担当"], { NOREN_INVITE_CODE: webCode });
+    await d.click("[data-nav=credentials]");
+    await d.click("[data-cred-item]");
+    await d.waitText("[data-testid=detail-name]", "Instagram");
+    await d.click("[data-testid=edit]");
+    await d.type("[data-testid=f-notes]", "二段階認証は店長のスマホ");
+    await d.click("[data-testid=f-save]");
+    await d.gone("[data-testid=cred-form]");
+    await sleep(1100);
+    frontDesk(web, ["cred", "edit", "Instagram", "--note", "二段階認証は受付のスマホ"]);
+    await d.click("[data-nav=settings]");
+    await d.click("[data-testid=share-now]");
+    await d.waitText("[data-testid=share-conflicts]", "2台で同時に編集された 1件", 30_000);
+    await d.click("[data-nav=dashboard]");
+    await d.waitText("[data-testid=dash-items]", "「Instagram」が2台のパソコンで同時に編集されました", 30_000);
+    await d.click("[data-nav=settings]");
+    await d.click("[data-testid=share-resolve]");
+    await d.gone("[data-testid=share-conflicts]");
+    await d.click("[data-nav=dashboard]");
+    await sleep(500);
+    assert.ok(!(await d.textOf("[data-testid=dash-items]").catch(() => "")).includes("同時に編集"), "closed");
+
     // In English too, and at 1024×700.
     await d.click("[data-nav=settings]");
     await d.click("[data-testid=lang-en]");

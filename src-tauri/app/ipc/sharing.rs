@@ -28,3 +28,13 @@ pub fn share_invite(app: State<'_, App>, scope: noren_core::sync::Scope) -> IpcR
 pub fn share_now(app: State<'_, App>) -> IpcResult<noren_core::sync::MergeReport> {
     with(&app, sharing::now)
 }
+
+#[tauri::command]
+pub fn share_conflicts(app: State<'_, App>) -> IpcResult<Vec<noren_core::sync::ConflictView>> {
+    with(&app, sharing::conflicts)
+}
+
+#[tauri::command]
+pub fn share_resolve(app: State<'_, App>, id: String) -> IpcResult<Vec<noren_core::sync::ConflictView>> {
+    with(&app, |c| sharing::resolve(c, &id))
+}

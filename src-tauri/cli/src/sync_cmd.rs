@@ -39,7 +39,11 @@ pub enum SyncCmd {
         name: String,
     },
     /// Versions that lost to an edit made on another laptop at the same time (kept, not dropped).
-    Conflicts,
+    Conflicts {
+        /// Close this conflict (it leaves the due items; the losing version stays stored).
+        #[arg(long, value_name = "ID")]
+        resolve: Option<String>,
+    },
 }
 
 fn report_lines(r: &MergeReport) {
@@ -105,7 +109,16 @@ pub fn sync_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: SyncCmd, now: D
                 say!("on the new laptop: noren-cli sync join FOLDER --name NAME, then type the code");
             }
         }
-        SyncCmd::Conflicts => {
+        SyncCmd::Conflicts { resolve } => {
+            if let Some(id) = resolve {
+                let c = sync::resolve(&store, &id)?;
+                if json_out {
+                    io::print_json(&json!({ "resolved": c.id }))?;
+                } else {
+                    say!("closed {}", c.id);
+                }
+                return Ok(0);
+            }
             let list = sync::conflicts(&store)?;
             let rows: Vec<_> = list
                 .iter()

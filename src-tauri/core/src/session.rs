@@ -133,6 +133,20 @@ impl Session {
         let people = vault(store.all_shared::<crate::people::Person>())?;
         let renewals = store.all_shared::<crate::renewal::Renewal>()?;
         let shop = crate::business::load(store).ok();
+        let conflicts = match crate::sync::conflicts(store) {
+            Err(Error::Locked) => Vec::new(),
+            other => other?,
+        };
+        let conflicts: Vec<reminders::EditConflict> = conflicts
+            .into_iter()
+            .filter(|c| c.tree == <crate::credential::Credential as crate::store::Record>::TREE)
+            .map(|c| reminders::EditConflict {
+                name: accounts.0.iter().find(|a| a.id == c.record_id).map(|a| a.name.clone()).unwrap_or_default(),
+                id: c.id,
+                credential_id: c.record_id,
+                found_at: c.found_at,
+            })
+            .collect();
         let mut settings = settings.clone();
         let stages = crate::notify::load_settings(store)?.renewal_stages;
         if !stages.is_empty() {
@@ -150,6 +164,7 @@ impl Session {
             incidents: &incidents,
             people: &people,
             shop: shop.as_ref(),
+            conflicts: &conflicts,
         };
         Ok(reminders::due_items(&inputs, now, settings))
     }

@@ -196,6 +196,7 @@ fn from_records(store: &Store, now: DateTime<Utc>) -> serde_json::Value {
             incidents: &incidents,
             people: &people,
             shop: shop.as_ref(),
+            conflicts: &[],
         },
         now,
         &Settings::default(),

@@ -442,3 +442,39 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_login_edited_on_two_laptops_at_once_is_a_due_item_until_looked_at() {
+    use noren_core::reminders::{Kind, Settings};
+    use noren_core::session::Session;
+    let (folder, a) = shop();
+    add_login(&a, "Instagram", "pw-1", t0());
+    let b = join(folder.path(), &a, Scope::Everything, "ウェブ担当", t0() + Duration::minutes(1));
+    let id = credential::list(&b.store).unwrap()[0].id.clone();
+    let note = |l: &Laptop, text: &str, at: DateTime<Utc>| {
+        credential::edit(&l.store, &id, &CredentialInput { notes: Some(text.into()), ..Default::default() }, at).unwrap();
+        l.follow(at);
+    };
+    note(&a, "A: 二段階認証は店長のスマホ", t0() + Duration::minutes(10));
+    note(&b, "B: 二段階認証は受付のスマホ", t0() + Duration::minutes(11));
+    a.sync(t0() + Duration::minutes(12));
+    b.sync(t0() + Duration::minutes(12));
+    let Laptop { store, _dir } = a;
+    let mut session = Session::new(store);
+    let due = |s: &mut Session| {
+        s.due_items(t0() + Duration::minutes(13), &Settings::default())
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.kind == Kind::EditConflict)
+            .collect::<Vec<_>>()
+    };
+    let items = due(&mut session);
+    assert_eq!(items.len(), 1, "A's version lost: A's owner is asked to look");
+    assert_eq!(items[0].record.id, id);
+    assert!(items[0].title.text(noren_core::messages::Lang::Ja).contains("「Instagram」が2台のパソコンで同時に編集されました"));
+    let kept = sync::conflicts(session.store()).unwrap();
+    assert!(kept[0].loser_record.expose().contains("A: 二段階認証は店長のスマホ"), "the losing version is kept");
+    sync::resolve(session.store(), &kept[0].id).unwrap();
+    assert!(due(&mut session).is_empty(), "looked at: off the list");
+    assert_eq!(sync::status(session.store()).unwrap().conflicts, 0);
+}

@@ -35,6 +35,8 @@ pub enum Kind {
     BackupOverdue,
     /// Someone left: credentials they knew or control still need changing.
     HandoverRotation,
+    /// A login was edited on two laptops at once: the newer version was kept, the other saved.
+    EditConflict,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
@@ -178,6 +180,18 @@ pub struct Inputs<'a> {
     pub people: &'a [noren_domain::people::Person],
     /// The shop's days and hours, to explain reply deadlines.
     pub shop: Option<&'a noren_domain::customers::business::ShopHours>,
+    /// Logins edited on two laptops at once and not yet looked at (vault; empty while locked).
+    pub conflicts: &'a [EditConflict],
+}
+
+/// A login whose version made on another laptop at the same time lost (and is kept).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditConflict {
+    /// The conflict (what closes it).
+    pub id: String,
+    pub credential_id: String,
+    pub name: String,
+    pub found_at: DateTime<Utc>,
 }
 
 /// "Due soon" starts this long before a reply deadline.
@@ -246,6 +260,18 @@ pub fn due_items(inputs: &Inputs<'_>, now: DateTime<Utc>, settings: &Settings) -
             due_at: p.departed_on.map(|d| local_midnight_utc(d, settings.timezone)).unwrap_or(now),
             title: Message::new("due-handover").with("name", &p.name).with("done", dep.done).with("total", dep.total).with("next", next),
             record: RecordRef { collection: Collection::People, id: p.id.clone() },
+            why: None,
+            when: When::Later,
+        });
+    }
+    for c in inputs.conflicts {
+        out.push(DueItem {
+            key: format!("conflict:{}", c.id),
+            kind: Kind::EditConflict,
+            severity: Severity::Warning,
+            due_at: c.found_at,
+            title: Message::new("due-edit-conflict").with("name", &c.name),
+            record: RecordRef { collection: Collection::Credentials, id: c.credential_id.clone() },
             why: None,
             when: When::Later,
         });
@@ -615,6 +641,7 @@ mod tests {
             Kind::IncidentActionDue,
             Kind::BackupOverdue,
             Kind::HandoverRotation,
+            Kind::EditConflict,
         ];
         for k in kinds {
             assert!(has(&Message::of_enum("notify", &k).key), "{k:?}");

@@ -10,6 +10,7 @@ import type { CategoryInfo } from "./CategoryInfo";
 import type { Channel } from "./Channel";
 import type { ChannelInput } from "./ChannelInput";
 import type { ChannelView } from "./ChannelView";
+import type { ConflictView } from "./ConflictView";
 import type { CredentialDetail } from "./CredentialDetail";
 import type { CredentialInput } from "./CredentialInput";
 import type { CredentialSummary } from "./CredentialSummary";
@@ -75,6 +76,8 @@ export function commands(call: Call) {
     shareJoin: (folder: string, code: string, name: string) => call<SyncStatus>("share_join", { folder, code, name }),
     shareInvite: (scope: Scope) => call<Invitation>("share_invite", { scope }),
     shareNow: () => call<MergeReport>("share_now"),
+    shareConflicts: () => call<ConflictView[]>("share_conflicts"),
+    shareResolve: (id: string) => call<ConflictView[]>("share_resolve", { id }),
     status: () => call<AppStatus>("status"),
     dismissRollback: () => call<AppStatus>("dismiss_rollback"),
     setupStore: (passphrase: string) => call<AppStatus>("setup_store", { passphrase }),

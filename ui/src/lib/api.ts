@@ -33,6 +33,7 @@ import type { SyncOutcome } from "../bindings/SyncOutcome";
 import type { SyncStatus } from "../bindings/SyncStatus";
 import type { Invitation } from "../bindings/Invitation";
 import type { Scope } from "../bindings/Scope";
+import type { ConflictView } from "../bindings/ConflictView";
 import type { Customer } from "../bindings/Customer";
 import type { CustomerInput } from "../bindings/CustomerInput";
 import type { Contact } from "../bindings/Contact";
@@ -86,7 +87,7 @@ export type { ImportPreview, ImportReport, ImportSource, Mapping, OnDuplicate };
 export type { Vendor, VendorInput, VendorRole, VendorContact, Contract, FeeKind, CallAdvice, Renewal, RenewalInput, RenewalKind, RenewalsView, CardConflict };
 export type { Incident, IncidentInput, Impact, ActionItem, IncidentReport, ReportFormat, Audience };
 export type { Person, PersonRole, PeopleView, Departure, Finding, KitView };
-export type { SyncStatus, Invitation, Scope };
+export type { SyncStatus, Invitation, Scope, ConflictView };
 export type { Channel, ChannelInput, ChannelKind, ChannelView, Post, PostInput, QuietPeriod, NotifySettings, TimerStatus, SyncOutcome };
 
 /** A full ChannelInput from the fields given (the rest: unchanged). */
@@ -190,6 +191,8 @@ export const api = {
   shareJoin: c.shareJoin,
   shareInvite: c.shareInvite,
   shareNow: c.shareNow,
+  shareConflicts: c.shareConflicts,
+  shareResolve: c.shareResolve,
   calOverview: c.calOverview,
   channelAdd: c.calChannelAdd,
   channelUpdate: c.calChannelUpdate,

@@ -858,6 +858,40 @@ pub fn conflicts(store: &Store) -> Result<Vec<SyncConflict>> {
     Ok(list)
 }
 
+/// The owner looked at a conflict: it leaves 今日やること (the losing version stays stored).
+pub fn resolve(store: &Store, id: &str) -> Result<SyncConflict> {
+    let mut c = store.get::<SyncConflict>(id.trim())?.ok_or_else(|| Error::NotFound { what: SyncConflict::WHAT, key: id.to_string() })?;
+    c.resolved = true;
+    store.put(&c)?;
+    Ok(c)
+}
+
+/// A conflict as a list shows it: no record content.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ConflictView {
+    pub id: String,
+    pub tree: String,
+    pub record_id: String,
+    /// The laptops whose versions were kept and lost (device ids).
+    pub winner: String,
+    pub loser: String,
+    pub found_at: DateTime<Utc>,
+}
+
+impl From<&SyncConflict> for ConflictView {
+    fn from(c: &SyncConflict) -> Self {
+        ConflictView {
+            id: c.id.clone(),
+            tree: c.tree.clone(),
+            record_id: c.record_id.clone(),
+            winner: c.winner.dev.clone(),
+            loser: c.loser.dev.clone(),
+            found_at: c.found_at,
+        }
+    }
+}
+
 /// Where sharing stands, without writing anything to the store or the folder.
 pub fn status(store: &Store) -> Result<SyncStatus> {
     let Some(s) = settings(store)? else {
