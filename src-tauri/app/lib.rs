@@ -280,6 +280,7 @@ pub fn run() -> i32 {
             ipc::sharing::share_now,
             ipc::sharing::share_conflicts,
             ipc::sharing::share_resolve,
+            ipc::sharing::share_remove,
             ipc::session::status,
             ipc::session::dismiss_rollback,
             ipc::session::setup_store,

@@ -39,6 +39,11 @@ pub fn now(c: &mut AppCore) -> IpcResult<MergeReport> {
     Ok(sync::sync_now(c.store_unlocked()?, Utc::now())?)
 }
 
+pub fn remove(c: &mut AppCore, device: &str) -> IpcResult<SyncStatus> {
+    sync::remove(c.store_unlocked()?, device, Utc::now())?;
+    status(c)
+}
+
 pub fn conflicts(c: &mut AppCore) -> IpcResult<Vec<sync::ConflictView>> {
     Ok(sync::conflicts(c.store_unlocked()?)?.iter().map(sync::ConflictView::from).collect())
 }

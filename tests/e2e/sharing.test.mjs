@@ -117,11 +117,26 @@ test("share the store through a folder, invite the front desk, receive its custo
     await sleep(500);
     assert.ok(!(await d.textOf("[data-testid=dash-items]").catch(() => "")).includes("同時に編集"), "closed");
 
+    // The front desk's laptop leaves the shop: taken out here, after a confirmation.
+    await d.click("[data-nav=settings]");
+    await d.waitText("[data-testid=share-devices]", "受付");
+    const rows = await d.exec("return [...document.querySelectorAll('[data-testid=share-devices] li')].map((li) => li.textContent);");
+    const deskRow = rows.findIndex((r) => r.includes("受付用"));
+    assert.ok(deskRow > 0, `${rows}`);
+    await d.exec("document.querySelectorAll('[data-testid=share-devices] li')[arguments[0]].querySelector('[data-testid=share-remove]').click();", [deskRow]);
+    await d.wait("[data-testid=confirm-yes]");
+    await d.screenshot(join(SHOTS, "sharing-remove-ja.png"));
+    await d.click("[data-testid=confirm-yes]");
+    await d.waitText("[data-testid=toast]", "「受付」を外しました");
+    assert.ok(!(await d.textOf("[data-testid=share-devices]")).includes("受付用"), "no longer listed");
+    const after = JSON.parse(frontDesk(desk, ["sync", "now", "--json"]));
+    assert.ok(after.problems.some((p) => p.kind === "removed"), JSON.stringify(after));
+
     // In English too, and at 1024×700.
     await d.click("[data-nav=settings]");
     await d.click("[data-testid=lang-en]");
     await d.waitText("[data-testid=sharing]", "The shop's laptops");
-    await d.waitText("[data-testid=share-devices]", "Front desk (customers");
+    await d.waitText("[data-testid=share-devices]", "Take this laptop out");
     await d.req("POST", d.s("/window/rect"), { width: 1024, height: 700 });
     await sleep(800);
     await d.exec("document.querySelector('[data-testid=sharing]').scrollIntoView();");

@@ -38,3 +38,8 @@ pub fn share_conflicts(app: State<'_, App>) -> IpcResult<Vec<noren_core::sync::C
 pub fn share_resolve(app: State<'_, App>, id: String) -> IpcResult<Vec<noren_core::sync::ConflictView>> {
     with(&app, |c| sharing::resolve(c, &id))
 }
+
+#[tauri::command]
+pub fn share_remove(app: State<'_, App>, device: String) -> IpcResult<noren_core::sync::SyncStatus> {
+    with(&app, |c| sharing::remove(c, &device))
+}

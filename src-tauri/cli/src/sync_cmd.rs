@@ -38,6 +38,9 @@ pub enum SyncCmd {
         #[arg(long)]
         name: String,
     },
+    /// Take a laptop out of the shop (by its name or id): new keys for everything it could
+    /// open, for the remaining laptops only; nothing it writes afterwards is applied.
+    Remove { device: String },
     /// Versions that lost to an edit made on another laptop at the same time (kept, not dropped).
     Conflicts {
         /// Close this conflict (it leaves the due items; the losing version stays stored).
@@ -107,6 +110,18 @@ pub fn sync_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: SyncCmd, now: D
             } else {
                 say!("invitation code (shown once, valid until {}): {}", inv.expires_at.to_rfc3339(), inv.code);
                 say!("on the new laptop: noren-cli sync join FOLDER --name NAME, then type the code");
+            }
+        }
+        SyncCmd::Remove { device } => {
+            let card = sync::remove(&store, &device, now)?;
+            if json_out {
+                io::print_json(&json!({ "removed": card.device, "name": card.name }))?;
+            } else {
+                say!(
+                    "took out {} ({}): the other laptops have new keys; change the passwords it knew (noren-cli people depart)",
+                    card.name,
+                    card.device
+                );
             }
         }
         SyncCmd::Conflicts { resolve } => {

@@ -53,6 +53,14 @@ fn two_laptops_share_one_store_through_a_folder() {
     assert_eq!(names, vec!["店長のPC", "ウェブ担当"]);
     assert!(ok(&b.run(&["sync", "status"])).contains("laptop:   店長のPC (everything"));
     assert_eq!(a.json(&["sync", "conflicts"])["conflicts"].as_array().map(Vec::len), Some(0));
+    // B leaves the shop: A takes it out; B reads nothing written afterwards.
+    let out = a.json(&["sync", "remove", "ウェブ担当"]);
+    assert_eq!(out["name"], "ウェブ担当", "{out}");
+    ok(&a.run(&["customer", "add", "--name", "あとからの人"]));
+    let r = b.json(&["sync", "now"]);
+    assert!(r["problems"].as_array().unwrap().iter().any(|p| p["kind"] == "removed"), "{r}");
+    assert!(!ok(&b.run(&["customer", "list"])).contains("あとからの人"));
+    assert_eq!(a.json(&["sync", "status"])["devices"].as_array().map(Vec::len), Some(1));
 }
 
 #[test]

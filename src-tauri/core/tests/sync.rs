@@ -478,3 +478,42 @@ fn a_login_edited_on_two_laptops_at_once_is_a_due_item_until_looked_at() {
     assert!(due(&mut session).is_empty(), "looked at: off the list");
     assert_eq!(sync::status(session.store()).unwrap().conflicts, 0);
 }
+
+#[test]
+fn a_laptop_taken_out_reads_nothing_written_afterwards_and_its_later_changes_are_not_applied() {
+    let (folder, a) = shop();
+    a.add_customer("前からのお客さま", t0());
+    let b = join(folder.path(), &a, Scope::Everything, "ウェブ担当", t0() + Duration::minutes(1));
+    let c = join(folder.path(), &a, Scope::FrontDesk, "受付", t0() + Duration::minutes(1));
+    assert_eq!(c.customers().len(), 1);
+    // Only a laptop with everything takes one out; none takes itself out.
+    assert!(matches!(sync::remove(&c.store, "ウェブ担当", t0()), Err(Error::Invalid { field: "scope", .. })));
+    let mine = sync::settings(&a.store).unwrap().unwrap().device;
+    assert!(matches!(sync::remove(&a.store, &mine, t0()), Err(Error::Invalid { field: "device", .. })));
+    let out = sync::remove(&a.store, "受付", t0() + Duration::minutes(2)).unwrap();
+    assert_eq!(out.name, "受付");
+    // Written after the removal: B reads it, C does not.
+    a.add_customer("あとからのお客さま", t0() + Duration::minutes(3));
+    b.sync(t0() + Duration::minutes(4));
+    assert_eq!(b.customers().len(), 2);
+    let r = c.sync(t0() + Duration::minutes(4));
+    assert_eq!(c.customers().len(), 1, "the removed laptop reads nothing new");
+    assert!(r.problems.iter().any(|p| p.kind == "removed"), "{:?}", r.problems);
+    // B's own changes after it took the new key are closed to C too.
+    b.add_customer("ウェブ担当のお客さま", t0() + Duration::minutes(5));
+    c.sync(t0() + Duration::minutes(6));
+    assert_eq!(c.customers().len(), 1);
+    // What C writes now is applied nowhere.
+    c.add_customer("外されたあとの記録", t0() + Duration::minutes(7));
+    a.sync(t0() + Duration::minutes(8));
+    b.sync(t0() + Duration::minutes(8));
+    assert_eq!(a.customers().len(), 3);
+    assert_eq!(a.customers(), b.customers());
+    assert!(!a.customers().iter().any(|c| c.1 == "外されたあとの記録"));
+    // The laptops list no longer shows it.
+    let names: Vec<String> = sync::status(&a.store).unwrap().devices.into_iter().map(|d| d.name).collect();
+    assert_eq!(names, vec!["店長のPC".to_string(), "ウェブ担当".to_string()]);
+    // A laptop invited afterwards reads everything, old and new.
+    let d = join(folder.path(), &a, Scope::FrontDesk, "新しい受付", t0() + Duration::minutes(9));
+    assert_eq!(d.customers(), a.customers());
+}

@@ -65,6 +65,14 @@ impl fmt::Debug for Key {
     }
 }
 
+impl Key {
+    /// The raw bytes, for a key that is itself kept sealed elsewhere (a shared folder's part
+    /// keys live in the vault as records). Zeroized on drop.
+    pub fn expose_bytes(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.0)
+    }
+}
+
 /// A key from raw bytes (fuzzing and tests; real keys come from `random_key`).
 #[doc(hidden)]
 pub fn key_from_bytes(bytes: [u8; 32]) -> Key {
@@ -181,6 +189,42 @@ impl Recipient {
         Recipient { secret: s, public }
     }
 
+    /// Wraps `key` for the holder of `their_public`, authenticated as coming from this key
+    /// pair: only the two of them can derive the wrapping key (static-static X25519, plus an
+    /// ephemeral one). `[ephemeral public 32][wrapped key]`.
+    pub fn wrap_for(&self, their_public: &[u8; 32], label: &str, key: &Key) -> Result<Vec<u8>> {
+        let eph_secret = x25519_dalek::StaticSecret::from(random_bytes::<32>()?);
+        let eph = x25519_dalek::PublicKey::from(&eph_secret).to_bytes();
+        let their = x25519_dalek::PublicKey::from(*their_public);
+        let kek = between_kek(
+            self.secret.diffie_hellman(&their).as_bytes(),
+            eph_secret.diffie_hellman(&their).as_bytes(),
+            &eph,
+            &self.public,
+            their_public,
+            label,
+        );
+        let mut out = eph.to_vec();
+        out.extend(wrap_key(&kek, label, key)?);
+        Ok(out)
+    }
+
+    /// Opens what the holder of `their_public` wrapped for this key pair with [`Recipient::wrap_for`];
+    /// `WrongPassphrase` when it was not them (or not for this key pair).
+    pub fn unwrap_from(&self, their_public: &[u8; 32], label: &str, wrapped: &[u8]) -> Result<Key> {
+        let (eph, rest) = wrapped.split_at_checked(32).ok_or_else(|| Error::Corrupt("wrapped key too short".into()))?;
+        let eph: [u8; 32] = eph.try_into().map_err(|_| Error::Corrupt("wrapped key too short".into()))?;
+        let kek = between_kek(
+            self.secret.diffie_hellman(&x25519_dalek::PublicKey::from(*their_public)).as_bytes(),
+            self.secret.diffie_hellman(&x25519_dalek::PublicKey::from(eph)).as_bytes(),
+            &eph,
+            their_public,
+            &self.public,
+            label,
+        );
+        unwrap_key(&kek, label, rest)
+    }
+
     /// Opens a key that [`wrap_to`] wrapped to this recipient's public half.
     pub fn unwrap(&self, label: &str, wrapped: &[u8]) -> Result<Key> {
         let (eph, rest) = wrapped.split_at_checked(32).ok_or_else(|| Error::Corrupt("wrapped key too short".into()))?;
@@ -208,6 +252,17 @@ fn ecdh_kek(shared: &[u8; 32], eph: &[u8; 32], public: &[u8; 32], label: &str) -
     Key(out)
 }
 
+fn between_kek(statics: &[u8; 32], ephemeral: &[u8; 32], eph: &[u8; 32], from: &[u8; 32], to: &[u8; 32], label: &str) -> Key {
+    let mut ikm = Zeroizing::new(Vec::with_capacity(160));
+    for part in [statics, ephemeral, eph, from, to] {
+        ikm.extend_from_slice(part);
+    }
+    let hk = hkdf::Hkdf::<sha2::Sha256>::new(Some(b"noren/3/wrap-between"), &ikm);
+    let mut out = [0u8; 32];
+    let _ = hk.expand(label.as_bytes(), &mut out);
+    Key(out)
+}
+
 /// Wraps `key` to an X25519 public key: `[ephemeral public 32][wrapped key]`.
 pub fn wrap_to(public: &[u8; 32], label: &str, key: &Key) -> Result<Vec<u8>> {
     let eph_secret = x25519_dalek::StaticSecret::from(random_bytes::<32>()?);
@@ -222,6 +277,22 @@ pub fn wrap_to(public: &[u8; 32], label: &str, key: &Key) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_wrapped_between_two_key_pairs_opens_only_for_them() {
+        let (a, b, c) = (random_key().unwrap(), random_key().unwrap(), random_key().unwrap());
+        let (a, b, c) = (Recipient::from_secret(&a), Recipient::from_secret(&b), Recipient::from_secret(&c));
+        let k = random_key().unwrap();
+        let w = a.wrap_for(&b.public, "noren/test", &k).unwrap();
+        assert_eq!(b.unwrap_from(&a.public, "noren/test", &w).unwrap().0, k.0);
+        // Not for a third key pair, not as if from a third, not under another label.
+        assert!(c.unwrap_from(&a.public, "noren/test", &w).is_err());
+        assert!(b.unwrap_from(&c.public, "noren/test", &w).is_err());
+        assert!(b.unwrap_from(&a.public, "noren/other", &w).is_err());
+        // A third key pair cannot make one that passes as a's.
+        let forged = c.wrap_for(&b.public, "noren/test", &k).unwrap();
+        assert!(b.unwrap_from(&a.public, "noren/test", &forged).is_err());
+    }
 
     #[test]
     fn key_debug_is_redacted() {

@@ -78,6 +78,7 @@ export function commands(call: Call) {
     shareNow: () => call<MergeReport>("share_now"),
     shareConflicts: () => call<ConflictView[]>("share_conflicts"),
     shareResolve: (id: string) => call<ConflictView[]>("share_resolve", { id }),
+    shareRemove: (device: string) => call<SyncStatus>("share_remove", { device }),
     status: () => call<AppStatus>("status"),
     dismissRollback: () => call<AppStatus>("dismiss_rollback"),
     setupStore: (passphrase: string) => call<AppStatus>("setup_store", { passphrase }),

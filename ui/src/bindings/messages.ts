@@ -1212,4 +1212,9 @@ export type MessageKey =
   | "share-tree-renewals"
   | "share-tree-incidents"
   | "share-tree-people"
+  | "share-remove"
+  | "share-removeConfirm"
+  | "share-removed"
+  | "share-problem-removed"
+  | "error-invalid-device"
 ;

@@ -193,6 +193,7 @@ export const api = {
   shareNow: c.shareNow,
   shareConflicts: c.shareConflicts,
   shareResolve: c.shareResolve,
+  shareRemove: c.shareRemove,
   calOverview: c.calOverview,
   channelAdd: c.calChannelAdd,
   channelUpdate: c.calChannelUpdate,

@@ -100,6 +100,10 @@ pub struct SyncSettings {
     /// What the last merge could not read, shown until it can.
     #[serde(default)]
     pub problems: Vec<Problem>,
+    /// Laptops taken out of the shop, with the last batch of each part accepted from them
+    /// (`part → seq`): nothing they write later is applied, and no new key reaches them.
+    #[serde(default)]
+    pub removed: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Record for SyncSettings {
@@ -143,9 +147,39 @@ impl SyncSettings {
     }
 
     fn public(&self) -> Result<String> {
-        let k = PartKey { part: Part::Shop, epoch: 0, key: self.device_secret.clone() }.key()?;
-        Ok(BASE64.encode(&crypto::Recipient::from_secret(&k).public))
+        Ok(BASE64.encode(&self.key_pair()?.public))
     }
+
+    /// This laptop's key pair (its secret half sealed here, its public half on its card).
+    fn key_pair(&self) -> Result<crypto::Recipient> {
+        let k = PartKey { part: Part::Shop, epoch: 0, key: self.device_secret.clone() }.key()?;
+        Ok(crypto::Recipient::from_secret(&k))
+    }
+}
+
+fn public_of(card: &DeviceCard) -> Result<[u8; 32]> {
+    let raw = BASE64.decode(card.public.as_bytes()).map_err(|_| Error::Corrupt(format!("the card of {} has no key", card.device)))?;
+    raw.as_slice().try_into().map_err(|_| Error::Corrupt(format!("the card of {} has no key", card.device)))
+}
+
+/// What a keys file says: a part's new key, wrapped for each laptop that keeps it, and who is out.
+#[derive(Serialize, Deserialize)]
+struct Rotation {
+    part: Part,
+    epoch: u32,
+    /// Laptops taken out, each with the last batch of this part accepted from it.
+    removed: Vec<(String, u64)>,
+    /// `(device, wrapped key)`, base64, wrapped by the writer for each laptop.
+    wraps: Vec<(String, String)>,
+    at: DateTime<Utc>,
+}
+
+fn rotation_label(folder: &str, part: Part, epoch: u32) -> String {
+    format!("noren/sync/1/rotation/{folder}/{}/{epoch}", part.as_str())
+}
+
+fn keys_name(part: Part, epoch: u32) -> String {
+    format!("keys-{}-{epoch:04}.nrk", part.as_str())
 }
 
 /// Per shared collection, what this laptop knows of each record (one record, sealed in the vault).
@@ -300,6 +334,9 @@ struct InviteBody {
     keys: Vec<PartKey>,
     invited_by: String,
     expires_at: DateTime<Utc>,
+    /// Laptops taken out so far (and the last batch of theirs accepted).
+    #[serde(default)]
+    removed: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 fn device_name(name: &str) -> Result<()> {
@@ -400,6 +437,7 @@ fn new_settings(root: &Path, folder_id: String, name: &str, scope: Scope, keys: 
         joined_at: now,
         last_sync: None,
         problems: Vec::new(),
+        removed: BTreeMap::new(),
     })
 }
 
@@ -504,6 +542,8 @@ pub fn after_change(store: &Store, now: DateTime<Utc>) -> Result<usize> {
 
 /// Writes every pending change of this laptop into new batch files, one per part.
 fn publish(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, _now: DateTime<Utc>) -> Result<usize> {
+    // A new key first: nothing written from now on opens for a laptop taken out.
+    receive_rotations(root, s);
     adopt_own_leftovers(root, s, m)?;
     let mut written = 0;
     for &part in s.scope.parts() {
@@ -671,6 +711,7 @@ fn problem(root: &Path, path: &Path, kind: &str, detail: impl Into<String>) -> P
 /// first not yet applied; stops at a gap or at a file that cannot be used yet.
 fn import(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, now: DateTime<Utc>) -> Result<MergeReport> {
     let mut report = MergeReport::default();
+    report.problems.extend(receive_rotations(root, s));
     for dev in other_devices(root, &s.device)? {
         let dir = folder::device_dir(root, &dev);
         for &part in s.scope.parts() {
@@ -680,8 +721,13 @@ fn import(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, no
                 report.problems.push(problem(root, &dir.join(&a), "artefact", "a copy a sync program made; Noren reads only the original"));
             }
             let mut done = s.applied.get(&slot).copied().unwrap_or(0);
+            // A laptop taken out: what it wrote up to its removal, nothing after.
+            let last = s.removed.get(&dev).map(|parts| parts.get(part.as_str()).copied().unwrap_or(0));
             loop {
                 let seq = done + 1;
+                if last.is_some_and(|l| seq > l) {
+                    break;
+                }
                 let path = dir.join(folder::batch_name(part, seq));
                 if !present.contains(&seq) {
                     break;
@@ -714,7 +760,7 @@ fn import(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, no
                     }
                 }
             }
-            report.waiting += present.iter().filter(|q| **q > done).count();
+            report.waiting += present.iter().filter(|q| **q > done && last.is_none_or(|l| **q <= l)).count();
         }
     }
     Ok(report)
@@ -918,7 +964,7 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
         vec![DeviceInfo { device: s.device.clone(), name: s.name.clone(), scope: s.scope, this: true, last_seen: s.last_sync }];
     let mut waiting = 0;
     if let Ok(root) = &root {
-        for dev in other_devices(root, &s.device)? {
+        for dev in other_devices(root, &s.device)?.into_iter().filter(|d| !s.removed.contains_key(d)) {
             let dir = folder::device_dir(root, &dev);
             let card = read_card(&s, &dir.join(folder::DEVICE_FILE));
             let mut last_seen = None;
@@ -961,6 +1007,140 @@ fn read_card(s: &SyncSettings, path: &Path) -> Option<DeviceCard> {
     (h.kind == "device" && h.folder == s.folder_id && card.device == h.device).then_some(card)
 }
 
+/// Takes a laptop out of the shop (it left with a person, or was lost): every part it held gets
+/// a new key, wrapped for each remaining laptop only, and nothing it writes from now on is
+/// applied. What it already had stays readable to it: change the passwords it knew (the
+/// departure checklist). Needs a laptop of scope everything.
+pub fn remove(store: &Store, device: &str, now: DateTime<Utc>) -> Result<DeviceCard> {
+    let mut report = sync_now(store, now)?;
+    let mut s = settings(store)?.ok_or_else(not_shared)?;
+    let root = reach(&s)?;
+    if s.scope != Scope::Everything {
+        return Err(Error::invalid("scope", "only a laptop that holds everything can take a laptop out"));
+    }
+    let device = device.trim();
+    if device == s.device {
+        return Err(Error::invalid("device", "a laptop cannot take itself out: do it from another laptop of the shop"));
+    }
+    let cards: Vec<DeviceCard> = other_devices(&root, &s.device)?
+        .into_iter()
+        .filter(|d| !s.removed.contains_key(d))
+        .filter_map(|d| read_card(&s, &folder::device_dir(&root, &d).join(folder::DEVICE_FILE)))
+        .collect();
+    let target = cards
+        .iter()
+        .find(|c| c.device == device || c.name == device)
+        .cloned()
+        .ok_or_else(|| Error::NotFound { what: "laptop", key: device.to_string() })?;
+    let me = s.key_pair()?;
+    let mut last = BTreeMap::new();
+    for part in Part::ALL {
+        last.insert(part.as_str().to_string(), s.applied.get(&format!("{}/{}", target.device, part.as_str())).copied().unwrap_or(0));
+    }
+    let dir = folder::device_dir(&root, &s.device);
+    for &part in target.scope.parts() {
+        let old = s.newest(part).ok_or_else(|| Error::Corrupt(format!("no key of the {} part", part.as_str())))?.clone();
+        let epoch = old.epoch + 1;
+        let fresh = PartKey::fresh(part, epoch)?;
+        let label = rotation_label(&s.folder_id, part, epoch);
+        let mut wraps = vec![(s.device.clone(), BASE64.encode(&me.wrap_for(&me.public, &label, &fresh.key()?)?))];
+        for c in cards.iter().filter(|c| c.device != target.device && c.scope.parts().contains(&part)) {
+            wraps.push((c.device.clone(), BASE64.encode(&me.wrap_for(&public_of(c)?, &label, &fresh.key()?)?)));
+        }
+        let removed = vec![(target.device.clone(), last.get(part.as_str()).copied().unwrap_or(0))];
+        let body = Rotation { part, epoch, removed, wraps, at: now };
+        let plain = serde_json::to_vec(&body).map_err(|e| Error::Storage(e.to_string()))?;
+        let header = Header {
+            format: folder::FORMAT,
+            folder: s.folder_id.clone(),
+            device: s.device.clone(),
+            kind: "keys".into(),
+            part,
+            epoch: old.epoch,
+            seq: u64::from(epoch),
+        };
+        files::write(&dir.join(keys_name(part, epoch)), &folder::seal(&old.key()?, &header, &plain)?, Existing::Keep)?;
+        s.keys.push(fresh);
+    }
+    s.removed.insert(target.device.clone(), last);
+    let m = meta(store)?;
+    save(store, &s, &m)?;
+    report.problems.clear();
+    Ok(target)
+}
+
+/// Takes the new keys other laptops wrote for this one (`remove`), and notes who is out.
+/// A keys file counts only when it opens with a key of the shop, comes from a laptop not taken
+/// out, and its wrap for this laptop opens as written by that laptop. Returns what could not be used.
+fn receive_rotations(root: &Path, s: &mut SyncSettings) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let Ok(devices) = other_devices(root, &s.device) else { return problems };
+    let Ok(me) = s.key_pair() else { return problems };
+    for dev in devices {
+        if s.removed.contains_key(&dev) {
+            continue;
+        }
+        let dir = folder::device_dir(root, &dev);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("keys-") && n.ends_with(".nrk"))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = dir.join(&name);
+            let Ok(bytes) = folder::read(&path) else { continue };
+            let Ok((h, _)) = folder::peek(&bytes) else { continue };
+            if h.kind != "keys" || h.device != dev || h.folder != s.folder_id || name != keys_name(h.part, h.seq as u32) {
+                problems.push(problem(root, &path, "refused", "not a keys file of this shop"));
+                continue;
+            }
+            let new_epoch = h.seq as u32;
+            if !s.holds(h.part) {
+                continue;
+            }
+            let Some(sealing) = s.key(h.part, h.epoch).and_then(|k| k.key().ok()) else { continue };
+            let Ok((_, plain)) = folder::open(&sealing, &bytes) else {
+                problems.push(problem(root, &path, "incomplete", "cannot be opened yet"));
+                continue;
+            };
+            let Ok(body) = serde_json::from_slice::<Rotation>(&plain) else { continue };
+            if body.part != h.part || body.epoch != new_epoch {
+                problems.push(problem(root, &path, "refused", "its header and its content disagree"));
+                continue;
+            }
+            let Some(card) = read_card(s, &dir.join(folder::DEVICE_FILE)) else { continue };
+            let Ok(from) = public_of(&card) else { continue };
+            // Who is out counts even for a laptop that has the key already (one invited later).
+            for (d, last) in &body.removed {
+                if *d != s.device {
+                    s.removed.entry(d.clone()).or_default().insert(body.part.as_str().to_string(), *last);
+                }
+            }
+            if s.key(body.part, body.epoch).is_some() {
+                continue;
+            }
+            let Some((_, wrapped)) = body.wraps.iter().find(|(d, _)| *d == s.device) else {
+                if body.removed.iter().any(|(d, _)| *d == s.device) {
+                    problems.push(problem(root, &path, "removed", "this laptop was taken out of the shop's sharing"));
+                }
+                continue;
+            };
+            let label = rotation_label(&s.folder_id, body.part, body.epoch);
+            let key = BASE64.decode(wrapped.as_bytes()).ok().and_then(|w| me.unwrap_from(&from, &label, &w).ok());
+            let Some(key) = key else {
+                problems.push(problem(root, &path, "refused", "its new key was not written by the laptop whose folder it is in"));
+                continue;
+            };
+            // Kept as this laptop keeps its keys: base64, sealed in its vault.
+            s.keys.push(PartKey { part: body.part, epoch: body.epoch, key: SecretString::new(BASE64.encode(&*key.expose_bytes())) });
+        }
+    }
+    problems
+}
+
 /// A code of 160 random bits, in groups of four letters and digits (base32: no 0/1/8/9 to confuse).
 fn new_code() -> Result<String> {
     let raw = BASE32_NOPAD.encode(&crypto::random_bytes::<20>()?);
@@ -998,7 +1178,8 @@ pub fn invite(store: &Store, scope: Scope, now: DateTime<Utc>) -> Result<Invitat
     let code = new_code()?;
     let keys: Vec<PartKey> = s.keys.iter().filter(|k| scope.parts().contains(&k.part)).cloned().collect();
     let expires_at = now + Duration::days(INVITE_DAYS);
-    let body = InviteBody { folder: s.folder_id.clone(), scope, keys, invited_by: s.device.clone(), expires_at };
+    let body =
+        InviteBody { folder: s.folder_id.clone(), scope, keys, invited_by: s.device.clone(), expires_at, removed: s.removed.clone() };
     let plain = Zeroizing::new(with_secrets_exposed(|| serde_json::to_vec(&body)).map_err(|e| Error::Storage(e.to_string()))?);
     let salt = crypto::random_bytes::<16>()?;
     let kek = crypto::derive_kek(&SecretString::new(normal_code(&code)?), &salt, KdfParams::DEFAULT)?;
@@ -1056,6 +1237,7 @@ pub fn join(store: &Store, root: &Path, code: &str, name: &str, now: DateTime<Ut
         ));
     }
     let invitation = path.file_stem().map(|n| n.to_string_lossy().into_owned());
-    let s = new_settings(root, marker.folder, name, body.scope, body.keys, now)?;
+    let mut s = new_settings(root, marker.folder, name, body.scope, body.keys, now)?;
+    s.removed = body.removed;
     begin(store, s, invitation, true, now)
 }
