@@ -104,11 +104,6 @@ pub fn is_temporary(name: &str) -> bool {
         || lower.starts_with("~$")
 }
 
-/// Anything a sync program leaves beside the files it replicates: never read as a Noren file.
-pub fn is_artefact(name: &str) -> bool {
-    is_conflict_copy(name) || is_temporary(name)
-}
-
 fn aad(header_json: &[u8]) -> Vec<u8> {
     let mut a = b"noren/sync/1\0".to_vec();
     a.extend_from_slice(header_json);
@@ -227,6 +222,11 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::sync::model::Hlc;
+
+    /// Anything a sync program leaves beside the files it replicates: never read as a Noren file.
+    fn is_artefact(name: &str) -> bool {
+        is_conflict_copy(name) || is_temporary(name)
+    }
 
     fn header(seq: u64) -> Header {
         Header { format: FORMAT, folder: "f1".into(), device: "d1".into(), kind: "batch".into(), part: Part::Shop, epoch: 1, seq }

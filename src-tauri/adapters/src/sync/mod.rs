@@ -827,8 +827,11 @@ fn apply_file(
                     // The version here loses; kept when its writer had not seen the winner.
                     let seen = head.parent.as_ref() == Some(&e.hlc);
                     if !seen && !e.deleted && !head.deleted {
-                        let l = local.get_or_insert_with(|| index(c, store));
-                        if let Some(mine) = l.get(&head.id) {
+                        // The version about to be replaced: read, or nothing is applied (never lost).
+                        if local.is_none() {
+                            local = Some(index(c, store)?);
+                        }
+                        if let Some(mine) = local.as_ref().and_then(|l| l.get(&head.id)) {
                             conflicts.push(conflict(c.tree, &head.id, &head.hlc, &e.hlc, &mine.json, now)?);
                         }
                     }
@@ -878,8 +881,8 @@ fn generation_matches(store: &Store, tree: &str, generations: &BTreeMap<String, 
     Ok(generations.get(tree) == Some(&store.write_generation(tree)?))
 }
 
-fn index(c: &Collection, store: &Store) -> HashMap<String, Local> {
-    (c.list)(store).unwrap_or_default().into_iter().map(|l| (l.id.clone(), l)).collect()
+fn index(c: &Collection, store: &Store) -> Result<HashMap<String, Local>> {
+    Ok((c.list)(store)?.into_iter().map(|l| (l.id.clone(), l)).collect())
 }
 
 fn conflict(tree: &str, id: &str, winner: &Hlc, loser: &Hlc, json: &[u8], now: DateTime<Utc>) -> Result<SyncConflict> {
