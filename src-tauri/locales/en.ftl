@@ -1329,4 +1329,5 @@ share-remove = Take this laptop out
 share-removeConfirm = Take “{ $name }” out of the sharing? The other laptops get new keys and nothing written from now on opens on “{ $name }” (what it already received stays there: change the passwords it knew). Continue?
 share-removed = “{ $name }” was taken out.
 share-problem-removed = This laptop was taken out of the sharing
+share-problem-folder_full = This laptop's changes cannot be written to the shared folder (no space left, or it is read-only). They are kept here and written once there is room
 error-invalid-device = A laptop cannot take itself out: do it from another laptop.

@@ -71,3 +71,127 @@ fn a_store_that_is_not_shared_says_so() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not shared"));
 }
+
+/// A small fixed-seed generator: the kill moments differ from run to run only by how long
+/// each command takes; what is asserted holds for any moment.
+struct Moments(u64);
+
+impl Moments {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below.max(1)
+    }
+}
+
+/// Runs one command of `env` and kills it with SIGKILL after `after` (if it has not finished):
+/// whether it finished on its own, i.e. was acknowledged.
+fn killed_after(env: &Env, args: &[&str], after: std::time::Duration) -> bool {
+    let mut child = common::noren_cli()
+        .arg("--store")
+        .arg(&env.store)
+        .args(args)
+        .env("NOREN_PASSPHRASE_FILE", &env.passfile)
+        .env("XDG_CONFIG_HOME", env.dir.join("config"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    if let Some(status) = child.try_wait().unwrap() {
+        let out = child.wait_with_output().unwrap();
+        assert!(status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        return true;
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    // It may have finished between the look and the kill.
+    status.success()
+}
+
+fn names(v: &serde_json::Value, list: &str) -> std::collections::BTreeSet<String> {
+    v[list].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn sigkill_at_random_moments_of_a_shared_store_loses_nothing_acknowledged() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = a.dir.join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    let folder_s = folder.to_str().unwrap();
+    ok(&a.run(&["sync", "setup", folder_s, "--name", "店長のPC"]));
+    let code = a.json(&["sync", "invite", "--scope", "everything"])["code"].as_str().unwrap().to_string();
+    ok(&b.run_with(&["sync", "join", folder_s, "--name", "受付"], &[("NOREN_INVITE_CODE", &code)]));
+    // How long one write takes here: the kills fall anywhere from its start to past its end.
+    let start = std::time::Instant::now();
+    ok(&a.run(&["customer", "add", "--name", "計測"]));
+    let span = (start.elapsed().as_millis() as u64 * 2).max(20);
+    let mut when = Moments(0x5eed_2026_1202);
+    let (mut logins, mut customers) = (vec![], vec!["計測".to_string()]);
+    let (mut kills, mut acked) = (0, 0);
+    for round in 0..36u32 {
+        let after = std::time::Duration::from_millis(when.next(span));
+        let (env, args, name) = match round % 4 {
+            0 => (&a, vec!["cred", "add", "--category", "sns", "--login", "shop@example.jp", "--name"], format!("login-{round}")),
+            1 => (&b, vec!["customer", "add", "--name"], format!("お客様-{round}")),
+            2 => (&a, vec!["customer", "add", "--name"], format!("常連-{round}")),
+            _ => (&b, vec!["sync", "now"], String::new()),
+        };
+        let mut args = args;
+        if !name.is_empty() {
+            args.push(&name);
+        }
+        if killed_after(env, &args, after) {
+            acked += 1;
+            match round % 4 {
+                0 => logins.push(name.clone()),
+                1 | 2 => customers.push(name.clone()),
+                _ => {}
+            }
+        } else {
+            kills += 1;
+        }
+        // Every few rounds both laptops open their stores and merge: a kill left nothing that stops them.
+        if round % 6 == 5 {
+            for env in [&a, &b] {
+                let r = env.json(&["sync", "now"]);
+                assert_eq!(r["problems"].as_array().map(Vec::len), Some(0), "after round {round}: {r}");
+            }
+        }
+    }
+    assert!(kills >= 4 && acked >= 4, "the moments fell both inside and after the writes: {kills} killed, {acked} finished");
+    // Twice each way: what A published in its second run reaches B.
+    for _ in 0..2 {
+        for env in [&a, &b] {
+            let r = env.json(&["sync", "now"]);
+            assert_eq!(r["problems"].as_array().map(Vec::len), Some(0), "{r}");
+        }
+    }
+    let (la, lb) = (names(&a.json(&["cred", "list"]), "credentials"), names(&b.json(&["cred", "list"]), "credentials"));
+    let (ca, cb) = (names(&a.json(&["customer", "list"]), "customers"), names(&b.json(&["customer", "list"]), "customers"));
+    assert_eq!(la, lb, "both laptops hold the same logins");
+    assert_eq!(ca, cb, "both laptops hold the same customers");
+    for l in &logins {
+        assert!(la.contains(l), "acknowledged login {l} is on both laptops: {la:?}");
+    }
+    for c in &customers {
+        assert!(ca.contains(c), "acknowledged customer {c} is on both laptops: {ca:?}");
+    }
+    for env in [&a, &b] {
+        let st = env.json(&["sync", "status"]);
+        assert_eq!(st["pending"], 0, "{st}");
+        assert_eq!(st["waiting"], 0, "{st}");
+    }
+    // What a killed write may leave is a temporary file of its own, never a batch: every batch
+    // in the folder opened above (no problem reported), and any leftover is named as temporary.
+    for dev in std::fs::read_dir(folder.join("devices")).unwrap() {
+        for f in std::fs::read_dir(dev.unwrap().path()).unwrap() {
+            let name = f.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(name == "device.nrd" || name.ends_with(".nrs") || name.contains(".noren-"), "unexpected {name}");
+        }
+    }
+    eprintln!("sigkill: {kills} commands killed, {acked} acknowledged, all on both laptops");
+}

@@ -643,9 +643,18 @@ pub fn sync_now(store: &Store, now: DateTime<Utc>) -> Result<MergeReport> {
     let root = reach(&s)?;
     stamp_into(store, &mut s, &mut m, now)?;
     save(store, &s, &m)?;
-    let published = publish(store, &root, &mut s, &mut m, now)?;
+    // A folder with no space left (or mounted read-only) still gives what the other laptops
+    // wrote; this laptop's changes wait as pending, and the report says why.
+    let (published, unwritten) = match publish(store, &root, &mut s, &mut m, now) {
+        Ok(n) => (n, None),
+        Err(e @ (Error::DiskFull { .. } | Error::ReadOnly(_))) => {
+            (0, Some(problem(&root, &folder::device_dir(&root, &s.device), "folder_full", e.to_string())))
+        }
+        Err(e) => return Err(e),
+    };
     let mut report = import(store, &root, &mut s, &mut m, now)?;
     report.published = published;
+    report.problems.extend(unwritten);
     s.last_sync = Some(now);
     s.problems = report.problems.clone();
     save(store, &s, &m)?;
