@@ -3,7 +3,9 @@
 # each with its own home; discovery, relays, NAT, crash and usage reporting off; each told the
 # other's tcp://127.0.0.1 address. Two Noren stores share one Syncthing folder:
 #   1. a login added on A opens on B (B joins with an invitation code);
-#   2. concurrent edits of one customer on A and B converge to the same state on both.
+#   2. concurrent edits of one customer on A and B converge to the same state on both;
+#   3. A takes B out: B is told so, and the customer and login A writes afterwards, carried to
+#      B's folder by Syncthing, stay unread on B.
 # Every wait is bounded. Called by scripts/test-all.sh; alone: bash scripts/test-syncthing.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,5 +128,24 @@ import json, sys
 c = json.load(sys.stdin)["conflicts"]
 assert len(c) == 1, c'
 echo "    ok: both laptops hold B's later edit; A keeps its own as a conflict"
+
+echo "==> 3. a laptop taken out reads nothing written afterwards"
+cli "$A" sync remove "ウェブ担当" >/dev/null
+cli "$A" customer add --name "あとから来た人" >/dev/null
+printf 'new-secret-77\n' | cli "$A" cred add --category website --name "新しいサイト" --password-stdin >/dev/null
+# A's new keys (wrapped for the laptops that stay) and its new batches reach B's folder.
+ADEV=$(basename "$(dirname "$(ls "$W/folder-a/devices/"*/keys-*.nrk | head -1)")")
+until_ok "[ \"\$(ls '$W/folder-b/devices/$ADEV')\" = \"\$(ls '$W/folder-a/devices/$ADEV')\" ]" 90
+cli "$B" --json sync now > "$W/b-now.json" || true
+python3 - "$W/b-now.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert any(p["kind"] == "removed" for p in r["problems"]), r
+PY
+if cli "$B" customer list | grep -q 'あとから来た人'; then echo "FAIL: the removed laptop read a customer written after it was taken out" >&2; exit 1; fi
+if cli "$B" cred list | grep -q '新しいサイト'; then echo "FAIL: the removed laptop read a login written after it was taken out" >&2; exit 1; fi
+# The new files are there on B's disk, and opened by none of B's keys.
+if grep -rq 'new-secret-77' "$W/folder-b" "$B"; then echo "FAIL: a password in plain text" >&2; exit 1; fi
+echo "    ok: B was told it was taken out; A's later customer and login stay unread on B"
 cli "$A" sync status
 echo "==> two Syncthing instances: all checks passed"
