@@ -4,9 +4,8 @@
 use chrono::{NaiveDate, Utc};
 use noren_core::kit::{self, KitShare};
 use noren_core::people::{self, Departure, Finding, Person, PersonRole};
-use noren_core::reminder_facts::Accounts;
 use noren_core::reminders::Settings;
-use noren_core::{credential, renewal};
+use noren_core::{credential, departures, renewal};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -22,7 +21,7 @@ pub struct PeopleView {
 pub fn overview(c: &mut AppCore) -> IpcResult<PeopleView> {
     let store = c.store_unlocked()?;
     let list = people::list(store)?;
-    let departures = people::departures(&list, &store.derived::<Accounts>()?.0, shop_zone(store)?);
+    let departures = departures::all(store, shop_zone(store)?)?;
     Ok(PeopleView { people: list, departures })
 }
 
@@ -39,6 +38,12 @@ pub fn depart(c: &mut AppCore, id: &str, on: Option<NaiveDate>) -> IpcResult<Per
 /// The owner's answer for a login nobody is recorded as knowing.
 pub fn review(c: &mut AppCore, id: &str, credential_id: &str, knew: bool) -> IpcResult<Person> {
     let p = people::review(c.store_unlocked()?, id, credential_id, knew, Utc::now())?;
+    Ok(p)
+}
+
+/// The owner's answer for one of the shop's laptops on a departure's checklist: was it theirs?
+pub fn review_laptop(c: &mut AppCore, id: &str, device: &str, theirs: bool) -> IpcResult<Person> {
+    let p = departures::review_laptop(c.store_unlocked()?, id, device, theirs)?;
     Ok(p)
 }
 

@@ -336,6 +336,7 @@ pub fn run() -> i32 {
             ipc::handover::ppl_add,
             ipc::handover::ppl_depart,
             ipc::handover::ppl_review,
+            ipc::handover::ppl_review_laptop,
             ipc::handover::guide_progress,
             ipc::handover::ppl_clear_unreviewed,
             ipc::handover::ppl_remove,

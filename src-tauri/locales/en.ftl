@@ -902,6 +902,12 @@ ho-review-none = They knew none of the rest
 ho-review-noneConfirm = Mark the { $n } unanswered logins as not known to { $name }?
 ho-review-cleared = { $n } marked as not known.
 ho-item-safe = Made safe
+ho-laptops = Laptops they used (sharing)
+ho-laptop-ask = Was { $laptop } { $name }'s laptop?
+ho-laptop-theirs = Yes (take it out of the sharing)
+ho-laptop-notTheirs = Not theirs
+ho-laptop-remove = Take out of the sharing
+ho-laptop-out = Taken out of the sharing
 ho-audit = Account health
 ho-auditClean = No problems found.
 ho-finding-recovery_loop = Recovery loop
@@ -1096,6 +1102,8 @@ finding-card_expiring-what = Update the payment card at the service.
 
 ## The departure checklist: each step for one login ({ $login }) and the person who left.
 step-review = Find out whether { $person } knew the password of { $login } (if so, change it)
+step-review-laptop = Find out whether { $laptop } was { $person }'s laptop (if so, take it out of the sharing)
+step-remove-laptop = Take { $laptop } out of the sharing (what is written afterwards will not open on it)
 step-change-password = Change the password of { $login } at the service and save the new one in Noren
 step-move-two-factor = Move two-factor authentication from { $person }'s device to the shop's and update the 2FA holder
 step-change-recovery = Change the registered email from { $person }'s address ({ $email }) to the shop's

@@ -902,6 +902,12 @@ ho-review-none = 残りはすべて知らなかった
 ho-review-noneConfirm = まだ答えていない{ $n }件を「{ $name }さんは知らなかった」にします。よろしいですか？
 ho-review-cleared = { $n }件を「知らなかった」にしました。
 ho-item-safe = 対応済み
+ho-laptops = この人が使っていたパソコン（共有）
+ho-laptop-ask = 「{ $laptop }」は{ $name }さんのパソコンでしたか？
+ho-laptop-theirs = はい（共有から外す）
+ho-laptop-notTheirs = この人のではない
+ho-laptop-remove = 共有から外す
+ho-laptop-out = 共有から外しました
 ho-audit = アカウントの健康診断
 ho-auditClean = 問題は見つかりませんでした。
 ho-finding-recovery_loop = 取り戻せなくなる設定
@@ -1083,6 +1089,8 @@ finding-card_expiring-what = サービスの支払い方法を新しいカード
 
 ## The departure checklist: each step for one login ({ $login }) and the person who left.
 step-review = 「{ $login }」のパスワードを{ $person }さんが知っていたか確かめる（知っていたなら変更する）
+step-review-laptop = 「{ $laptop }」が{ $person }さんのパソコンだったか確かめる（そうなら共有から外す）
+step-remove-laptop = 「{ $laptop }」を共有から外す（外すと、これから書き込む内容はそのパソコンでは読めません）
 step-change-password = 「{ $login }」のパスワードをサービスの画面で変更し、Noren にも新しいパスワードを保存する
 step-move-two-factor = 2段階認証を{ $person }さんの端末から店の端末に移し、「2段階認証の端末」を書き換える
 step-change-recovery = 登録メールアドレスを{ $person }さんのアドレス（{ $email }）から店のアドレスに変更する

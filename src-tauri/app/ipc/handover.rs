@@ -29,6 +29,11 @@ pub fn ppl_review(app: State<'_, App>, id: String, credential_id: String, knew: 
 }
 
 #[tauri::command]
+pub fn ppl_review_laptop(app: State<'_, App>, id: String, device: String, theirs: bool) -> IpcResult<noren_core::people::Person> {
+    changing(&app, |c| handover::review_laptop(c, &id, &device, theirs))
+}
+
+#[tauri::command]
 pub fn ppl_clear_unreviewed(app: State<'_, App>, id: String) -> IpcResult<usize> {
     changing(&app, |c| handover::clear_unreviewed(c, &id))
 }

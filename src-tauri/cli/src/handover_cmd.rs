@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use noren_core::people::{self, PersonRole};
-use noren_core::reminder_facts::Accounts;
-use noren_core::{credential, kit, paths, renewal};
+use noren_core::{credential, departures, kit, paths, renewal};
 use serde_json::json;
 
 use crate::io::{self, CliError, CliResult};
@@ -53,6 +52,17 @@ pub enum PeopleCmd {
         #[arg(long, conflicts_with_all = ["knew", "did_not_know", "login"])]
         none_of_the_rest: bool,
     },
+    /// For one of the shop's laptops on NAME's checklist (a shared store): was it theirs?
+    /// --theirs keeps it on the checklist until it is taken out (noren-cli sync remove LAPTOP).
+    Laptop {
+        name: String,
+        /// The laptop, as `noren-cli sync status` names it.
+        laptop: String,
+        #[arg(long, conflicts_with = "not_theirs", required_unless_present = "not_theirs")]
+        theirs: bool,
+        #[arg(long)]
+        not_theirs: bool,
+    },
     Remove {
         name: String,
         #[arg(long)]
@@ -98,6 +108,19 @@ fn checklist_lines(d: &people::Departure) {
             say!("      - {}", s.text(noren_core::messages::Lang::En));
         }
     }
+    for l in &d.laptops {
+        let mark = if l.done {
+            "x"
+        } else if l.needs_review {
+            "?"
+        } else {
+            " "
+        };
+        say!("  [{mark}] laptop {}", l.name);
+        for s in &l.steps {
+            say!("      - {}", s.text(noren_core::messages::Lang::En));
+        }
+    }
 }
 
 pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, now: DateTime<Utc>) -> CliResult<u8> {
@@ -115,7 +138,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
         }
         PeopleCmd::List => {
             let list = people::list(&store)?;
-            let deps = people::departures(&list, &store.derived::<Accounts>()?.0, tz);
+            let deps = departures::all(&store, tz)?;
             if json_out {
                 io::print_json(&json!({ "people": list, "departures": deps }))?;
             } else if list.is_empty() {
@@ -145,7 +168,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
                 })
             };
             let p = people::depart(&store, &name, on, now)?;
-            let d = people::checklist(&p, &store.derived::<Accounts>()?.0, tz);
+            let d = departures::of(&store, &p, tz)?;
             if json_out {
                 io::print_json(&json!({ "person": p, "departure": d }))?;
             } else if let Some(d) = &d {
@@ -156,7 +179,7 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
         }
         PeopleCmd::Checklist { name } => {
             let p = people::resolve(&store, &name)?;
-            let d = people::checklist(&p, &store.derived::<Accounts>()?.0, tz)
+            let d = departures::of(&store, &p, tz)?
                 .ok_or_else(|| CliError::Usage(format!("{} has not left (noren-cli people depart {})", p.name, p.name)))?;
             if json_out {
                 io::print_json(&serde_json::to_value(&d).unwrap_or_default())?;
@@ -171,11 +194,22 @@ pub fn people_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: PeopleCmd, no
                 (false, Some(login)) => people::review(&store, &name, &login, knew, now)?,
                 (false, None) => return Err(CliError::Usage("name the login, or pass --none-of-the-rest".into())),
             };
-            let d = people::checklist(&p, &store.derived::<Accounts>()?.0, tz);
+            let d = departures::of(&store, &p, tz)?;
             if json_out {
                 io::print_json(&json!({ "person": p, "departure": d }))?;
             } else if let Some(d) = &d {
                 checklist_lines(d);
+            }
+        }
+        PeopleCmd::Laptop { name, laptop, theirs, not_theirs: _ } => {
+            let p = departures::review_laptop(&store, &name, &laptop, theirs)?;
+            let d = departures::of(&store, &p, tz)?;
+            if json_out {
+                io::print_json(&json!({ "person": p, "departure": d }))?;
+            } else if let Some(d) = &d {
+                checklist_lines(d);
+            } else {
+                say!("noted for {}", p.name);
             }
         }
         PeopleCmd::Remove { name, yes } => {

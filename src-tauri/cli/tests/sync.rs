@@ -195,3 +195,60 @@ fn sigkill_at_random_moments_of_a_shared_store_loses_nothing_acknowledged() {
     }
     eprintln!("sigkill: {kills} commands killed, {acked} acknowledged, all on both laptops");
 }
+
+#[test]
+fn a_departure_checklist_takes_their_laptops_out() {
+    let (a, b, c) = (Env::new(), Env::new(), Env::new());
+    let folder = a.dir.join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    let folder_s = folder.to_str().unwrap();
+    ok(&a.run(&["sync", "setup", folder_s, "--name", "店長のPC"]));
+    let code = a.json(&["sync", "invite", "--scope", "everything"])["code"].as_str().unwrap().to_string();
+    ok(&b.run_with(&["sync", "join", folder_s, "--name", "ウェブ担当"], &[("NOREN_INVITE_CODE", &code)]));
+    ok(&a.run(&["people", "add", "鈴木", "--role", "web"]));
+    ok(&a.run(&["people", "depart", "鈴木"]));
+    // A laptop that joins after they left is not theirs to ask about.
+    let later = common::clock_plus_hours(2);
+    let code = a.json(&["sync", "invite"])["code"].as_str().unwrap().to_string();
+    ok(&c.run_with(&["sync", "join", folder_s, "--name", "新しい受付", "--now", &later], &[("NOREN_INVITE_CODE", &code)]));
+    let checklist = |exit: i32| {
+        let o = a.run(&["people", "checklist", "鈴木", "--json"]);
+        assert_eq!(o.status.code(), Some(exit), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let d = checklist(10);
+    let laptops = d["laptops"].as_array().unwrap();
+    assert_eq!(laptops.len(), 1, "only the laptop there before they left, never this one: {d}");
+    assert_eq!(laptops[0]["name"], "ウェブ担当");
+    assert_eq!(laptops[0]["needs_review"], true);
+    assert_eq!((d["done"].as_u64(), d["total"].as_u64()), (Some(0), Some(1)), "{d}");
+    let text = |o: std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text(a.run(&["people", "checklist", "鈴木"])).contains("[?] laptop ウェブ担当"));
+    // This laptop cannot be theirs to take out from here; an unknown one is named.
+    let own = a.run(&["people", "laptop", "鈴木", "店長のPC", "--theirs"]);
+    assert_eq!(own.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&own.stderr).contains("this laptop cannot take itself out"));
+    let unknown = a.run(&["people", "laptop", "鈴木", "どこかのPC", "--theirs"]);
+    assert_eq!(unknown.status.code(), Some(1), "{}", String::from_utf8_lossy(&unknown.stderr));
+    // Theirs: it stays on the list, with the step to take it out, until it is taken out.
+    let r = a.json(&["people", "laptop", "鈴木", "ウェブ担当", "--theirs"]);
+    assert_eq!(r["departure"]["laptops"][0]["theirs"], true, "{r}");
+    assert_eq!(r["departure"]["laptops"][0]["done"], false, "{r}");
+    assert!(text(a.run(&["people", "checklist", "鈴木"])).contains("Take ウェブ担当 out of the sharing"));
+    ok(&a.run(&["sync", "remove", "ウェブ担当"]));
+    let d = checklist(0);
+    assert_eq!(d["laptops"][0]["done"], true, "{d}");
+    assert_eq!(d["laptops"][0]["removed"], true, "{d}");
+    // "Not theirs" is an answer too, and can be changed.
+    let r = a.json(&["people", "laptop", "鈴木", "新しい受付", "--not-theirs"]);
+    let names: Vec<&str> = r["departure"]["laptops"].as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["ウェブ担当", "新しい受付"], "{r}");
+    assert_eq!(r["departure"]["laptops"][1]["cleared"], true, "{r}");
+    // A store that is not shared has no laptops on the checklist, and says so when asked about one.
+    let solo = Env::new();
+    ok(&solo.run(&["people", "add", "田中"]));
+    ok(&solo.run(&["people", "depart", "田中"]));
+    assert_eq!(solo.json(&["people", "checklist", "田中"])["laptops"].as_array().map(Vec::len), Some(0));
+    let o = solo.run(&["people", "laptop", "田中", "受付", "--theirs"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not shared"), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -11,6 +11,7 @@
 
 pub mod checks;
 pub mod demo;
+pub mod departures;
 pub mod guide;
 pub mod inquiries;
 pub mod kit;

@@ -63,6 +63,13 @@ pub struct Person {
     /// Logins without a "who knows it" entry that the owner confirmed they did not know.
     #[serde(default)]
     pub cleared: Vec<String>,
+    /// The shop's laptops (sharing device ids) the owner said were theirs: taken out of the
+    /// sharing on their departure.
+    #[serde(default)]
+    pub laptops: Vec<String>,
+    /// Laptops the owner confirmed were not theirs.
+    #[serde(default)]
+    pub cleared_laptops: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -81,6 +88,9 @@ impl Record for Person {
         v::opt_instant("departure_recorded_at", &self.departure_recorded_at)?;
         for id in self.departure_logins.iter().chain(&self.cleared) {
             v::line("departure_logins", id, 64)?;
+        }
+        for id in self.laptops.iter().chain(&self.cleared_laptops) {
+            v::line("laptops", id, 64)?;
         }
         v::instant("created_at", &self.created_at)
     }
@@ -105,6 +115,8 @@ pub fn add(store: &Store, name: &str, role: PersonRole, email: &str, now: DateTi
         departure_recorded_at: None,
         departure_logins: Vec::new(),
         cleared: Vec::new(),
+        laptops: Vec::new(),
+        cleared_laptops: Vec::new(),
         created_at: now,
     };
     store.put(&p)?;
@@ -160,6 +172,25 @@ pub fn review(store: &Store, key: &str, credential: &str, knew: bool, now: DateT
         p.cleared.push(c.id.clone());
         store.put(&p)?;
     }
+    Ok(p)
+}
+
+/// The owner's answer for one of the shop's laptops on a departure checklist: was it theirs?
+/// Yes: it stays on their checklist until it is taken out of the sharing; no: it is cleared.
+pub fn review_laptop(store: &Store, key: &str, device: &str, theirs: bool) -> Result<Person> {
+    let mut p = resolve(store, key)?;
+    noren_base::validate::line("laptops", device, 64)?;
+    if device.trim().is_empty() {
+        return Err(Error::invalid("laptops", "name the laptop"));
+    }
+    p.laptops.retain(|d| d != device);
+    p.cleared_laptops.retain(|d| d != device);
+    if theirs {
+        p.laptops.push(device.to_string());
+    } else {
+        p.cleared_laptops.push(device.to_string());
+    }
+    store.put(&p)?;
     Ok(p)
 }
 
@@ -244,11 +275,43 @@ pub struct RotationItem {
     pub steps: Vec<Message>,
 }
 
+/// One of the shop's laptops, as the sharing knows it (the facts a departure checklist needs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaptopFacts {
+    pub device: String,
+    pub name: String,
+    pub joined_at: Option<DateTime<Utc>>,
+    /// Taken out of the sharing: nothing written since opens for it.
+    pub removed: bool,
+    /// The laptop this checklist is shown on (it cannot take itself out).
+    pub this: bool,
+}
+
+/// One laptop to take out of the shop's sharing after a departure.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct LaptopItem {
+    pub device: String,
+    pub name: String,
+    /// The owner said it was theirs.
+    pub theirs: bool,
+    pub removed: bool,
+    /// Nobody said whose it is: the owner is asked.
+    pub needs_review: bool,
+    /// The owner said it was not theirs.
+    pub cleared: bool,
+    pub done: bool,
+    pub steps: Vec<Message>,
+}
+
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
 pub struct Departure {
     pub person: Person,
     pub items: Vec<RotationItem>,
+    /// The shop's laptops that were or may have been theirs (a shared store only).
+    pub laptops: Vec<LaptopItem>,
+    /// Logins and laptops made safe, of all on the list.
     pub done: usize,
     pub total: usize,
 }
@@ -257,8 +320,16 @@ fn same_email(a: &str, b: &str) -> bool {
     !a.trim().is_empty() && a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-/// The rotation checklist of one departed person, riskiest first.
+/// The rotation checklist of one departed person, riskiest first (logins only: a store that is
+/// not shared, or a caller that does not look at the laptops).
 pub fn checklist(person: &Person, creds: &[AccountFacts], tz: Tz) -> Option<Departure> {
+    departure(person, creds, &[], tz)
+}
+
+/// The whole checklist of one departed person: their logins, riskiest first, then the shop's
+/// laptops that were theirs or may have been (a laptop that joined after they left is not asked
+/// about; one the owner said was theirs is done once taken out of the sharing).
+pub fn departure(person: &Person, creds: &[AccountFacts], laptops: &[LaptopFacts], tz: Tz) -> Option<Departure> {
     let left = person.departed_on?;
     // A password counts as changed when it was set after they left: after the end of
     // their last day, or after the departure was recorded when that is earlier (the
@@ -312,8 +383,45 @@ pub fn checklist(person: &Person, creds: &[AccountFacts], tz: Tz) -> Option<Depa
     items.sort_by(|a, b| {
         a.done.cmp(&b.done).then(risk_rank(a.category).cmp(&risk_rank(b.category))).then(a.credential_name.cmp(&b.credential_name))
     });
-    let done = items.iter().filter(|i| i.done).count();
-    Some(Departure { person: person.clone(), total: items.len(), done, items })
+    let laptops = laptop_items(person, laptops, threshold);
+    let done = items.iter().filter(|i| i.done).count() + laptops.iter().filter(|l| l.done).count();
+    Some(Departure { person: person.clone(), total: items.len() + laptops.len(), done, items, laptops })
+}
+
+fn laptop_items(person: &Person, laptops: &[LaptopFacts], left: DateTime<Utc>) -> Vec<LaptopItem> {
+    let mut items: Vec<LaptopItem> = laptops
+        .iter()
+        .filter(|l| !l.this)
+        .filter_map(|l| {
+            let theirs = person.laptops.contains(&l.device);
+            let cleared = !theirs && person.cleared_laptops.contains(&l.device);
+            let later = l.joined_at.is_some_and(|j| j > left);
+            // Not theirs to review: taken out already without being theirs, or joined after they left.
+            if !theirs && !cleared && (l.removed || later) {
+                return None;
+            }
+            let needs_review = !theirs && !cleared;
+            let done = cleared || (theirs && l.removed);
+            let step = |key: &str| Message::new(key).with("laptop", &l.name).with("person", &person.name);
+            let steps = match (needs_review, done) {
+                (true, _) => vec![step("step-review-laptop")],
+                (false, false) => vec![step("step-remove-laptop")],
+                (false, true) => Vec::new(),
+            };
+            Some(LaptopItem {
+                device: l.device.clone(),
+                name: l.name.clone(),
+                theirs,
+                removed: l.removed,
+                needs_review,
+                cleared,
+                done,
+                steps,
+            })
+        })
+        .collect();
+    items.sort_by(|a, b| a.done.cmp(&b.done).then(a.name.cmp(&b.name)));
+    items
 }
 
 pub fn departures(people: &[Person], creds: &[AccountFacts], tz: Tz) -> Vec<Departure> {

@@ -18,4 +18,13 @@ departure_logins: Array<string>,
 /**
  * Logins without a "who knows it" entry that the owner confirmed they did not know.
  */
-cleared: Array<string>, created_at: string, };
+cleared: Array<string>, 
+/**
+ * The shop's laptops (sharing device ids) the owner said were theirs: taken out of the
+ * sharing on their departure.
+ */
+laptops: Array<string>, 
+/**
+ * Laptops the owner confirmed were not theirs.
+ */
+cleared_laptops: Array<string>, created_at: string, };

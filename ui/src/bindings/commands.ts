@@ -134,6 +134,7 @@ export function commands(call: Call) {
     pplAdd: (name: string, role: PersonRole, email: string) => call<Person>("ppl_add", { name, role, email }),
     pplDepart: (id: string, on: string | null) => call<Person>("ppl_depart", { id, on }),
     pplReview: (id: string, credentialId: string, knew: boolean) => call<Person>("ppl_review", { id, credentialId, knew }),
+    pplReviewLaptop: (id: string, device: string, theirs: boolean) => call<Person>("ppl_review_laptop", { id, device, theirs }),
     guideProgress: () => call<Guide>("guide_progress"),
     pplClearUnreviewed: (id: string) => call<number>("ppl_clear_unreviewed", { id }),
     pplRemove: (id: string) => call<Person>("ppl_remove", { id }),

@@ -248,6 +248,8 @@ export const api = {
   personDepart: c.pplDepart,
   /** For a login nobody is recorded as knowing: did they know its password? */
   personReview: c.pplReview,
+  /** For one of the shop's laptops on a departure's checklist: was it theirs? */
+  personReviewLaptop: c.pplReviewLaptop,
   personClearUnreviewed: c.pplClearUnreviewed,
   /** The first-week guide: what is done, read from the store. */
   guide: c.guideProgress,

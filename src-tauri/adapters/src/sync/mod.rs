@@ -359,7 +359,7 @@ fn save(store: &Store, s: &SyncSettings, m: &SyncMeta) -> Result<()> {
     store.put_pair(s, m)
 }
 
-fn not_shared() -> Error {
+pub fn not_shared() -> Error {
     Error::invalid(
         "sync_not_shared",
         "this store is not shared: choose a shared folder (noren-cli sync setup) or join one with an invitation (noren-cli sync join)",
@@ -1009,6 +1009,23 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
         conflicts,
         last_sync: s.last_sync,
     })
+}
+
+/// Every laptop the folder knows, those taken out included (for a departure's checklist). Empty
+/// when the store is not shared; only this laptop when the folder cannot be reached.
+pub fn laptops(store: &Store) -> Result<Vec<noren_domain::people::LaptopFacts>> {
+    use noren_domain::people::LaptopFacts;
+    let Some(s) = settings(store)? else { return Ok(Vec::new()) };
+    let mut out =
+        vec![LaptopFacts { device: s.device.clone(), name: s.name.clone(), joined_at: Some(s.joined_at), removed: false, this: true }];
+    if let Ok(root) = reach(&s) {
+        for dev in other_devices(&root, &s.device)? {
+            let card = read_card(&s, &folder::device_dir(&root, &dev).join(folder::DEVICE_FILE));
+            let (name, joined_at) = card.map(|c| (c.name, Some(c.joined_at))).unwrap_or_else(|| (dev.clone(), None));
+            out.push(LaptopFacts { removed: s.removed.contains_key(&dev), device: dev, name, joined_at, this: false });
+        }
+    }
+    Ok(out)
 }
 
 fn read_card(s: &SyncSettings, path: &Path) -> Option<DeviceCard> {
