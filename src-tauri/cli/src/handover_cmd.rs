@@ -93,29 +93,26 @@ pub enum KitCmd {
     },
 }
 
+/// An item's box: done, waiting for the owner's answer, or to do.
+fn mark(done: bool, needs_review: bool) -> &'static str {
+    match (done, needs_review) {
+        (true, _) => "x",
+        (false, true) => "?",
+        (false, false) => " ",
+    }
+}
+
 fn checklist_lines(d: &people::Departure) {
     say!("{} left on {}: {}/{} done", d.person.name, d.person.departed_on.map(|x| x.to_string()).unwrap_or_default(), d.done, d.total);
     for i in &d.items {
-        let mark = if i.done {
-            "x"
-        } else if i.needs_review {
-            "?"
-        } else {
-            " "
-        };
+        let mark = mark(i.done, i.needs_review);
         say!("  [{mark}] {} ({})", i.credential_name, i.category.as_str());
         for s in &i.steps {
             say!("      - {}", s.text(noren_core::messages::Lang::En));
         }
     }
     for l in &d.laptops {
-        let mark = if l.done {
-            "x"
-        } else if l.needs_review {
-            "?"
-        } else {
-            " "
-        };
+        let mark = mark(l.done, l.needs_review);
         say!("  [{mark}] laptop {}", l.name);
         for s in &l.steps {
             say!("      - {}", s.text(noren_core::messages::Lang::En));

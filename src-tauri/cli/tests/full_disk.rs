@@ -18,21 +18,27 @@ const INNER: &str = "NOREN_FULL_DISK_WORK";
 
 #[test]
 fn a_full_disk_loses_nothing_and_says_so() {
+    in_a_mount_namespace("full_disk_inside_a_mount_namespace", INNER, "full disk:");
+}
+
+/// Runs the ignored test `inner` in a mount namespace of its own, with a temp folder in `var`,
+/// and shows the figures it printed after `label`.
+fn in_a_mount_namespace(inner: &str, var: &str, label: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
     let out = Command::new("unshare")
         .args(["--mount", "--map-root-user"])
         .arg(&exe)
-        .args(["--exact", "full_disk_inside_a_mount_namespace", "--include-ignored", "--nocapture", "--test-threads", "1"])
-        .env(INNER, tmp.path())
+        .args(["--exact", inner, "--include-ignored", "--nocapture", "--test-threads", "1"])
+        .env(var, tmp.path())
         .output()
         .expect("unshare (util-linux) runs the scenario in a mount namespace of its own");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{text}");
     assert!(text.contains("1 passed"), "the scenario ran: {text}");
     // libtest prints the inner test's line after its own "test … " prefix.
-    let figures = text.lines().find_map(|l| l.split_once("full disk:").map(|(_, f)| f.trim().to_string()));
-    eprintln!("full disk: {}", figures.expect("the scenario printed its figures"));
+    let figures = text.lines().find_map(|l| l.split_once(label).map(|(_, f)| f.trim().to_string()));
+    eprintln!("{label} {}", figures.expect("the scenario printed its figures"));
 }
 
 /// Runs only inside the namespace that the test above makes.
@@ -91,20 +97,7 @@ const INNER_SHARED: &str = "NOREN_FULL_SHARED_FOLDER_WORK";
 
 #[test]
 fn a_full_shared_folder_keeps_every_change_waiting() {
-    let tmp = tempfile::tempdir().unwrap();
-    let exe = std::env::current_exe().unwrap();
-    let out = Command::new("unshare")
-        .args(["--mount", "--map-root-user"])
-        .arg(&exe)
-        .args(["--exact", "full_shared_folder_inside_a_mount_namespace", "--include-ignored", "--nocapture", "--test-threads", "1"])
-        .env(INNER_SHARED, tmp.path())
-        .output()
-        .expect("unshare (util-linux) runs the scenario in a mount namespace of its own");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{text}");
-    assert!(text.contains("1 passed"), "the scenario ran: {text}");
-    let figures = text.lines().find_map(|l| l.split_once("full shared folder:").map(|(_, f)| f.trim().to_string()));
-    eprintln!("full shared folder: {}", figures.expect("the scenario printed its figures"));
+    in_a_mount_namespace("full_shared_folder_inside_a_mount_namespace", INNER_SHARED, "full shared folder:");
 }
 
 /// The shared folder (a USB stick, a synced folder on a full disk) is full; the stores are not.
@@ -328,21 +321,7 @@ impl Shop {
 
     /// A file that leaves `free` bytes on the disk (removed when dropped).
     fn fill_leaving(&self, free: u64) -> FillFile {
-        let path = self.disk.join("filler");
-        let avail = noren_core::disk::available(&self.disk).unwrap();
-        let f = std::fs::File::create(&path).unwrap();
-        let mut left = avail.saturating_sub(free);
-        let chunk = vec![0x5au8; 64 * 1024];
-        let mut w = std::io::BufWriter::new(f);
-        while left > 0 {
-            let n = left.min(chunk.len() as u64) as usize;
-            if w.write_all(&chunk[..n]).is_err() {
-                break;
-            }
-            left -= n as u64;
-        }
-        let _ = w.flush();
-        FillFile(path)
+        fill_leaving(&self.disk, free)
     }
 }
 
