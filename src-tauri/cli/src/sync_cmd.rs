@@ -41,6 +41,9 @@ pub enum SyncCmd {
     /// Take a laptop out of the shop (by its name or id): new keys for everything it could
     /// open, for the remaining laptops only; nothing it writes afterwards is applied.
     Remove { device: String },
+    /// Replace this laptop's batches in the folder by one snapshot each part (done by itself
+    /// every 128 batches): fewer files for the sync program; the other laptops end in the same state.
+    Compact,
     /// Versions that lost to an edit made on another laptop at the same time (kept, not dropped).
     Conflicts {
         /// Close this conflict (it leaves the due items; the losing version stays stored).
@@ -122,6 +125,14 @@ pub fn sync_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: SyncCmd, now: D
                     card.name,
                     card.device
                 );
+            }
+        }
+        SyncCmd::Compact => {
+            let removed = sync::compact(&store)?;
+            if json_out {
+                io::print_json(&json!({ "removed": removed }))?;
+            } else {
+                say!("wrote a snapshot; removed {removed} file(s) of this laptop's from the shared folder");
             }
         }
         SyncCmd::Conflicts { resolve } => {

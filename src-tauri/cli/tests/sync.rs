@@ -197,6 +197,71 @@ fn sigkill_at_random_moments_of_a_shared_store_loses_nothing_acknowledged() {
 }
 
 #[test]
+fn sigkill_at_random_moments_of_compaction_loses_nothing_and_a_new_laptop_reads_the_snapshots() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = a.dir.join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    let folder_s = folder.to_str().unwrap();
+    ok(&a.run(&["sync", "setup", folder_s, "--name", "店長のPC"]));
+    let code = a.json(&["sync", "invite", "--scope", "front-desk"])["code"].as_str().unwrap().to_string();
+    ok(&b.run_with(&["sync", "join", folder_s, "--name", "受付"], &[("NOREN_INVITE_CODE", &code)]));
+    ok(&a.run(&["customer", "add", "--name", "計測"]));
+    let start = std::time::Instant::now();
+    assert_eq!(a.json(&["sync", "compact"])["removed"], 1, "the one batch, now in the snapshot");
+    let span = (start.elapsed().as_millis() as u64 * 2).max(20);
+    let mut when = Moments(0xc0de_2026_1202);
+    let mut customers = vec!["計測".to_string()];
+    let (mut kills, mut acked) = (0, 0);
+    for round in 0..30u32 {
+        let name = format!("お客様-{round}");
+        let env = if round % 3 == 1 { &b } else { &a };
+        ok(&env.run(&["customer", "add", "--name", &name]));
+        customers.push(name);
+        if round % 3 == 2 {
+            ok(&b.run(&["sync", "now"]));
+        }
+        let after = std::time::Duration::from_millis(when.next(span));
+        if killed_after(&a, &["sync", "compact"], after) {
+            acked += 1;
+        } else {
+            kills += 1;
+        }
+    }
+    assert!(kills >= 3 && acked >= 3, "the moments fell both inside and after compactions: {kills} killed, {acked} finished");
+    for _ in 0..2 {
+        for env in [&a, &b] {
+            let r = env.json(&["sync", "now"]);
+            assert_eq!(r["problems"].as_array().map(Vec::len), Some(0), "{r}");
+        }
+    }
+    ok(&a.run(&["sync", "compact"]));
+    let own = |env: &Env| {
+        let dev = env.json(&["sync", "status"])["device"].as_str().unwrap().to_string();
+        let mut v: Vec<String> = std::fs::read_dir(folder.join("devices").join(dev))
+            .unwrap()
+            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let left = own(&a);
+    assert_eq!(left.iter().filter(|f| f.ends_with(".nrs")).count(), 0, "{left:?}");
+    assert_eq!(left.iter().filter(|f| f.ends_with(".nrc")).count(), 1, "one snapshot, the older ones gone: {left:?}");
+    // A new laptop reads A's snapshot and B's batches: everything acknowledged, on all three.
+    let code = a.json(&["sync", "invite", "--scope", "front-desk"])["code"].as_str().unwrap().to_string();
+    let c = Env::new();
+    ok(&c.run_with(&["sync", "join", folder_s, "--name", "新しい受付"], &[("NOREN_INVITE_CODE", &code)]));
+    let lists: Vec<_> = [&a, &b, &c].iter().map(|e| names(&e.json(&["customer", "list"]), "customers")).collect();
+    assert_eq!(lists[0], lists[1]);
+    assert_eq!(lists[0], lists[2]);
+    for n in &customers {
+        assert!(lists[0].contains(n), "acknowledged customer {n} is on every laptop: {:?}", lists[0]);
+    }
+    eprintln!("compaction: {kills} killed, {acked} finished, nothing lost");
+}
+
+#[test]
 fn a_departure_checklist_takes_their_laptops_out() {
     let (a, b, c) = (Env::new(), Env::new(), Env::new());
     let folder = a.dir.join("shared");

@@ -365,6 +365,17 @@ fn deliver_some(from: &Path, to: &Path, rng: &mut Rng, all: bool) {
 
 #[test]
 fn random_changes_on_three_laptops_delivered_in_random_orders_end_in_one_state_with_every_write() {
+    random_run(false);
+}
+
+#[test]
+fn random_changes_with_compaction_at_random_moments_and_deletions_replicated_end_in_one_state() {
+    random_run(true);
+}
+
+/// Random changes, merges and deliveries on three laptops; with `compacting`, also snapshots at
+/// random moments and deliveries that replicate deletions too (as Syncthing does).
+fn random_run(compacting: bool) {
     for seed in [1u64, 7, 42] {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
         let (fa, a) = shop();
@@ -395,10 +406,17 @@ fn random_changes_on_three_laptops_delivered_in_random_orders_end_in_one_state_w
                 4 => {
                     l.sync(now);
                 }
+                5 if compacting && rng.below(3) == 0 => {
+                    sync::compact(&l.store).unwrap();
+                }
                 _ => {
-                    let (other, _) = laptops[rng.below(3)];
+                    let (other, writer) = laptops[rng.below(3)];
                     if other != view {
-                        deliver_some(other, view, &mut rng, false);
+                        if compacting && rng.below(2) == 0 {
+                            mirror_own(other, writer, view);
+                        } else {
+                            deliver_some(other, view, &mut rng, false);
+                        }
                     }
                 }
             }
@@ -426,6 +444,24 @@ fn random_changes_on_three_laptops_delivered_in_random_orders_end_in_one_state_w
         for (_, l) in laptops {
             let st = sync::status(&l.store).unwrap();
             assert_eq!((st.pending, st.waiting, st.problems.len()), (0, 0, 0), "seed {seed}");
+        }
+    }
+}
+
+/// What a sync program does with the folder of the laptop that writes into `from`: its files
+/// reach `to` as they are there now, deletions included.
+fn mirror_own(from: &Path, owner: &Laptop, to: &Path) {
+    let src = device_dir(from, owner);
+    let dst = to.join("devices").join(src.file_name().unwrap());
+    std::fs::create_dir_all(&dst).unwrap();
+    for f in files_of(&src) {
+        if !dst.join(&f).exists() {
+            std::fs::copy(src.join(&f), dst.join(&f)).unwrap();
+        }
+    }
+    for f in files_of(&dst) {
+        if !src.join(&f).exists() {
+            std::fs::remove_file(dst.join(&f)).unwrap();
         }
     }
 }
@@ -516,4 +552,97 @@ fn a_laptop_taken_out_reads_nothing_written_afterwards_and_its_later_changes_are
     // A laptop invited afterwards reads everything, old and new.
     let d = join(folder.path(), &a, Scope::FrontDesk, "新しい受付", t0() + Duration::minutes(9));
     assert_eq!(d.customers(), a.customers());
+}
+
+#[test]
+fn a_busy_laptop_compacts_its_batches_and_laptops_behind_or_new_end_in_the_same_state() {
+    let (fa, a) = shop();
+    let first = a.add_customer("最初のお客さま", t0());
+    let regular = a.add_customer("常連さん", t0());
+    let (fb, b) = join_apart(fa.path(), &a, Scope::FrontDesk, t0());
+    // A busy stretch on A: one batch per change, some deletions among them.
+    let mut now = t0();
+    let mut ids: Vec<String> = Vec::new();
+    for i in 0..300 {
+        now += Duration::minutes(3);
+        match i % 10 {
+            9 => {
+                customer::remove(&a.store, &ids.remove(0)).unwrap();
+                a.follow(now);
+            }
+            5 => a.edit_notes(&ids[ids.len() - 1], &format!("メモ {i}"), now),
+            _ => ids.push(a.add_customer(&format!("客{i}"), now)),
+        }
+        if i == 100 || i == 200 {
+            // Edited twice on A after B last heard: the snapshot skips the version between.
+            a.edit_notes(&regular, &format!("来店 {i}"), now);
+        }
+        if i == 40 {
+            // What B has received by then; B edits the first customer meanwhile.
+            mirror_own(fa.path(), &a, fb.path());
+            b.sync(now);
+            b.edit_notes(&first, "B: 受付のメモ", now);
+        }
+    }
+    // A edits the first customer later, without having seen B's edit.
+    a.edit_notes(&first, "A: 店長のメモ", now + Duration::minutes(1));
+    let own = files_of(&device_dir(fa.path(), &a));
+    let batches = own.iter().filter(|f| f.ends_with(".nrs")).count();
+    let snapshots: Vec<&String> = own.iter().filter(|f| f.ends_with(".nrc")).collect();
+    assert_eq!(snapshots, vec!["shop-upto-0000000256.nrc"], "{own:?}");
+    assert!(batches < sync::COMPACT_AFTER as usize, "{batches} batches left beside the snapshot");
+    // B, behind since change 40, gets the snapshot and what followed it (deletions replicated).
+    mirror_own(fa.path(), &a, fb.path());
+    let r = b.sync(now + Duration::minutes(2));
+    assert_eq!(r.files, 1 + batches, "the snapshot stands for the batches it replaced");
+    assert_eq!(b.customers(), a.customers());
+    assert_eq!(sync::conflicts(&b.store).unwrap().len(), 1, "B's edit lost to A's later one and is kept, nothing else");
+    assert!(b.customers().iter().any(|c| c.0 == first && c.2 == "A: 店長のメモ"));
+    assert!(b.customers().iter().any(|c| c.0 == regular && c.2 == "来店 200"));
+    // A new laptop, joining from the compacted folder, ends in the same state too: nothing
+    // deleted comes back.
+    let (_fc, c) = join_apart(fa.path(), &a, Scope::FrontDesk, now + Duration::minutes(3));
+    assert_eq!(c.customers(), a.customers());
+    assert_eq!(c.customers().len(), 2 + 300 - 30 - 30 - 30);
+}
+
+#[test]
+fn a_damaged_snapshot_is_passed_over_while_its_batches_are_there_and_waited_for_when_not() {
+    let (fa, a) = shop();
+    let (fb, b) = join_apart(fa.path(), &a, Scope::FrontDesk, t0());
+    for i in 0..5 {
+        a.add_customer(&format!("客{i}"), t0() + Duration::minutes(i));
+    }
+    let from = device_dir(fa.path(), &a);
+    let to = fb.path().join("devices").join(from.file_name().unwrap());
+    // B has the batches; A compacts; the snapshot reaches B cut short.
+    deliver_some(fa.path(), fb.path(), &mut Rng(1), true);
+    assert_eq!(sync::compact(&a.store).unwrap(), 5, "the five batches it stands for are gone");
+    let snap = files_of(&from).into_iter().find(|f| f.ends_with(".nrc")).unwrap();
+    let bytes = std::fs::read(from.join(&snap)).unwrap();
+    std::fs::write(to.join(&snap), &bytes[..bytes.len() - 7]).unwrap();
+    let r = b.sync(t0() + Duration::minutes(10));
+    assert_eq!((r.files, r.problems.len()), (5, 0), "the batches do: {:?}", r.problems);
+    assert_eq!(b.customers(), a.customers());
+    // A new laptop has only the cut snapshot (the batches are deleted): it waits, named.
+    let inv = sync::invite(&a.store, Scope::FrontDesk, t0() + Duration::minutes(11)).unwrap();
+    let fc = tempfile::tempdir().unwrap();
+    copy_tree(fa.path(), fc.path());
+    let to_c = fc.path().join("devices").join(from.file_name().unwrap());
+    std::fs::write(to_c.join(&snap), &bytes[..bytes.len() - 7]).unwrap();
+    let c = Laptop::new();
+    sync::join(&c.store, fc.path(), &inv.code, "新しい受付", t0() + Duration::minutes(11)).unwrap();
+    let r = c.sync(t0() + Duration::minutes(12));
+    assert_eq!(c.customers().len(), 0);
+    assert_eq!((r.waiting, r.problems.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>()), (1, vec!["incomplete"]));
+    // Whole at last.
+    std::fs::write(to_c.join(&snap), &bytes).unwrap();
+    let r = c.sync(t0() + Duration::minutes(13));
+    assert_eq!((r.files, r.waiting, r.problems.len()), (1, 0, 0));
+    assert_eq!(c.customers(), a.customers());
+    // A snapshot renamed to stand for more batches than it does is refused by name.
+    std::fs::rename(to_c.join(&snap), to_c.join("shop-upto-0000000099.nrc")).unwrap();
+    let r = c.sync(t0() + Duration::minutes(14));
+    assert_eq!(r.problems.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(), vec!["refused"]);
+    assert_eq!(c.customers(), a.customers());
 }

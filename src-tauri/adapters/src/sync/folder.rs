@@ -3,6 +3,8 @@
 //!
 //! - `device.nrd`: who the device is (name, scope, public key), sealed;
 //! - `<part>-<seq>.nrs`: a batch of changes of one part, numbered from 1 without gaps;
+//! - `<part>-upto-<seq>.nrc`: a snapshot of the part as this device last wrote it, standing for
+//!   its batches 1 to `seq` (which the device then deletes: compaction);
 //! - `invites/<name>.nri`: an invitation, sealed with a key derived from its code
 //!   (the inviter's file, removed by the inviter once used or expired).
 //!
@@ -43,7 +45,7 @@ pub struct Header {
     /// Which shared store (the marker's id).
     pub folder: String,
     pub device: String,
-    /// "batch", "device", "invite".
+    /// "batch", "snapshot", "device", "invite".
     pub kind: String,
     pub part: Part,
     /// Which generation of the part's key sealed it.
@@ -77,6 +79,21 @@ pub fn parse_batch_name(name: &str) -> Option<(Part, u64)> {
     Some((Part::parse(part)?, seq.parse().ok()?))
 }
 
+/// A snapshot's name: it stands for the part's batches 1 to `seq`.
+pub fn snapshot_name(part: Part, seq: u64) -> String {
+    format!("{}-upto-{seq:010}.nrc", part.as_str())
+}
+
+/// `(part, seq)` of a snapshot file's name; `None` for any other name.
+pub fn parse_snapshot_name(name: &str) -> Option<(Part, u64)> {
+    let stem = name.strip_suffix(".nrc")?;
+    let (part, seq) = stem.split_once("-upto-")?;
+    if seq.len() != 10 || !seq.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((Part::parse(part)?, seq.parse().ok()?))
+}
+
 /// A copy a sync program made when two machines changed one file (Syncthing's
 /// `.sync-conflict-`, Dropbox's "conflicted copy", the Japanese 「競合コピー」, Google Drive's
 /// and OneDrive's numbered or machine-named copies). Noren's files never change once written,
@@ -87,6 +104,7 @@ pub fn is_conflict_copy(name: &str) -> bool {
         || lower.contains("conflicted copy")
         || name.contains("競合")
         || (lower.ends_with(".nrs") && parse_batch_name(name).is_none() && !is_temporary(name))
+        || (lower.ends_with(".nrc") && parse_snapshot_name(name).is_none() && !is_temporary(name))
 }
 
 /// A file still arriving or being written (a sync program's or Noren's own temporary file):
@@ -269,6 +287,12 @@ mod tests {
         assert_eq!(batch_name(Part::Secrets, 12), "secrets-0000000012.nrs");
         assert_eq!(parse_batch_name("secrets-0000000012.nrs"), Some((Part::Secrets, 12)));
         assert_eq!(parse_batch_name("shop-12.nrs"), None);
+        assert_eq!(snapshot_name(Part::Shop, 128), "shop-upto-0000000128.nrc");
+        assert_eq!(parse_snapshot_name("shop-upto-0000000128.nrc"), Some((Part::Shop, 128)));
+        assert_eq!(parse_batch_name("shop-upto-0000000128.nrc"), None);
+        assert_eq!(parse_snapshot_name("shop-0000000128.nrs"), None);
+        assert!(is_conflict_copy("shop-upto-0000000128 (1).nrc"));
+        assert!(!is_conflict_copy("shop-upto-0000000128.nrc"));
         for n in [
             "shop-0000000003.sync-conflict-20261202-101010-ABCDEFG.nrs",
             "shop-0000000003 (Sato's conflicted copy 2026-12-02).nrs",

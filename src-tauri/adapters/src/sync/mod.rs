@@ -14,6 +14,10 @@
 //!   its writer having seen the winner is kept as a `SyncConflict`; deletions
 //!   are tombstones, so nothing deleted comes back and no older version rolls
 //!   a newer one back.
+//! - **Compaction**: every `COMPACT_AFTER` batches of a part a laptop writes a snapshot of
+//!   what it wrote (its own newest versions and tombstones) that stands for its batches so far,
+//!   then deletes those batches: a busy year stays a few hundred files. A laptop behind reads the
+//!   snapshot instead of the batches it stands for; the same state results.
 //! - **Keys**: each part (`Part`) has a random key; a laptop holds the parts of
 //!   its scope. A new laptop joins with an invitation code, which opens the
 //!   invitation file the inviter wrote; the passphrase never travels.
@@ -46,6 +50,9 @@ const SETTINGS_ID: &str = "sync";
 const META_ID: &str = "meta";
 /// How long an invitation code opens its invitation.
 pub const INVITE_DAYS: i64 = 7;
+/// A laptop writes a snapshot of a part (and deletes the batches it stands for) once it has
+/// written this many batches of the part since its last snapshot.
+pub const COMPACT_AFTER: u64 = 128;
 
 /// A part's key of one generation, as this laptop keeps it (sealed in its vault).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -88,6 +95,9 @@ pub struct SyncSettings {
     /// The next sequence number of this laptop's batches, per part.
     #[serde(default)]
     pub next_seq: BTreeMap<String, u64>,
+    /// The batches of each part this laptop's newest snapshot stands for (`part → seq`).
+    #[serde(default)]
+    pub compacted: BTreeMap<String, u64>,
     /// The last batch applied of each other laptop's part (`<device>/<part>`).
     #[serde(default)]
     pub applied: BTreeMap<String, u64>,
@@ -144,6 +154,11 @@ impl SyncSettings {
 
     fn next_seq(&self, part: Part) -> u64 {
         self.next_seq.get(part.as_str()).copied().unwrap_or(1)
+    }
+
+    /// The batches of `part` this laptop's newest snapshot stands for.
+    fn compacted(&self, part: Part) -> u64 {
+        self.compacted.get(part.as_str()).copied().unwrap_or(0)
     }
 
     fn public(&self) -> Result<String> {
@@ -432,6 +447,7 @@ fn new_settings(root: &Path, folder_id: String, name: &str, scope: Scope, keys: 
         device_secret: SecretString::new(BASE64.encode(&crypto::random_bytes::<32>()?)),
         keys,
         next_seq: BTreeMap::new(),
+        compacted: BTreeMap::new(),
         applied: BTreeMap::new(),
         clock: Hlc::default(),
         joined_at: now,
@@ -601,8 +617,100 @@ fn publish(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, _
         s.next_seq.insert(part.as_str().to_string(), seq + 1);
         save(store, s, m)?;
         written += sent.len();
+        if seq >= s.compacted(part) + COMPACT_AFTER {
+            // The batches are in the folder: a snapshot that cannot be written (no room) waits.
+            match compact_part(store, root, s, m, part) {
+                Ok(_) | Err(Error::DiskFull { .. } | Error::ReadOnly(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
     Ok(written)
+}
+
+/// Writes a snapshot of each part this laptop has written batches of since its last one, and
+/// deletes the batches it stands for. Returns how many files were deleted. (`publish` does this
+/// by itself every `COMPACT_AFTER` batches.)
+pub fn compact(store: &Store) -> Result<usize> {
+    let mut s = settings(store)?.ok_or_else(not_shared)?;
+    let m = meta(store)?;
+    let root = reach(&s)?;
+    let mut removed = 0;
+    for &part in s.scope.parts() {
+        removed += compact_part(store, &root, &mut s, &m, part)?;
+    }
+    Ok(removed)
+}
+
+/// A snapshot of `part` standing for this laptop's batches so far: for every record whose version
+/// here is this laptop's and is in the folder, that version (or its tombstone). A reader that
+/// applies it ends where the batches would have taken it: each version left out was replaced
+/// here by a newer one of another laptop, which that laptop's files carry.
+fn compact_part(store: &Store, root: &Path, s: &mut SyncSettings, m: &SyncMeta, part: Part) -> Result<usize> {
+    let upto = s.next_seq(part) - 1;
+    let dir = folder::device_dir(root, &s.device);
+    if upto > s.compacted(part) {
+        let mut body = folder::Body::default();
+        for c in collections().iter().filter(|c| c.part == part) {
+            let Some(entries) = m.trees.get(c.tree) else { continue };
+            let mine: Vec<(&String, &Entry)> = entries.iter().filter(|(_, e)| e.hlc.dev == s.device && !e.pending).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let list = index(c, store)?;
+            for (id, e) in mine {
+                let record = match list.get(id) {
+                    _ if e.deleted => None,
+                    Some(l) if l.digest == e.digest => Some(l.json.as_slice()),
+                    // Changed here since it was written, not stamped yet: the next time.
+                    _ => return Ok(0),
+                };
+                let head =
+                    OpHead { tree: c.tree.to_string(), id: id.clone(), hlc: e.hlc.clone(), parent: e.parent.clone(), deleted: e.deleted };
+                body.push(&head, record)?;
+            }
+        }
+        let key = s.newest(part).ok_or_else(|| Error::Corrupt(format!("no key of the {} part", part.as_str())))?;
+        let header = Header {
+            format: folder::FORMAT,
+            folder: s.folder_id.clone(),
+            device: s.device.clone(),
+            kind: "snapshot".into(),
+            part,
+            epoch: key.epoch,
+            seq: upto,
+        };
+        let bytes = folder::seal(&key.key()?, &header, &body.0)?;
+        std::fs::create_dir_all(&dir).map_err(|e| files::fail(root, format!("cannot create {}", dir.display()), e))?;
+        match files::write(&dir.join(folder::snapshot_name(part, upto)), &bytes, Existing::Keep) {
+            // One already there was written before a crash stopped the bookkeeping: it stands
+            // for the same batches.
+            Ok(_) | Err(Error::Invalid { field: "file", .. }) => {}
+            Err(e) => return Err(e),
+        }
+        s.compacted.insert(part.as_str().to_string(), upto);
+        save(store, s, m)?;
+    }
+    // The batches the newest snapshot stands for and the older snapshots (also those a crash
+    // left behind).
+    let upto = s.compacted(part);
+    let mut removed = 0;
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let old = match (folder::parse_batch_name(&name), folder::parse_snapshot_name(&name)) {
+            (Some((p, q)), _) => p == part && q <= upto,
+            (_, Some((p, q))) => p == part && q < upto,
+            _ => false,
+        };
+        if old {
+            match std::fs::remove_file(e.path()) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => return Err(files::fail(root, format!("cannot remove {}", e.path().display()), err)),
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// A batch of this laptop found at its next sequence number: written before a crash stopped the
@@ -694,22 +802,63 @@ fn other_devices(root: &Path, me: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// The sequence numbers of `part`'s batches present in a device's folder, and the artefacts beside them.
-fn batches(dir: &Path, part: Part) -> (Vec<u64>, Vec<String>) {
-    let mut seqs = Vec::new();
-    let mut artefacts = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if let Some((p, seq)) = folder::parse_batch_name(&name) {
-            if p == part {
-                seqs.push(seq);
+/// What a device's folder holds of one part.
+#[derive(Default)]
+struct Listing {
+    /// The sequence numbers of its batches.
+    batches: Vec<u64>,
+    /// Of its snapshots: the batches each stands for.
+    snapshots: Vec<u64>,
+    /// What sync programs left beside them.
+    artefacts: Vec<String>,
+}
+
+impl Listing {
+    fn of(dir: &Path, part: Part) -> Listing {
+        let mut l = Listing::default();
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some((p, seq)) = folder::parse_batch_name(&name) {
+                if p == part {
+                    l.batches.push(seq);
+                }
+            } else if let Some((p, seq)) = folder::parse_snapshot_name(&name) {
+                if p == part {
+                    l.snapshots.push(seq);
+                }
+            } else if folder::is_conflict_copy(&name) && name.starts_with(part.as_str()) {
+                l.artefacts.push(name);
             }
-        } else if folder::is_conflict_copy(&name) && name.starts_with(part.as_str()) {
-            artefacts.push(name);
         }
+        l.batches.sort_unstable();
+        l.snapshots.sort_unstable();
+        l
     }
-    seqs.sort_unstable();
-    (seqs, artefacts)
+
+    /// The newest snapshot that takes a reader who applied batches up to `done` further (for a
+    /// laptop taken out, none past `last`).
+    fn snapshot_after(&self, done: u64, last: Option<u64>) -> Option<u64> {
+        self.snapshots.iter().copied().filter(|q| *q > done && last.is_none_or(|l| *q <= l)).max()
+    }
+
+    /// How many files a reader at `done` has still to apply.
+    fn unread(&self, done: u64, last: Option<u64>) -> usize {
+        let from = self.snapshot_after(done, last).unwrap_or(done);
+        usize::from(from > done) + self.batches.iter().filter(|q| **q > from && last.is_none_or(|l| **q <= l)).count()
+    }
+}
+
+/// What a file that cannot be applied (yet) is called in a report.
+fn unusable(e: &Error) -> &'static str {
+    match e {
+        Error::Tampered(_) | Error::Corrupt(_) => "incomplete",
+        Error::UnsupportedFormat { .. } => "newer_version",
+        Error::Invalid { field: "sync_file", .. } => "refused",
+        Error::Invalid { .. } => "invalid",
+        Error::NotFound { .. } => "unknown_key",
+        Error::Io { .. } => "incomplete",
+        _ => "refused",
+    }
 }
 
 fn problem(root: &Path, path: &Path, kind: &str, detail: impl Into<String>) -> Problem {
@@ -725,23 +874,41 @@ fn import(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, no
         let dir = folder::device_dir(root, &dev);
         for &part in s.scope.parts() {
             let slot = format!("{dev}/{}", part.as_str());
-            let (present, artefacts) = batches(&dir, part);
-            for a in artefacts {
-                report.problems.push(problem(root, &dir.join(&a), "artefact", "a copy a sync program made; Noren reads only the original"));
+            let listing = Listing::of(&dir, part);
+            for a in &listing.artefacts {
+                report.problems.push(problem(root, &dir.join(a), "artefact", "a copy a sync program made; Noren reads only the original"));
             }
             let mut done = s.applied.get(&slot).copied().unwrap_or(0);
             // A laptop taken out: what it wrote up to its removal, nothing after.
             let last = s.removed.get(&dev).map(|parts| parts.get(part.as_str()).copied().unwrap_or(0));
+            // A snapshot past what was applied stands for the batches up to it.
+            if let Some(upto) = listing.snapshot_after(done, last) {
+                let path = dir.join(folder::snapshot_name(part, upto));
+                match apply_file(store, &path, &dev, part, ("snapshot", upto), s, m, now) {
+                    Ok((changes, conflicts)) => {
+                        report.applied += changes;
+                        report.conflicts += conflicts;
+                        report.files += 1;
+                        done = upto;
+                        s.applied.insert(slot.clone(), done);
+                    }
+                    // Not whole yet: the batches it stands for do as well while they are there.
+                    Err(e) if !listing.batches.contains(&(done + 1)) => {
+                        report.problems.push(problem(root, &path, unusable(&e), e.to_string()))
+                    }
+                    Err(_) => {}
+                }
+            }
             loop {
                 let seq = done + 1;
                 if last.is_some_and(|l| seq > l) {
                     break;
                 }
                 let path = dir.join(folder::batch_name(part, seq));
-                if !present.contains(&seq) {
+                if !listing.batches.contains(&seq) {
                     break;
                 }
-                match apply_file(store, &path, &dev, part, seq, s, m, now) {
+                match apply_file(store, &path, &dev, part, ("batch", seq), s, m, now) {
                     Ok((changes, conflicts)) => {
                         report.applied += changes;
                         report.conflicts += conflicts;
@@ -755,34 +922,26 @@ fn import(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, no
                         }
                     }
                     Err(e) => {
-                        let kind = match &e {
-                            Error::Tampered(_) | Error::Corrupt(_) => "incomplete",
-                            Error::UnsupportedFormat { .. } => "newer_version",
-                            Error::Invalid { field: "sync_file", .. } => "refused",
-                            Error::Invalid { .. } => "invalid",
-                            Error::NotFound { .. } => "unknown_key",
-                            Error::Io { .. } => "incomplete",
-                            _ => "refused",
-                        };
-                        report.problems.push(problem(root, &path, kind, e.to_string()));
+                        report.problems.push(problem(root, &path, unusable(&e), e.to_string()));
                         break;
                     }
                 }
             }
-            report.waiting += present.iter().filter(|q| **q > done && last.is_none_or(|l| **q <= l)).count();
+            report.waiting += listing.unread(done, last);
         }
     }
     Ok(report)
 }
 
-/// Opens one batch file and applies its changes. Returns (changes applied, conflicts kept).
+/// Opens one batch or snapshot file (`(kind, seq)`) and applies its changes. Returns (changes
+/// applied, conflicts kept).
 #[allow(clippy::too_many_arguments)]
 fn apply_file(
     store: &Store,
     path: &Path,
     dev: &str,
     part: Part,
-    seq: u64,
+    (kind, seq): (&str, u64),
     s: &mut SyncSettings,
     m: &mut SyncMeta,
     now: DateTime<Utc>,
@@ -792,12 +951,13 @@ fn apply_file(
     let key =
         s.key(part, h.epoch).ok_or_else(|| Error::NotFound { what: "sync key", key: format!("{} {}", part.as_str(), h.epoch) })?.key()?;
     let (h, body) = folder::open(&key, &bytes)?;
-    if h.folder != s.folder_id || h.device != dev || h.part != part || h.seq != seq || h.kind != "batch" {
+    if h.folder != s.folder_id || h.device != dev || h.part != part || h.seq != seq || h.kind != kind {
         return Err(Error::invalid(
             "sync_file",
             format!(
-                "the file says it is {} batch {} of device {} of folder {}: moved, replayed or from another shop",
+                "the file says it is {} {} {} of device {} of folder {}: moved, replayed or from another shop",
                 h.part.as_str(),
+                h.kind,
                 h.seq,
                 h.device,
                 h.folder
@@ -833,8 +993,9 @@ fn apply_file(
                 None => true,
                 Some(e) if e.hlc == head.hlc => false,
                 Some(e) if head.hlc > e.hlc => {
-                    // The version here loses; kept when its writer had not seen the winner.
-                    let seen = head.parent.as_ref() == Some(&e.hlc);
+                    // The version here loses; kept when its writer had not seen the winner (a
+                    // laptop has seen its own versions: a snapshot skips those between).
+                    let seen = head.parent.as_ref() == Some(&e.hlc) || head.hlc.dev == e.hlc.dev;
                     if !seen && !e.deleted && !head.deleted {
                         // The version about to be replaced: read, or nothing is applied (never lost).
                         if local.is_none() {
@@ -981,9 +1142,8 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
             let card = read_card(&s, &dir.join(folder::DEVICE_FILE));
             let mut last_seen = None;
             for &part in s.scope.parts() {
-                let (present, _) = batches(&dir, part);
                 let done = s.applied.get(&format!("{dev}/{}", part.as_str())).copied().unwrap_or(0);
-                waiting += present.iter().filter(|q| **q > done).count();
+                waiting += Listing::of(&dir, part).unread(done, None);
             }
             for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                 if let Ok(t) = e.metadata().and_then(|md| md.modified()) {
