@@ -2,6 +2,7 @@
 //! offers them. Thin: every rule is in `noren_core::{calendar, feed, notify, timer}`.
 
 use chrono::{DateTime, Utc};
+use noren_core::alerts;
 use noren_core::calendar::{self, Channel, ChannelInput, ChannelView, Post, PostInput};
 use noren_core::feed::{self, FetchOptions, SyncReport};
 use noren_core::notify::{self, NotifySettings};
@@ -134,7 +135,8 @@ pub fn save_notify_settings(c: &mut AppCore, s: &NotifySettings) -> IpcResult<No
 }
 
 pub fn snooze(c: &mut AppCore, key: &str, days: i64) -> IpcResult<DateTime<Utc>> {
-    Ok(notify::snooze(c.store_unlocked()?, key, days, Utc::now())?)
+    let store = c.store_unlocked()?;
+    Ok(alerts::snooze(store, key, days, Utc::now(), shop_zone(store)?)?)
 }
 
 pub fn timer_status(c: &mut AppCore) -> IpcResult<TimerStatus> {
@@ -169,12 +171,10 @@ pub fn timer_remove(c: &mut AppCore) -> IpcResult<TimerStatus> {
 pub fn to_notify(c: &mut AppCore, now: DateTime<Utc>) -> Vec<DueItem> {
     let Ok(items) = c.due_at(now) else { return Vec::new() };
     let Some(store) = c.store_any() else { return Vec::new() };
-    let (Ok(ns), Ok(state), Ok(tz)) = (notify::load_settings(store), notify::load_state(store), shop_zone(store)) else {
-        return Vec::new();
-    };
-    let chosen: Vec<DueItem> = notify::select(&items, &state, &ns, now, tz).into_iter().cloned().collect();
+    let Ok(tz) = shop_zone(store) else { return Vec::new() };
+    let Ok(chosen) = alerts::to_show(store, &items, now, tz) else { return Vec::new() };
     let keys: Vec<String> = chosen.iter().map(|i| i.key.clone()).collect();
-    if let Err(e) = notify::mark_shown(store, &keys, now, tz) {
+    if let Err(e) = alerts::shown(store, &keys, now, tz) {
         eprintln!("noren: cannot record notifications: {}", e.code());
         return Vec::new();
     }

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use noren_core::calendar::{self, ChannelInput, ChannelKind, ChannelView, PostInput, PostStatus, QuietPeriod};
 use noren_core::feed::{self, FetchOptions};
 use noren_core::reminders::{days_text, DueItem, Settings};
-use noren_core::{notify, timer, Error, Store};
+use noren_core::{alerts, notify, timer, Error, Store};
 use serde_json::json;
 
 use crate::io::{self, CliError, CliResult};
@@ -486,7 +486,7 @@ pub fn notify_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: NotifyCmd, no
     let store = open_calendar_store(&store_dir)?;
     match cmd {
         NotifyCmd::Snooze { key, duration, now: at } => {
-            let until = notify::snooze(&store, &key, parse_snooze(&duration)?, at.unwrap_or(now))?;
+            let until = alerts::snooze(&store, &key, parse_snooze(&duration)?, at.unwrap_or(now), settings(&store)?.timezone)?;
             if json_out {
                 io::print_json(&json!({ "key": key, "snoozed_until": until }))?;
             } else {
@@ -529,11 +529,9 @@ pub fn notify_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: NotifyCmd, no
 
 /// Shows desktop notifications for the due items not yet shown today.
 pub fn notify_items(store: &Store, items: &[DueItem], now: DateTime<Utc>, settings: &Settings) -> CliResult<usize> {
-    let ns = notify::load_settings(store)?;
-    let state = notify::load_state(store)?;
     let lang = io::lang();
     let mut shown = Vec::new();
-    for item in notify::select(items, &state, &ns, now, settings.timezone) {
+    for item in &alerts::to_show(store, items, now, settings.timezone)? {
         match notify::show(item, lang, None) {
             Ok(()) => shown.push(item.key.clone()),
             Err(e) => {
@@ -542,7 +540,7 @@ pub fn notify_items(store: &Store, items: &[DueItem], now: DateTime<Utc>, settin
             }
         }
     }
-    notify::mark_shown(store, &shown, now, settings.timezone)?;
+    alerts::shown(store, &shown, now, settings.timezone)?;
     Ok(shown.len())
 }
 

@@ -313,3 +313,46 @@ fn check_notify_calls_the_notification_server_once_a_day() {
     on_bus(&e, "2026-11-20T10:00:00+09:00");
     assert_eq!(calls.lock().unwrap().len(), 3);
 }
+
+#[test]
+fn check_notify_on_two_laptops_of_one_shop_tells_the_shop_once_a_day() {
+    let a = Env::new();
+    a.regular_blog();
+    let b = Env::new();
+    let folder = a.tmp.path().join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    a.ok(&["sync", "setup", folder.to_str().unwrap(), "--name", "店長のPC"]);
+    let code_ = a.json(&["sync", "invite", "--scope", "front-desk"])["code"].as_str().unwrap().to_string();
+    let o = b.cmd(&["sync", "join", folder.to_str().unwrap(), "--name", "受付"]).env("NOREN_INVITE_CODE", &code_).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bus = Bus::start(a.tmp.path());
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let _server = zbus::blocking::connection::Builder::address(bus.address.as_str())
+        .unwrap()
+        .name("org.freedesktop.Notifications")
+        .unwrap()
+        .serve_at("/org/freedesktop/Notifications", FakeServer { calls: calls.clone() })
+        .unwrap()
+        .build()
+        .unwrap();
+    let on_bus = |env: &Env, now: &str| {
+        let mut c = env.cmd(&["check", "--notify", "--now", now]);
+        c.env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+        let o = c.output().unwrap();
+        assert_eq!(code(&o), Some(10), "the blog is due on both laptops: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    // Both laptops see the lapsed blog; the shop is told once that day, by whichever is first.
+    on_bus(&a, "2026-11-05T10:00:00+09:00");
+    on_bus(&b, "2026-11-05T10:05:00+09:00");
+    assert_eq!(calls.lock().unwrap().len(), 1);
+    on_bus(&b, "2026-11-06T09:00:00+09:00");
+    on_bus(&a, "2026-11-06T09:30:00+09:00");
+    assert_eq!(calls.lock().unwrap().len(), 2);
+    // Snoozed on the front desk's laptop for a week: the owner's is silent too.
+    let key = b.json(&["check", "--now", "2026-11-06T09:40:00+09:00"])["items"][0]["key"].as_str().unwrap().to_string();
+    b.ok(&["notify", "snooze", &key, "--for", "1w", "--now", "2026-11-06T09:45:00+09:00"]);
+    on_bus(&a, "2026-11-08T09:00:00+09:00");
+    assert_eq!(calls.lock().unwrap().len(), 2);
+    on_bus(&a, "2026-11-13T10:00:00+09:00");
+    assert_eq!(calls.lock().unwrap().len(), 3, "the snooze is over");
+}

@@ -9,6 +9,7 @@
 //! when all of this was one crate (`noren_core::credential`, `noren_core::store`, …),
 //! so the front ends and the tests name one crate. No Tauri dependency.
 
+pub mod alerts;
 pub mod checks;
 pub mod demo;
 pub mod departures;

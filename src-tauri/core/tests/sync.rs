@@ -646,3 +646,68 @@ fn a_damaged_snapshot_is_passed_over_while_its_batches_are_there_and_waited_for_
     assert_eq!(r.problems.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(), vec!["refused"]);
     assert_eq!(c.customers(), a.customers());
 }
+
+#[test]
+fn a_reminder_shown_or_snoozed_on_one_laptop_is_not_shown_again_on_another_even_while_locked() {
+    use noren_core::alerts;
+    use noren_core::messages::Message;
+    use noren_core::reminders::{Collection, DueItem, Kind, RecordRef, Severity, When};
+    let tz = chrono_tz::Asia::Tokyo;
+    let item = |key: &str| DueItem {
+        key: key.into(),
+        kind: Kind::PostingLapse,
+        severity: Severity::Warning,
+        due_at: t0() - Duration::days(1),
+        title: Message::new("due-rotation").with("name", "t"),
+        record: RecordRef { collection: Collection::Channels, id: "c".into() },
+        why: None,
+        when: When::Late,
+    };
+    let items = vec![item("renewal:domain:30"), item("lapse:blog")];
+    let keys = |v: &[DueItem]| v.iter().map(|i| i.key.clone()).collect::<Vec<_>>();
+    let (folder, a) = shop();
+    let b = join(folder.path(), &a, Scope::Everything, "ウェブ担当", t0());
+    let c = join(folder.path(), &a, Scope::FrontDesk, "受付", t0());
+    // 10:00 in Tokyo: A shows both.
+    let now = t0();
+    let first = alerts::to_show(&a.store, &items, now, tz).unwrap();
+    assert_eq!(keys(&first), keys(&items));
+    alerts::shown(&a.store, &keys(&first), now, tz).unwrap();
+    // B with its vault locked (the window's reminder loop, the timer) and C: not again today.
+    let Laptop { store: mut b_store, _dir: _b_dir } = b;
+    b_store.lock_vault();
+    assert!(alerts::to_show(&b_store, &items, now + Duration::minutes(5), tz).unwrap().is_empty());
+    assert!(alerts::to_show(&c.store, &items, now + Duration::minutes(5), tz).unwrap().is_empty());
+    // The next morning the locked laptop is first: it shows them, the others do not.
+    let next = now + Duration::days(1);
+    let on_b = alerts::to_show(&b_store, &items, next, tz).unwrap();
+    assert_eq!(on_b.len(), 2);
+    alerts::shown(&b_store, &keys(&on_b), next, tz).unwrap();
+    assert!(alerts::to_show(&a.store, &items, next + Duration::minutes(1), tz).unwrap().is_empty());
+    // Snoozed on A for three days: not shown on B meanwhile; the other item is.
+    alerts::snooze(&a.store, "lapse:blog", 3, next + Duration::minutes(2), tz).unwrap();
+    let day3 = now + Duration::days(2);
+    assert_eq!(keys(&alerts::to_show(&b_store, &items, day3, tz).unwrap()), vec!["renewal:domain:30".to_string()]);
+    let day5 = now + Duration::days(4) + Duration::hours(1);
+    assert_eq!(alerts::to_show(&b_store, &items, day5, tz).unwrap().len(), 2, "the snooze is over");
+    // A laptop taken out cannot silence the shop's reminders: its notices are no longer read.
+    sync::remove(&a.store, "受付", day5).unwrap();
+    let on_c = alerts::to_show(&c.store, &items, day5 + Duration::hours(1), tz).unwrap();
+    alerts::shown(&c.store, &keys(&on_c), day5 + Duration::hours(1), tz).unwrap();
+    assert_eq!(alerts::to_show(&a.store, &items, day5 + Duration::hours(2), tz).unwrap().len(), 2);
+    // B, unlocked once, merges and so learns the new key; then locked again.
+    drop(b_store);
+    let mut b_store = Store::open(&_b_dir.path().join("s"), &SecretString::new("correct horse battery")).unwrap();
+    sync::sync_now(&b_store, day5 + Duration::hours(3)).unwrap();
+    b_store.lock_vault();
+    // Damaged notices files are passed over, never fatal: the next day A's cannot be read, so B
+    // shows both itself.
+    let day6 = day5 + Duration::days(1);
+    let on_a = alerts::to_show(&a.store, &items, day6, tz).unwrap();
+    alerts::shown(&a.store, &keys(&on_a), day6, tz).unwrap();
+    assert!(alerts::to_show(&b_store, &items, day6, tz).unwrap().is_empty());
+    for f in walk(folder.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "nrn")) {
+        std::fs::write(&f, b"NRS1garbage").unwrap();
+    }
+    assert_eq!(alerts::to_show(&b_store, &items, day6 + Duration::minutes(1), tz).unwrap().len(), 2);
+}

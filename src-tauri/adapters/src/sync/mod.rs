@@ -25,6 +25,7 @@
 pub mod folder;
 mod merge;
 pub mod model;
+pub mod notices;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -371,7 +372,9 @@ fn meta(store: &Store) -> Result<SyncMeta> {
 
 /// Both records at once (one transaction: what was stamped and the clock, or neither).
 fn save(store: &Store, s: &SyncSettings, m: &SyncMeta) -> Result<()> {
-    store.put_pair(s, m)
+    store.put_pair(s, m)?;
+    // What the reminders need while the vault is locked follows the folder and the newest key.
+    notices::keep_link(store, s)
 }
 
 pub fn not_shared() -> Error {
