@@ -190,8 +190,11 @@ fn timer_key_file_opens_the_calendar_only() {
 }
 
 /// A fake `org.freedesktop.Notifications` server that records Notify calls.
+/// The Notify calls a fake notification server received (summary, body).
+type Calls = Arc<Mutex<Vec<(String, String)>>>;
+
 struct FakeServer {
-    calls: Arc<Mutex<Vec<(String, String)>>>,
+    calls: Calls,
 }
 
 #[zbus::interface(name = "org.freedesktop.Notifications")]
@@ -260,15 +263,10 @@ impl Drop for Bus {
     }
 }
 
-#[test]
-fn check_notify_calls_the_notification_server_once_a_day() {
-    let e = Env::new();
-    e.regular_blog();
-    let healthy = Env::new();
-    healthy.regular_blog();
-    let bus = Bus::start(e.tmp.path());
+/// A notification server on `bus` that records every Notify call (summary, body).
+fn notification_server(bus: &Bus) -> (Calls, zbus::blocking::Connection) {
     let calls = Arc::new(Mutex::new(Vec::new()));
-    let _server = zbus::blocking::connection::Builder::address(bus.address.as_str())
+    let server = zbus::blocking::connection::Builder::address(bus.address.as_str())
         .unwrap()
         .name("org.freedesktop.Notifications")
         .unwrap()
@@ -276,6 +274,17 @@ fn check_notify_calls_the_notification_server_once_a_day() {
         .unwrap()
         .build()
         .unwrap();
+    (calls, server)
+}
+
+#[test]
+fn check_notify_calls_the_notification_server_once_a_day() {
+    let e = Env::new();
+    e.regular_blog();
+    let healthy = Env::new();
+    healthy.regular_blog();
+    let bus = Bus::start(e.tmp.path());
+    let (calls, _server) = notification_server(&bus);
     let on_bus = |env: &Env, now: &str| {
         let mut c = env.cmd(&["check", "--notify", "--now", now]);
         c.env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
@@ -326,15 +335,7 @@ fn check_notify_on_two_laptops_of_one_shop_tells_the_shop_once_a_day() {
     let o = b.cmd(&["sync", "join", folder.to_str().unwrap(), "--name", "受付"]).env("NOREN_INVITE_CODE", &code_).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let bus = Bus::start(a.tmp.path());
-    let calls = Arc::new(Mutex::new(Vec::new()));
-    let _server = zbus::blocking::connection::Builder::address(bus.address.as_str())
-        .unwrap()
-        .name("org.freedesktop.Notifications")
-        .unwrap()
-        .serve_at("/org/freedesktop/Notifications", FakeServer { calls: calls.clone() })
-        .unwrap()
-        .build()
-        .unwrap();
+    let (calls, _server) = notification_server(&bus);
     let on_bus = |env: &Env, now: &str| {
         let mut c = env.cmd(&["check", "--notify", "--now", now]);
         c.env("DBUS_SESSION_BUS_ADDRESS", &bus.address);

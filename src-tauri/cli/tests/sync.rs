@@ -115,16 +115,22 @@ fn names(v: &serde_json::Value, list: &str) -> std::collections::BTreeSet<String
     v[list].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_string()).collect()
 }
 
-#[test]
-fn sigkill_at_random_moments_of_a_shared_store_loses_nothing_acknowledged() {
+/// The owner's laptop sharing a folder and a second one joined with `scope`.
+fn two_laptops(scope: &str) -> (Env, Env, std::path::PathBuf) {
     let a = Env::new();
     let b = Env::new();
     let folder = a.dir.join("shared");
     std::fs::create_dir_all(&folder).unwrap();
     let folder_s = folder.to_str().unwrap();
     ok(&a.run(&["sync", "setup", folder_s, "--name", "店長のPC"]));
-    let code = a.json(&["sync", "invite", "--scope", "everything"])["code"].as_str().unwrap().to_string();
+    let code = a.json(&["sync", "invite", "--scope", scope])["code"].as_str().unwrap().to_string();
     ok(&b.run_with(&["sync", "join", folder_s, "--name", "受付"], &[("NOREN_INVITE_CODE", &code)]));
+    (a, b, folder)
+}
+
+#[test]
+fn sigkill_at_random_moments_of_a_shared_store_loses_nothing_acknowledged() {
+    let (a, b, folder) = two_laptops("everything");
     // How long one write takes here: the kills fall anywhere from its start to past its end.
     let start = std::time::Instant::now();
     ok(&a.run(&["customer", "add", "--name", "計測"]));
@@ -198,14 +204,8 @@ fn sigkill_at_random_moments_of_a_shared_store_loses_nothing_acknowledged() {
 
 #[test]
 fn sigkill_at_random_moments_of_compaction_loses_nothing_and_a_new_laptop_reads_the_snapshots() {
-    let a = Env::new();
-    let b = Env::new();
-    let folder = a.dir.join("shared");
-    std::fs::create_dir_all(&folder).unwrap();
+    let (a, b, folder) = two_laptops("front-desk");
     let folder_s = folder.to_str().unwrap();
-    ok(&a.run(&["sync", "setup", folder_s, "--name", "店長のPC"]));
-    let code = a.json(&["sync", "invite", "--scope", "front-desk"])["code"].as_str().unwrap().to_string();
-    ok(&b.run_with(&["sync", "join", folder_s, "--name", "受付"], &[("NOREN_INVITE_CODE", &code)]));
     ok(&a.run(&["customer", "add", "--name", "計測"]));
     let start = std::time::Instant::now();
     assert_eq!(a.json(&["sync", "compact"])["removed"], 1, "the one batch, now in the snapshot");

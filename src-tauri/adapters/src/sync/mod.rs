@@ -70,11 +70,15 @@ impl PartKey {
     }
 
     fn key(&self) -> Result<Key> {
-        let bytes =
-            Zeroizing::new(BASE64.decode(self.key.expose().as_bytes()).map_err(|_| Error::Corrupt("a sync key is not base64".into()))?);
-        let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| Error::Corrupt("a sync key has the wrong length".into()))?;
-        Ok(crypto::key_from_bytes(arr))
+        key_of(&self.key, "sync")
     }
+}
+
+/// A 32-byte key kept as base64 in a sealed record (`what` names it in the error).
+fn key_of(b64: &SecretString, what: &str) -> Result<Key> {
+    let bytes = Zeroizing::new(BASE64.decode(b64.expose().as_bytes()).map_err(|_| Error::Corrupt(format!("a {what} key is not base64")))?);
+    let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| Error::Corrupt(format!("a {what} key has the wrong length")))?;
+    Ok(crypto::key_from_bytes(arr))
 }
 
 /// How this laptop takes part in a shared store (one record, sealed in the vault).
@@ -125,13 +129,18 @@ impl Record for SyncSettings {
         &self.id
     }
     fn validate(&self) -> Result<()> {
-        use noren_base::validate as v;
-        v::line("folder", &self.folder, 4096)?;
-        v::id("folder_id", &self.folder_id)?;
-        v::id("device", &self.device)?;
+        where_in_the_folder(&self.folder, &self.folder_id, &self.device)?;
         device_name(&self.name)?;
-        v::line("device_secret", self.device_secret.expose(), 100)
+        noren_base::validate::line("device_secret", self.device_secret.expose(), 100)
     }
+}
+
+/// The folder on this laptop, the shared store's id and this laptop's id in it, as stored.
+fn where_in_the_folder(folder: &str, folder_id: &str, device: &str) -> Result<()> {
+    use noren_base::validate as v;
+    v::line("folder", folder, 4096)?;
+    v::id("folder_id", folder_id)?;
+    v::id("device", device)
 }
 
 impl SyncSettings {
@@ -851,6 +860,15 @@ impl Listing {
     }
 }
 
+impl MergeReport {
+    /// One file applied: its changes and the conflicts it left.
+    fn tally(&mut self, (changes, conflicts): (usize, usize)) {
+        self.applied += changes;
+        self.conflicts += conflicts;
+        self.files += 1;
+    }
+}
+
 /// What a file that cannot be applied (yet) is called in a report.
 fn unusable(e: &Error) -> &'static str {
     match e {
@@ -888,10 +906,8 @@ fn import(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, no
             if let Some(upto) = listing.snapshot_after(done, last) {
                 let path = dir.join(folder::snapshot_name(part, upto));
                 match apply_file(store, &path, &dev, part, ("snapshot", upto), s, m, now) {
-                    Ok((changes, conflicts)) => {
-                        report.applied += changes;
-                        report.conflicts += conflicts;
-                        report.files += 1;
+                    Ok(counts) => {
+                        report.tally(counts);
                         done = upto;
                         s.applied.insert(slot.clone(), done);
                     }
@@ -912,10 +928,8 @@ fn import(store: &Store, root: &Path, s: &mut SyncSettings, m: &mut SyncMeta, no
                     break;
                 }
                 match apply_file(store, &path, &dev, part, ("batch", seq), s, m, now) {
-                    Ok((changes, conflicts)) => {
-                        report.applied += changes;
-                        report.conflicts += conflicts;
-                        report.files += 1;
+                    Ok(counts) => {
+                        report.tally(counts);
                         done = seq;
                         s.applied.insert(slot.clone(), done);
                         // The changes and the position together, now and then: a crash applies

@@ -54,20 +54,14 @@ impl Record for NoticeLink {
         &self.id
     }
     fn validate(&self) -> Result<()> {
-        use noren_base::validate as v;
-        v::line("folder", &self.folder, 4096)?;
-        v::id("folder_id", &self.folder_id)?;
-        v::id("device", &self.device)?;
-        v::line("key", self.key.expose(), 100)
+        super::where_in_the_folder(&self.folder, &self.folder_id, &self.device)?;
+        noren_base::validate::line("key", self.key.expose(), 100)
     }
 }
 
 impl NoticeLink {
     fn key(&self) -> Result<Key> {
-        let bytes =
-            Zeroizing::new(BASE64.decode(self.key.expose().as_bytes()).map_err(|_| Error::Corrupt("a notice key is not base64".into()))?);
-        let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| Error::Corrupt("a notice key has the wrong length".into()))?;
-        Ok(crypto::key_from_bytes(arr))
+        super::key_of(&self.key, "notice")
     }
 
     fn dir(&self, device: &str) -> PathBuf {
