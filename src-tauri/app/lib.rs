@@ -242,8 +242,24 @@ pub(crate) fn probe_at(what: &str, ms: u128) {
 }
 
 /// Starts the window. Returns the process exit code.
+/// WebKit's accelerated compositing holds about 70 MiB more in the web process, idle
+/// (docs/performance.md, issue 22), and Noren's screens are forms and lists, drawn as well
+/// without it. What the owner's environment already says wins (a value of its own, or
+/// `NOREN_WEBKIT_COMPOSITING=1` to keep WebKit's default).
+fn webkit_environment(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<(&'static str, &'static str)> {
+    let keep_default = get("NOREN_WEBKIT_COMPOSITING").is_some_and(|v| v == "1");
+    if keep_default || get("WEBKIT_DISABLE_COMPOSITING_MODE").is_some() {
+        return Vec::new();
+    }
+    vec![("WEBKIT_DISABLE_COMPOSITING_MODE", "1")]
+}
+
 pub fn run() -> i32 {
     probe("main");
+    // Before any thread or web process starts: they read it once.
+    for (k, v) in webkit_environment(|k| std::env::var_os(k)) {
+        std::env::set_var(k, v);
+    }
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         eprintln!("error: no graphical display (DISPLAY/WAYLAND_DISPLAY unset); use noren-cli, or run under a desktop session or xvfb-run");
         return 1;
@@ -438,6 +454,22 @@ pub fn run() -> i32 {
             eprintln!("error: {e}");
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod webkit_env {
+    use super::webkit_environment;
+    use std::ffi::OsString;
+
+    #[test]
+    fn compositing_is_off_unless_the_environment_says_otherwise() {
+        let none = |_: &str| None;
+        assert_eq!(webkit_environment(none), vec![("WEBKIT_DISABLE_COMPOSITING_MODE", "1")]);
+        let own = |k: &str| (k == "WEBKIT_DISABLE_COMPOSITING_MODE").then(|| OsString::from("0"));
+        assert!(webkit_environment(own).is_empty(), "the owner's own value stays");
+        let keep = |k: &str| (k == "NOREN_WEBKIT_COMPOSITING").then(|| OsString::from("1"));
+        assert!(webkit_environment(keep).is_empty());
     }
 }
 
