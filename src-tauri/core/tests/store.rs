@@ -13,6 +13,8 @@ use noren_core::store::{Compartment, Record};
 use noren_core::{Error, SecretString, Store};
 use serde::{Deserialize, Serialize};
 
+mod common;
+
 /// Weak KDF so the suite stays fast; the real parameters are tested separately.
 const FAST: KdfParams = KdfParams { m_kib: 256, t: 1, p: 1 };
 
@@ -279,8 +281,9 @@ fn no_plaintext_of_customer_data_reaches_the_store_files() {
 }
 
 /// Every key and value of every sled tree (the stored data, as sled holds it).
+/// The store just dropped may hold sled's lock a moment longer: `raw_db` waits.
 fn sled_contents(dir: &Path) -> Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> {
-    let db = sled::open(dir.join("db")).unwrap();
+    let db = common::raw_db(dir);
     let mut out = Vec::new();
     for name in db.tree_names() {
         for kv in db.open_tree(&name).unwrap().iter() {
