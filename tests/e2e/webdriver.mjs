@@ -127,8 +127,21 @@ export class Driver {
     return this.exec("return document.activeElement && document.activeElement.getAttribute('data-testid')");
   }
 
+  /**
+   * Saves what the window shows. Noren draws without WebKit's accelerated compositing
+   * (issue 22), and in that mode WebKitWebDriver's snapshot waits for the page's next
+   * paint: a page that is still never answers. So a 1-pixel mark, all but transparent,
+   * changes every 50 ms in a corner while the snapshot is taken, and goes after it.
+   */
   async screenshot(path) {
-    const b64 = await this.req("GET", this.s("/screenshot"));
-    await writeFile(path, Buffer.from(b64, "base64"));
+    await this.exec(
+      "const el = document.createElement('div'); el.setAttribute('data-e2e-paint', ''); el.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;opacity:0.01;background:#000;z-index:2147483647'; document.body.append(el); let n = 0; el.__tick = setInterval(() => { el.style.opacity = n++ % 2 ? '0.01' : '0.02'; }, 50);",
+    );
+    try {
+      const b64 = await this.req("GET", this.s("/screenshot"));
+      await writeFile(path, Buffer.from(b64, "base64"));
+    } finally {
+      await this.exec("for (const el of document.querySelectorAll('[data-e2e-paint]')) { clearInterval(el.__tick); el.remove(); }").catch(() => {});
+    }
   }
 }
