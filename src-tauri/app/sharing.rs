@@ -45,7 +45,7 @@ pub fn remove(c: &mut AppCore, device: &str) -> IpcResult<SyncStatus> {
 }
 
 pub fn conflicts(c: &mut AppCore) -> IpcResult<Vec<sync::ConflictView>> {
-    Ok(sync::conflicts(c.store_unlocked()?)?.iter().map(sync::ConflictView::from).collect())
+    Ok(noren_core::sharing::conflicts(c.store_unlocked()?)?)
 }
 
 pub fn resolve(c: &mut AppCore, id: &str) -> IpcResult<Vec<sync::ConflictView>> {

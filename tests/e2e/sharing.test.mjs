@@ -108,6 +108,9 @@ test("share the store through a folder, invite the front desk, receive its custo
     await d.click("[data-nav=settings]");
     await d.click("[data-testid=share-now]");
     await d.waitText("[data-testid=share-conflicts]", "2台で同時に編集された 1件", 30_000);
+    // Named as the owner knows them: the login, and which laptop's version was kept.
+    await d.waitText("[data-testid=share-conflict]", "ログイン情報「Instagram」: 「ウェブ担当」の版を残し、「店長のPC」の版も保存してあります");
+    await d.screenshot(join(SHOTS, "sharing-conflict-ja.png"));
     await d.click("[data-nav=dashboard]");
     await d.waitText("[data-testid=dash-items]", "「Instagram」が2台のパソコンで同時に編集されました", 30_000);
     await d.click("[data-nav=settings]");

@@ -145,18 +145,15 @@ pub fn sync_cmd(store_dir: Option<PathBuf>, json_out: bool, cmd: SyncCmd, now: D
                 }
                 return Ok(0);
             }
-            let list = sync::conflicts(&store)?;
-            let rows: Vec<_> = list
-                .iter()
-                .map(|c| json!({ "id": c.id, "tree": c.tree, "record_id": c.record_id, "winner": c.winner, "loser": c.loser, "found_at": c.found_at }))
-                .collect();
+            let list = noren_core::sharing::conflicts(&store)?;
             if json_out {
-                io::print_json(&json!({ "conflicts": rows }))?;
+                io::print_json(&json!({ "conflicts": list }))?;
             } else if list.is_empty() {
                 say!("no conflicts");
             } else {
                 for c in &list {
-                    say!("{}\t{} {}\tkept {}'s version, {}'s is in the conflict", c.id, c.tree, c.record_id, c.winner.dev, c.loser.dev);
+                    let what = c.name.as_deref().map_or_else(|| c.record_id.clone(), |n| format!("{n} ({})", c.record_id));
+                    say!("{}\t{} {}\tkept {}'s version, {}'s is in the conflict", c.id, c.tree, what, c.winner_name, c.loser_name);
                 }
             }
         }

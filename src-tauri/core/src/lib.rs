@@ -18,6 +18,7 @@ pub mod inquiries;
 pub mod kit;
 pub mod rekeyed;
 pub mod session;
+pub mod sharing;
 pub mod shop;
 pub mod vault;
 

@@ -169,6 +169,39 @@ fn simultaneous_edits_of_one_customer_converge_and_the_losing_version_is_kept() 
     assert_eq!(sync::conflicts(&a.store).unwrap().len(), 1);
 }
 
+/// 設定 → 共有 and `noren-cli sync conflicts` name what was edited twice and on which laptops.
+#[test]
+fn a_conflict_is_named_by_its_record_and_the_two_laptops() {
+    let (folder, a) = shop();
+    let id = a.add_customer("山田 花子", t0());
+    add_login(&a, "Instagram", "pw-1", t0());
+    let b = join(folder.path(), &a, Scope::Everything, "受付", t0() + Duration::minutes(1));
+    let login = credential::list(&b.store).unwrap()[0].id.clone();
+    a.edit_notes(&id, "A", t0() + Duration::minutes(10));
+    b.edit_notes(&id, "B", t0() + Duration::minutes(11));
+    for (l, at) in [(&a, 12), (&b, 13)] {
+        let input = CredentialInput { notes: Some(format!("{at}")), ..Default::default() };
+        credential::edit(&l.store, &login, &input, t0() + Duration::minutes(at)).unwrap();
+        l.follow(t0() + Duration::minutes(at));
+    }
+    a.sync(t0() + Duration::minutes(14));
+    b.sync(t0() + Duration::minutes(14));
+    let views = noren_core::sharing::conflicts(&a.store).unwrap();
+    let mut named: Vec<_> = views.iter().map(|v| (v.name.clone(), v.winner_name.clone(), v.loser_name.clone())).collect();
+    named.sort();
+    assert_eq!(
+        named,
+        vec![
+            (Some("Instagram".to_string()), "受付".to_string(), "店長のPC".to_string()),
+            (Some("山田 花子".to_string()), "受付".to_string(), "店長のPC".to_string()),
+        ]
+    );
+    // A record deleted since keeps its conflict, unnamed.
+    customer::remove(&a.store, &id).unwrap();
+    let views = noren_core::sharing::conflicts(&a.store).unwrap();
+    assert!(views.iter().any(|v| v.record_id == id && v.name.is_none()), "{views:?}");
+}
+
 #[test]
 fn a_front_desk_laptop_gets_customers_but_no_logins_and_cannot_open_them() {
     let (folder, a) = shop();

@@ -7,4 +7,13 @@ export type ConflictView = { id: string, tree: string, record_id: string,
 /**
  * The laptops whose versions were kept and lost (device ids).
  */
-winner: string, loser: string, found_at: string, };
+winner: string, loser: string, found_at: string, 
+/**
+ * What the record is called (a login's or a customer's name), when the application
+ * layer knows it and the record is still there.
+ */
+name: string | null, 
+/**
+ * The two laptops by the names their people gave them (the device id when unknown).
+ */
+winner_name: string, loser_name: string, };

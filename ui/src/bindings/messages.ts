@@ -1208,6 +1208,8 @@ export type MessageKey =
   | "error-invalid-invite_code"
   | "error-invalid-device_name"
   | "error-invalid-scope"
+  | "share-conflictLine"
+  | "share-conflictLineUnnamed"
   | "share-resolve"
   | "share-tree-credentials"
   | "share-tree-customers"

@@ -1113,10 +1113,17 @@ pub struct ConflictView {
     pub winner: String,
     pub loser: String,
     pub found_at: DateTime<Utc>,
+    /// What the record is called (a login's or a customer's name), when the application
+    /// layer knows it and the record is still there.
+    pub name: Option<String>,
+    /// The two laptops by the names their people gave them (the device id when unknown).
+    pub winner_name: String,
+    pub loser_name: String,
 }
 
-impl From<&SyncConflict> for ConflictView {
-    fn from(c: &SyncConflict) -> Self {
+impl ConflictView {
+    /// `laptop` names a device id; `name` is the record's label.
+    pub fn new(c: &SyncConflict, name: Option<String>, laptop: impl Fn(&str) -> Option<String>) -> Self {
         ConflictView {
             id: c.id.clone(),
             tree: c.tree.clone(),
@@ -1124,6 +1131,9 @@ impl From<&SyncConflict> for ConflictView {
             winner: c.winner.dev.clone(),
             loser: c.loser.dev.clone(),
             found_at: c.found_at,
+            name,
+            winner_name: laptop(&c.winner.dev).unwrap_or_else(|| c.winner.dev.clone()),
+            loser_name: laptop(&c.loser.dev).unwrap_or_else(|| c.loser.dev.clone()),
         }
     }
 }
