@@ -61,20 +61,74 @@ fn out_of_sample_every_serious_silence_is_caught_below_the_fixed_curve() {
 }
 
 /// The bench's fast path (inputs computed once per history) decides exactly
-/// as the shipped function does at every silence.
+/// as the shipped function does at every silence, for the shipped model and
+/// for the issue-4 rule it is measured against.
 #[test]
-fn the_fast_path_is_the_shipped_rule() {
+fn the_fast_path_is_the_shipped_detector() {
     for h in histories() {
         let p = lapse_quality::prepare(&h);
         for i in 0..p.intervals.len() {
             assert_eq!(
-                lapse_quality::RuleFamily.alert(&rhythm::ISSUE_4_RULE, &p, i),
+                lapse_quality::ModelFamily { retune: false }.alert(&rhythm::SHIPPED, &p, i),
                 rhythm::alert_after(&p.intervals[..i]),
+                "{} at {i}",
+                p.name
+            );
+            assert_eq!(
+                lapse_quality::RuleFamily.alert(&rhythm::ISSUE_4_RULE, &p, i),
+                rhythm::alert_after_rule(&p.intervals[..i], &rhythm::ISSUE_4_RULE),
                 "{} at {i}",
                 p.name
             );
         }
     }
+}
+
+/// The ten and the histories added for issue 23 (`more/`).
+fn every_history() -> Vec<History> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/posting-histories/more");
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "csv")).collect();
+    files.sort();
+    assert!(files.len() >= 5, "the histories added for issue 23");
+    let mut h = histories();
+    h.extend(files.iter().map(|p| lapse_quality::parse_history(&p.display().to_string(), &std::fs::read_to_string(p).unwrap()).unwrap()));
+    h
+}
+
+/// The shipped model's curve and serious share are what fitting every history gives.
+#[test]
+fn the_shipped_constants_are_the_fit_on_every_history() {
+    let prepared: Vec<_> = every_history().iter().map(lapse_quality::prepare).collect();
+    let all: Vec<_> = prepared.iter().map(|p| (p, lapse_quality::Part::All)).collect();
+    let fitted = lapse_quality::fit_model(&all, rhythm::LAMBDA);
+    let shipped = rhythm::SHIPPED;
+    for (what, f, s) in [("a", fitted.a, shipped.a), ("tau", fitted.tau, shipped.tau), ("p0", fitted.p0, shipped.p0)] {
+        assert!((f - s).abs() <= 5e-4 * s.abs().max(1.0), "{what}: fitted {f}, shipped {s}");
+    }
+}
+
+/// Issue 23's target, out of sample on every history: every serious silence caught, at
+/// most three quarters of the fixed curve's false alarms at equal mean delay, both when
+/// each history is left out of the fit and when the fit sees only the first halves.
+#[test]
+fn out_of_sample_the_shipped_model_stays_under_three_quarters_of_the_fixed_curve() {
+    let prepared: Vec<_> = every_history().iter().map(lapse_quality::prepare).collect();
+    let all: Vec<_> = prepared.iter().map(|p| (p, lapse_quality::Part::All)).collect();
+    let second: Vec<_> = prepared.iter().map(|p| (p, lapse_quality::Part::SecondHalf)).collect();
+    let (points_all, points_second) = (lapse_quality::fixed_points(&all), lapse_quality::fixed_points(&second));
+    let ratio = |s: &lapse_quality::Score, points: &[(f64, f64)]| {
+        assert_eq!(s.caught, s.serious, "every serious silence caught");
+        s.false_alarms_per_year() / lapse_quality::curve_at(points, s.mean_delay()).expect("inside the fixed curve")
+    };
+    let e = lapse_quality::evaluate(&lapse_quality::ModelFamily { retune: false }, &prepared);
+    let (loo, split) = (ratio(&e.leave_one_out, &points_all), ratio(&e.time_split, &points_second));
+    assert!(loo <= 0.75 && split <= 0.75, "leave one out {loo:.2}, time split {split:.2}");
+    // The stricter reading (the delay price chosen again on the training set too) is reported
+    // by lapse_bench; it stays below the issue-4 rule's own time split (1.00 on these histories).
+    let strict = lapse_quality::evaluate(&lapse_quality::ModelFamily { retune: true }, &prepared);
+    let (loo, split) = (ratio(&strict.leave_one_out, &points_all), ratio(&strict.time_split, &points_second));
+    assert!(loo <= 0.75 && split < 0.8, "delay price chosen again: leave one out {loo:.2}, time split {split:.2}");
 }
 
 #[test]

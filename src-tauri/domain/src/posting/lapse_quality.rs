@@ -198,6 +198,8 @@ pub struct Prepared {
     pub ratio: Vec<f64>,
     /// `rhythm::burst_ratio` of the intervals before silence `i`.
     pub burst: Vec<f64>,
+    /// `rhythm::posting_day_gap` of the intervals before silence `i`.
+    pub day_gap: Vec<f64>,
 }
 
 pub fn prepare(h: &History) -> Prepared {
@@ -205,14 +207,16 @@ pub fn prepare(h: &History) -> Prepared {
     let mut bound = vec![f64::NAN; iv.len()];
     let mut ratio = vec![f64::NAN; iv.len()];
     let mut burst = vec![1.0; iv.len()];
+    let mut day_gap = vec![f64::NAN; iv.len()];
     for i in rhythm::WINDOW..iv.len() {
         if let Some(u) = rhythm::usual_interval(&iv[i - rhythm::WINDOW..i]) {
             bound[i] = rhythm::serious_after(u);
             ratio[i] = iv[i] / bound[i];
             burst[i] = rhythm::burst_ratio(&iv[..i], u);
+            day_gap[i] = rhythm::posting_day_gap(&iv[..i], u);
         }
     }
-    Prepared { name: h.name.clone(), times: h.times.clone(), intervals: iv, bound, ratio, burst }
+    Prepared { name: h.name.clone(), times: h.times.clone(), intervals: iv, bound, ratio, burst, day_gap }
 }
 
 impl Prepared {
@@ -408,6 +412,103 @@ impl Family for SurvivalFamily {
         let recent: Vec<f64> = (from..i).map(|j| p.ratio[j]).filter(|r| !r.is_nan()).collect();
         let (reached, serious) = reach_counts(&recent);
         Some(survival_alert(p.bound[i], p.burst[i], &reached, &serious, params))
+    }
+}
+
+/// Shares of the serious bound's rhythm at which the survival of harmless silences is read
+/// for [`fit_model`]: 0.30, 0.35, … 0.90 (below, posting rhythms are not yet exponential).
+const FIT_FROM: f64 = 0.30;
+const FIT_STEPS: usize = 13;
+
+/// The shipped model's `a`, `tau` and `p0` fitted on `train`, with the delay price
+/// `lambda`: the share of harmless silences (those that end before becoming serious)
+/// longer than `x` times their rhythm, read at [`FIT_STEPS`] points and fitted as
+/// `a·e^(−x/tau)` by least squares on its logarithm; `p0` the share of silences that
+/// became serious. Falls back to [`rhythm::SHIPPED`]'s values on too little data.
+pub fn fit_model(train: &[(&Prepared, Part)], lambda: f64) -> rhythm::Model {
+    let mut harmless = Vec::new();
+    let (mut scored, mut serious) = (0usize, 0usize);
+    for (p, part) in train {
+        for i in p.range(*part) {
+            if p.bound[i].is_nan() {
+                continue;
+            }
+            scored += 1;
+            if p.is_serious(i) {
+                serious += 1;
+            } else {
+                let rhythm = (rhythm::SERIOUS_FACTOR * p.day_gap[i]).max(rhythm::SERIOUS_MIN_DAYS);
+                harmless.push(p.intervals[i] / rhythm);
+            }
+        }
+    }
+    let points: Vec<(f64, f64)> = (0..FIT_STEPS)
+        .map(|k| FIT_FROM + 0.05 * k as f64)
+        .filter_map(|x| {
+            let share = harmless.iter().filter(|&&h| h > x).count() as f64 / harmless.len().max(1) as f64;
+            (share > 0.0).then(|| (x, share.ln()))
+        })
+        .collect();
+    let shipped = rhythm::SHIPPED;
+    let (a, tau) = match least_squares(&points) {
+        Some((slope, intercept)) if slope < 0.0 => (intercept.exp(), -1.0 / slope),
+        _ => (shipped.a, shipped.tau),
+    };
+    let p0 = if scored == 0 || serious == 0 { shipped.p0 } else { serious as f64 / scored as f64 };
+    rhythm::Model { a, tau, p0, lambda, ..shipped }
+}
+
+/// Slope and intercept of the least-squares line through `points` (at least two).
+fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let n = points.len() as f64;
+    if points.len() < 2 {
+        return None;
+    }
+    let (sx, sy) = points.iter().fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    let (mx, my) = (sx / n, sy / n);
+    let sxx: f64 = points.iter().map(|(x, _)| (x - mx) * (x - mx)).sum();
+    let sxy: f64 = points.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+    (sxx > 0.0).then(|| (sxy / sxx, my - sxy / sxx * mx))
+}
+
+/// The mean delay the shipped detector keeps when `lambda` is chosen again on a training
+/// set ([`ModelFamily::retuned`]): the issue-4 rule's on the ten reference histories.
+pub const TARGET_MEAN_DELAY: f64 = 19.5;
+
+/// The shipped model (issue 23). Its survival curve and serious share are fitted on the
+/// training set; the delay price is the product's [`rhythm::LAMBDA`], or, when `retune`,
+/// chosen again on the training set so that its mean delay is [`TARGET_MEAN_DELAY`] (the
+/// stricter reading of "every constant chosen without the history it is scored on").
+pub struct ModelFamily {
+    pub retune: bool,
+}
+
+impl Family for ModelFamily {
+    type Params = rhythm::Model;
+    fn tune(&self, train: &[(&Prepared, Part)]) -> rhythm::Model {
+        let fitted = fit_model(train, rhythm::LAMBDA);
+        if !self.retune {
+            return fitted;
+        }
+        let mut best = (f64::INFINITY, fitted);
+        for k in 0..=48 {
+            let m = rhythm::Model { lambda: 0.04 + 0.0025 * f64::from(k), ..fitted };
+            let (s, _) = score_parts(train, &|p: &Prepared, i| self.alert(&m, p, i));
+            let off = (s.mean_delay() - TARGET_MEAN_DELAY).abs();
+            if off < best.0 {
+                best = (off, m);
+            }
+        }
+        best.1
+    }
+    /// `rhythm::alert_after_model(&p.intervals[..i], model)`, from the inputs computed once.
+    fn alert(&self, model: &rhythm::Model, p: &Prepared, i: usize) -> Option<f64> {
+        if p.bound[i].is_nan() {
+            return rhythm::alert_after_model(&p.intervals[..i], model);
+        }
+        let from = i.saturating_sub(rhythm::FLAKY_WINDOW).max(rhythm::WINDOW);
+        let serious = (from..i).filter(|&j| p.is_serious(j)).count();
+        Some(rhythm::model_alert(p.bound[i], p.day_gap[i], serious, i - from, model))
     }
 }
 
