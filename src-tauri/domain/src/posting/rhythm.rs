@@ -331,6 +331,30 @@ mod tests {
         assert!(f < s, "flaky {f} steady {s}");
     }
 
+    /// The closed form is the minimum of the expected cost it stands for: a needless nudge
+    /// when a harmless silence outlives the alert, λ per day of a serious one.
+    #[test]
+    fn the_alert_minimises_the_expected_cost() {
+        let m = SHIPPED;
+        for (day_gap, serious, judged) in [(3.0, 0, 20), (7.0, 0, 20), (7.0, 4, 20), (30.0, 1, 10)] {
+            let bound = f64::INFINITY;
+            let t = model_alert(bound, day_gap, serious, judged, &Model { min_days: 0.0, ..m });
+            let rhythm = (SERIOUS_FACTOR * day_gap).max(SERIOUS_MIN_DAYS);
+            let p = (serious as f64 + m.strength * m.p0) / (judged as f64 + m.strength);
+            let cost = |t: f64| (1.0 - p) * m.a * (-t / (m.tau * rhythm)).exp() + m.lambda * t * p;
+            assert!(cost(t) <= cost(t - 0.5) && cost(t) <= cost(t + 0.5), "{day_gap} d: t = {t}");
+        }
+    }
+
+    #[test]
+    fn slow_channels_are_nudged_at_a_smaller_share_of_their_bound() {
+        let share = |days: f64| {
+            let iv = vec![days; 30];
+            alert_after(&iv).unwrap() / serious_after(usual_interval(&iv).unwrap())
+        };
+        assert!(share(3.0) > share(7.0) && share(7.0) > share(14.0) && share(14.0) > share(30.0));
+    }
+
     #[test]
     fn assess_regular_three_day_rhythm() {
         let times = every(&[3; 20]);
