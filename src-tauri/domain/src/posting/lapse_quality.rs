@@ -225,6 +225,13 @@ impl Prepared {
         self.intervals[i] > self.bound[i]
     }
 
+    /// Serious silences among the recent ones before silence `i` (as `rhythm::recent_serious`),
+    /// and how many were judged.
+    pub fn recent_serious(&self, i: usize) -> (usize, usize) {
+        let from = i.saturating_sub(rhythm::FLAKY_WINDOW).max(rhythm::WINDOW);
+        ((from..i).filter(|&j| self.is_serious(j)).count(), i.saturating_sub(from))
+    }
+
     /// The silences (interval indexes) of `part`.
     pub fn range(&self, part: Part) -> std::ops::Range<usize> {
         let n = self.intervals.len();
@@ -360,8 +367,7 @@ impl Family for RuleFamily {
         if p.bound[i].is_nan() {
             return rhythm::alert_after_rule(&p.intervals[..i], rule);
         }
-        let from = i.saturating_sub(rhythm::FLAKY_WINDOW).max(rhythm::WINDOW);
-        let serious = (from..i).filter(|&j| p.is_serious(j)).count();
+        let (serious, _) = p.recent_serious(i);
         Some(rhythm::rule_alert(p.bound[i], p.burst[i], serious, rule))
     }
 }
@@ -437,8 +443,7 @@ pub fn fit_model(train: &[(&Prepared, Part)], lambda: f64) -> rhythm::Model {
             if p.is_serious(i) {
                 serious += 1;
             } else {
-                let rhythm = (rhythm::SERIOUS_FACTOR * p.day_gap[i]).max(rhythm::SERIOUS_MIN_DAYS);
-                harmless.push(p.intervals[i] / rhythm);
+                harmless.push(p.intervals[i] / rhythm::rhythm_scale(p.day_gap[i]));
             }
         }
     }
@@ -472,7 +477,7 @@ fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 }
 
 /// The mean delay the shipped detector keeps when `lambda` is chosen again on a training
-/// set ([`ModelFamily::retuned`]): the issue-4 rule's on the ten reference histories.
+/// set ([`ModelFamily`] with `retune`): the issue-4 rule's on the ten reference histories.
 pub const TARGET_MEAN_DELAY: f64 = 19.5;
 
 /// The shipped model (issue 23). Its survival curve and serious share are fitted on the
@@ -506,9 +511,8 @@ impl Family for ModelFamily {
         if p.bound[i].is_nan() {
             return rhythm::alert_after_model(&p.intervals[..i], model);
         }
-        let from = i.saturating_sub(rhythm::FLAKY_WINDOW).max(rhythm::WINDOW);
-        let serious = (from..i).filter(|&j| p.is_serious(j)).count();
-        Some(rhythm::model_alert(p.bound[i], p.day_gap[i], serious, i - from, model))
+        let (serious, judged) = p.recent_serious(i);
+        Some(rhythm::model_alert(p.bound[i], p.day_gap[i], serious, judged, model))
     }
 }
 

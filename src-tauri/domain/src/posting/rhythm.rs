@@ -118,7 +118,7 @@ pub fn alert_after_model(intervals: &[f64], model: &Model) -> Option<f64> {
 /// The model's alert point from its inputs: the serious bound, the usual gap between
 /// posting days, and how many of the `judged` recent silences were serious.
 pub fn model_alert(bound: f64, day_gap: f64, recent_serious: usize, judged: usize, m: &Model) -> f64 {
-    let rhythm = (SERIOUS_FACTOR * day_gap).max(SERIOUS_MIN_DAYS);
+    let rhythm = rhythm_scale(day_gap);
     let p = ((recent_serious as f64 + m.strength * m.p0) / (judged as f64 + m.strength)).clamp(1e-6, 1.0 - 1e-6);
     let odds = (1.0 - p) * m.a / (m.lambda * m.tau * rhythm * p);
     let t = m.tau * rhythm * odds.max(1e-12).ln();
@@ -126,6 +126,12 @@ pub fn model_alert(bound: f64, day_gap: f64, recent_serious: usize, judged: usiz
         return bound;
     }
     t.max(m.min_days).min(bound)
+}
+
+/// The channel's own scale `R` the model reads silences in: four times the usual gap
+/// between posting days, at least [`SERIOUS_MIN_DAYS`].
+pub fn rhythm_scale(day_gap: f64) -> f64 {
+    (SERIOUS_FACTOR * day_gap).max(SERIOUS_MIN_DAYS)
 }
 
 /// The usual gap between posting days: the median of the last [`WINDOW`] intervals of at
@@ -339,7 +345,7 @@ mod tests {
         for (day_gap, serious, judged) in [(3.0, 0, 20), (7.0, 0, 20), (7.0, 4, 20), (30.0, 1, 10)] {
             let bound = f64::INFINITY;
             let t = model_alert(bound, day_gap, serious, judged, &Model { min_days: 0.0, ..m });
-            let rhythm = (SERIOUS_FACTOR * day_gap).max(SERIOUS_MIN_DAYS);
+            let rhythm = rhythm_scale(day_gap);
             let p = (serious as f64 + m.strength * m.p0) / (judged as f64 + m.strength);
             let cost = |t: f64| (1.0 - p) * m.a * (-t / (m.tau * rhythm)).exp() + m.lambda * t * p;
             assert!(cost(t) <= cost(t - 0.5) && cost(t) <= cost(t + 0.5), "{day_gap} d: t = {t}");
